@@ -1,0 +1,7 @@
+"""`python -m obverify` runs the command line."""
+
+import sys
+
+from obverify.cli import main
+
+sys.exit(main())

@@ -1,0 +1,33 @@
+"""`Baked`: what an image holds (DESIGN.md §2, `unbake(data) -> Baked`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+PayloadKind = Literal["json", "jws", "url"]
+
+
+@dataclass(frozen=True)
+class Baked:
+    """The badge baked into an image, or why there is none.
+
+    `payload` is the baked text exactly as stored (JSON text, a compact JWS/JWT, or a hosted URL);
+    `error` is the `unbake_failed` message when nothing usable was found (then `payload` is None).
+    `version` is the baking's own claim: "2.0" for `openbadges`, "3.0" for `openbadgecredential`.
+    """
+
+    image: Literal["png", "svg"] | None
+    payload: str | None
+    payload_kind: PayloadKind | None
+    version: Literal["2.0", "3.0"] | None
+    location: str | None = None
+    """Where it was found, e.g. `iTXt openbadges` or `svg openbadges:assertion@verify`."""
+    error: str | None = None
+    verify_url: str | None = None
+    """An SVG `verify` attribute that holds a hosted URL alongside a JSON body."""
+
+    @property
+    def ok(self) -> bool:
+        """Whether a payload was found."""
+        return self.payload is not None and self.error is None

@@ -1,0 +1,143 @@
+"""The `obverify` command line (DESIGN.md §3 — a contract that tools outside the project rely on).
+
+    obverify verify INPUT [--recipient ID]... [--at ISO8601] [--documents DIR] [--offline] [--json]
+    obverify unbake FILE [--json]
+    obverify bake IMAGE PAYLOAD -o OUT
+
+Exit status: 0 verified, 1 not verified (the report says why), 2 the command line itself was wrong.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from obverify.bake import bake
+from obverify.loaders.factory import make_loader
+from obverify.pipeline import MAX_INPUT_BYTES, verify
+from obverify.report import Report
+from obverify.timeparse import parse_datetime
+from obverify.unbake import unbake
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="obverify", description="Verify, unbake and bake Open Badges (0.5-3.0).")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    v = sub.add_parser("verify", help="verify a badge: file, URL or - for stdin")
+    v.add_argument("input", help="a PNG, SVG, JSON or JWS/JWT file, an http(s) URL, or - for stdin")
+    v.add_argument("--recipient", action="append", default=[], metavar="ID",
+                   help="an identity the badge must belong to (repeatable)")
+    v.add_argument("--at", metavar="ISO8601", help="evaluate validity at this instant instead of now")
+    v.add_argument("--documents", metavar="DIR", help="a document store: DIR/index.json maps URL -> file")
+    v.add_argument("--offline", action="store_true", help="no network at all")
+    v.add_argument("--json", action="store_true", help="print exactly one JSON object, the report")
+    u = sub.add_parser("unbake", help="print what is baked into a PNG or SVG")
+    u.add_argument("file")
+    u.add_argument("--json", action="store_true")
+    b = sub.add_parser("bake", help="bake a JSON file, a JWS/JWT or a URL into a PNG or SVG")
+    b.add_argument("image")
+    b.add_argument("payload", help="a file holding JSON or a JWS/JWT, or a URL")
+    b.add_argument("-o", "--output", required=True)
+    return parser
+
+
+def _read_input(parser: argparse.ArgumentParser, name: str) -> bytes:
+    if name == "-":
+        return sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
+    try:
+        with Path(name).open("rb") as fh:
+            return fh.read(MAX_INPUT_BYTES + 1)
+    except OSError as exc:
+        parser.error(f"cannot read {name}: {exc.strerror}")
+
+
+def _print_report(report: Report, as_json: bool) -> None:
+    if as_json:
+        sys.stdout.write(report.to_json() + "\n")
+        return
+    verdict = "VALID" if report.valid else "NOT VALID"
+    sys.stdout.write(f"{verdict} (Open Badges {report.version or '?'})\n")
+    for f in report.errors:
+        sys.stdout.write(f"  error   {f.code}: {f.message}\n")
+    for f in report.warnings:
+        sys.stdout.write(f"  warning {f.code}: {f.message}\n")
+    rec = report.recipient
+    said = f"matched {rec.matched}" if rec.matched else ("no match" if rec.checked else "not checked")
+    sys.stdout.write(f"  recipient: {said}\n")
+    sys.stdout.write(f"  revoked: {report.revoked}  expired: {report.expired}\n")
+
+
+def _cmd_verify(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    at = None
+    if args.at is not None:
+        try:
+            at = parse_datetime(args.at)
+        except ValueError as exc:
+            parser.error(f"--at: {exc}")
+    try:
+        loader = make_loader(documents=args.documents, offline=args.offline)
+    except ValueError as exc:
+        parser.error(f"--documents: {exc}")
+    src = args.input
+    source: bytes | str = src if src.lower().startswith(("http://", "https://")) else _read_input(parser, src)
+    report = verify(source, recipients=args.recipient, at=at, loader=loader)
+    _print_report(report, args.json)
+    return EXIT_OK if report.valid else EXIT_INVALID
+
+
+def _cmd_unbake(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    data = _read_input(parser, args.file)
+    baked = unbake(data)
+    if args.json:
+        sys.stdout.write(json.dumps({
+            "ok": baked.ok, "image": baked.image, "version": baked.version, "kind": baked.payload_kind,
+            "location": baked.location, "payload": baked.payload, "error": baked.error,
+        }, ensure_ascii=True) + "\n")
+    elif baked.ok:
+        sys.stdout.write(f"{baked.image} {baked.location} (OB {baked.version}, {baked.payload_kind})\n")
+        sys.stdout.write(f"{baked.payload}\n")
+    else:
+        sys.stdout.write(f"unbake_failed: {baked.error}\n")
+    return EXIT_OK if baked.ok else EXIT_INVALID
+
+
+def _cmd_bake(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    image = _read_input(parser, args.image)
+    payload: str | bytes
+    if args.payload.lower().startswith(("http://", "https://")):
+        payload = args.payload
+    else:
+        payload = _read_input(parser, args.payload)
+    try:
+        baked = bake(image, payload)
+    except ValueError as exc:
+        parser.error(str(exc))
+    Path(args.output).write_bytes(baked)
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status (the console script exits with it)."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command == "verify":
+        return _cmd_verify(parser, args)
+    if args.command == "unbake":
+        return _cmd_unbake(parser, args)
+    return _cmd_bake(parser, args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

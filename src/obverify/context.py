@@ -1,0 +1,124 @@
+"""`RunContext`: what every stage of one verification shares — loader, instant, recipients, findings.
+
+Stages take the context instead of reaching for globals, so concurrent verifications never share state.
+Fetches go through `fetch`/`fetch_json`, which (SECURITY.md ground rules) fetch each URL once per run,
+cap documents per verification, record the URLs consulted in order, and on failure report the cause
+(`fetch_failed`/`url_blocked`) plus the consequence code of the stage that needed the document.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from obverify.errors import Code, LoadError
+from obverify.loaders.base import Document, Loader
+from obverify.report import Collector
+from obverify.strictjson import JSONError, parse_json
+from obverify.text import quote_url
+
+MAX_DOCUMENTS = 32
+MAX_DOCUMENT_BYTES = 2 * 1024 * 1024
+VERIFICATION_DEADLINE_S = 20.0
+
+ACCEPT_JSON = "application/ld+json, application/json;q=0.9, */*;q=0.1"
+ACCEPT_BADGE = "application/ld+json, application/json;q=0.9, image/png;q=0.8, image/svg+xml;q=0.8, */*;q=0.1"
+
+
+@dataclass
+class RunContext:
+    """Shared state of one verification run."""
+
+    loader: Loader
+    at: datetime
+    recipients: Sequence[str]
+    out: Collector
+    policy: Any = None
+    """The `NetworkPolicy` in force (None: the loader's own)."""
+    depth: int = 0
+    """Nesting depth: endorsements and status-list credentials verify in a child context."""
+    _cache: dict[str, Document | LoadError] = field(default_factory=dict)
+    _started: float = field(default_factory=time.monotonic)
+
+    def fetch(
+        self,
+        url: str,
+        *,
+        stage: str,
+        accept: str = ACCEPT_JSON,
+        consequence: Code | None = None,
+        path: str | None = None,
+        what: str = "document",
+    ) -> Document | None:
+        """Load `url` once per run; on failure record the findings and return None.
+
+        A non-2xx status other than 410 is `fetch_failed`; 410 is returned to the caller (hosted OB 2.0
+        revocation). `consequence` is the stage's own code added after the cause.
+        """
+        cached = self._cache.get(url)
+        if cached is None:
+            cached = self._load(url, accept)
+            self._cache[url] = cached
+        if isinstance(cached, LoadError):
+            self.out.error(
+                cached.code,
+                f"could not load {what} {quote_url(url)}: {cached.reason}",
+                stage=stage, path=path, url=url,
+            )
+            if consequence is not None:
+                self.out.error(consequence, f"{what} is unavailable", stage=stage, path=path, url=url)
+            return None
+        return cached
+
+    def _load(self, url: str, accept: str) -> Document | LoadError:
+        if time.monotonic() - self._started > VERIFICATION_DEADLINE_S:
+            return LoadError(Code.FETCH_FAILED, url, "verification deadline exceeded")
+        if len(self._cache) >= MAX_DOCUMENTS:
+            return LoadError(Code.FETCH_FAILED, url, f"more than {MAX_DOCUMENTS} documents in one verification")
+        try:
+            doc = self.loader.load(url, accept=accept)
+        except LoadError as exc:
+            return exc
+        if url not in self.out.report.documents:
+            self.out.report.documents.append(url)
+        self.out.report.originals.setdefault(url, doc.content)
+        if len(doc.content) > MAX_DOCUMENT_BYTES:
+            return LoadError(Code.FETCH_FAILED, url, f"document larger than {MAX_DOCUMENT_BYTES} bytes")
+        if not (200 <= doc.status < 300 or doc.status == 410):
+            return LoadError(Code.FETCH_FAILED, url, f"HTTP status {doc.status}", status=doc.status)
+        return doc
+
+    def fetch_json(
+        self,
+        url: str,
+        *,
+        stage: str,
+        accept: str = ACCEPT_JSON,
+        consequence: Code | None = None,
+        path: str | None = None,
+        what: str = "document",
+    ) -> Any | None:
+        """`fetch` and parse strictly; a broken document is `fetch_failed` plus `consequence`."""
+        doc = self.fetch(url, stage=stage, accept=accept, consequence=consequence, path=path, what=what)
+        if doc is None:
+            return None
+        try:
+            return parse_json(doc.content)
+        except JSONError as exc:
+            self.out.error(
+                Code.FETCH_FAILED, f"{what} {quote_url(url)} is not usable JSON: {exc}",
+                stage=stage, path=path, url=url,
+            )
+            if consequence is not None:
+                self.out.error(consequence, f"{what} is unusable", stage=stage, path=path, url=url)
+            return None
+
+    def child(self, out: Collector) -> RunContext:
+        """A context for a nested verification (endorsement, status list) sharing loader, cache and clock."""
+        return RunContext(
+            loader=self.loader, at=self.at, recipients=(), out=out, policy=self.policy,
+            depth=self.depth + 1, _cache=self._cache, _started=self._started,
+        )

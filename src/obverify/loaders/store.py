@@ -1,0 +1,92 @@
+"""`DocumentStore`: documents served from memory or from a directory with `index.json` (DESIGN.md §3).
+
+`index.json` maps an absolute URL to a file name relative to the directory, or to
+`{"file": NAME, "contentType": TYPE, "status": CODE}` (`status` is our extension, so a store can replay a
+hosted assertion answering 410 Gone). The store is trusted (SECURITY.md ground rules) and records every
+URL asked of it, in order, so tests can assert what was (and was not) requested.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from pathlib import Path
+
+from obverify.errors import Code, LoadError
+from obverify.loaders.base import Document, Loader
+from obverify.strictjson import JSONError, parse_json
+
+
+class DocumentStore:
+    """A mapping of URL to document; a miss raises `fetch_failed` unless a fallback loader is given."""
+
+    def __init__(
+        self,
+        documents: Mapping[str, bytes | str | Document] | None = None,
+        *,
+        fallback: Loader | None = None,
+    ) -> None:
+        self._docs: dict[str, Document] = {}
+        self._lock = threading.Lock()
+        self.fallback = fallback
+        self.requested: list[str] = []
+        for url, doc in (documents or {}).items():
+            self.add(url, doc)
+
+    def add(self, url: str, doc: bytes | str | Document, *, content_type: str | None = None) -> None:
+        """Serve `doc` at `url` from now on."""
+        if isinstance(doc, Document):
+            self._docs[url] = doc
+        else:
+            content = doc.encode("utf-8") if isinstance(doc, str) else doc
+            self._docs[url] = Document(url=url, content=content, content_type=content_type)
+
+    def __contains__(self, url: object) -> bool:
+        return url in self._docs
+
+    def urls(self) -> list[str]:
+        """Every URL the store serves."""
+        return list(self._docs)
+
+    def load(self, url: str, *, accept: str | None = None) -> Document:
+        """Serve `url` from the store, else from the fallback, else fail with `fetch_failed`."""
+        with self._lock:
+            self.requested.append(url)
+        doc = self._docs.get(url)
+        if doc is not None:
+            return doc
+        if self.fallback is not None:
+            return self.fallback.load(url, accept=accept)
+        raise LoadError(Code.FETCH_FAILED, url, "not in the document store (offline)")
+
+    @classmethod
+    def from_directory(cls, directory: str | Path, *, fallback: Loader | None = None) -> DocumentStore:
+        """Read `directory/index.json`; raise `ValueError` (a usage error) if it is missing or malformed."""
+        root = Path(directory)
+        index_path = root / "index.json"
+        try:
+            index = parse_json(index_path.read_bytes())
+        except (OSError, JSONError) as exc:
+            raise ValueError(f"cannot read document store index {index_path}: {exc}") from None
+        if not isinstance(index, dict):
+            raise ValueError(f"{index_path}: must be a JSON object mapping URLs to files")
+        store = cls(fallback=fallback)
+        base = root.resolve()
+        for url, entry in index.items():
+            if isinstance(entry, str):
+                name, ctype, status = entry, None, 200
+            elif isinstance(entry, dict) and isinstance(entry.get("file"), str):
+                name = entry["file"]
+                ctype = entry.get("contentType") if isinstance(entry.get("contentType"), str) else None
+                status = entry.get("status", 200) if isinstance(entry.get("status", 200), int) else 200
+            else:
+                raise ValueError(f"{index_path}: entry for {url!r} must be a file name or an object with 'file'")
+            path = (root / name).resolve()
+            if base not in path.parents and path != base:
+                raise ValueError(f"{index_path}: {name!r} lies outside the store directory")
+            try:
+                content = path.read_bytes()
+            except OSError as exc:
+                raise ValueError(f"{index_path}: cannot read {name!r}: {exc.strerror}") from None
+            store.add(url, Document(url=url, content=content, content_type=ctype, status=status))
+        return store

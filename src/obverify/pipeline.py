@@ -1,0 +1,201 @@
+"""The orchestrator (DESIGN.md §1): sniff → unbake → dispatch to the OB 2.0 or OB 3.0 verifier.
+
+Every problem becomes a finding; an unexpected exception at the boundary becomes an error finding with
+the exception's class name (SECURITY.md §15), never a traceback and never a "valid".
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from obverify.context import ACCEPT_BADGE, RunContext
+from obverify.errors import Code
+from obverify.loaders.base import Document, Loader
+from obverify.loaders.factory import default_loader
+from obverify.ob2 import verify_ob2
+from obverify.ob3 import verify_ob3
+from obverify.report import Collector, Report
+from obverify.sniff import sniff
+from obverify.strictjson import JSONError, parse_json
+from obverify.unbake import unbake
+
+MAX_INPUT_BYTES = 16 * 1024 * 1024
+MAX_NESTING = 3
+VC_CONTEXTS = frozenset({"https://www.w3.org/2018/credentials/v1", "https://www.w3.org/ns/credentials/v2"})
+VC_TYPES = frozenset({
+    "VerifiableCredential", "OpenBadgeCredential", "AchievementCredential", "EndorsementCredential",
+    "VerifiablePresentation",
+})
+
+Source = bytes | bytearray | str | os.PathLike[str] | Mapping[str, Any]
+
+
+def verify(
+    source: Source,
+    *,
+    recipients: Iterable[str] = (),
+    at: datetime | None = None,
+    loader: Loader | None = None,
+    policy: Any = None,
+) -> Report:
+    """Verify a badge given as bytes, a path, an http(s) URL or a parsed JSON object.
+
+    `at` (zone-aware) fixes the instant for every time check; `loader` is the only way to documents
+    outside the input (default: the safe HTTP loader under `policy`).
+    """
+    if at is None:
+        at = datetime.now(UTC)
+    elif at.tzinfo is None or at.utcoffset() is None:
+        raise ValueError("`at` must be a timezone-aware datetime")
+    if isinstance(recipients, str):
+        raise TypeError("`recipients` must be an iterable of identities, not one string")
+    report = Report(checked_at=at)
+    out = Collector(report)
+    ctx = RunContext(
+        loader=loader if loader is not None else default_loader(policy),
+        at=at, recipients=tuple(recipients), out=out, policy=policy,
+    )
+    try:
+        _run(ctx, source)
+    except Exception as exc:  # the boundary: a bug must never look like "valid"  # noqa: BLE001
+        out.error(
+            Code.INPUT_INVALID,
+            f"internal error while verifying ({type(exc).__name__}); the badge was not verified",
+            stage="pipeline",
+        )
+    if ctx.recipients and not report.recipient.checked and report.valid:
+        out.error(Code.RECIPIENT_MISMATCH, "the recipient could not be checked", stage="recipient")
+    return report
+
+
+def _run(ctx: RunContext, source: Source) -> None:
+    report = ctx.out.report
+    if isinstance(source, Mapping):
+        report.original = source
+        report.kind = "json"
+        dispatch_json(ctx, dict(source))
+        return
+    if isinstance(source, bytes | bytearray):
+        data = bytes(source)
+    elif isinstance(source, str) and source.lower().startswith(("http://", "https://")):
+        report.original = source
+        report.kind = "url"
+        verify_url(ctx, source.strip(), nesting=0)
+        return
+    elif isinstance(source, str | os.PathLike):
+        path = Path(source)
+        try:
+            with path.open("rb") as fh:
+                data = fh.read(MAX_INPUT_BYTES + 1)
+        except OSError as exc:
+            ctx.out.error(Code.INPUT_INVALID, f"cannot read input file: {exc.strerror}", stage="sniff")
+            return
+    else:
+        raise TypeError(f"cannot verify a {type(source).__name__}")
+    report.original = data
+    if len(data) > MAX_INPUT_BYTES:
+        ctx.out.error(Code.INPUT_INVALID, f"input larger than {MAX_INPUT_BYTES} bytes", stage="sniff")
+        return
+    verify_bytes(ctx, data, nesting=0)
+
+
+def verify_bytes(ctx: RunContext, data: bytes, *, nesting: int, fetched: Document | None = None) -> None:
+    """Sniff `data` and verify what it is: an image, JSON, a compact JWS/JWT or a URL."""
+    kind = sniff(data)
+    report = ctx.out.report
+    if report.kind is None:
+        report.kind = kind
+    if kind in ("png", "svg", "svgz"):
+        baked = unbake(data)
+        if not baked.ok or baked.payload is None:
+            ctx.out.error(Code.UNBAKE_FAILED, baked.error or "the image holds no badge", stage="unbake")
+            ctx.out.check("unbake", "failed", baked.error)
+            return
+        ctx.out.check("unbake", "passed", baked.location)
+        verify_bytes(ctx, baked.payload.encode("utf-8"), nesting=nesting + 1)
+        return
+    if kind == "json":
+        try:
+            value = parse_json(data)
+        except JSONError as exc:
+            ctx.out.error(Code.INPUT_INVALID, f"input is not usable JSON: {exc}", stage="sniff")
+            return
+        if not isinstance(value, dict):
+            ctx.out.error(Code.INPUT_INVALID, "input JSON must be an object", stage="sniff")
+            return
+        dispatch_json(ctx, value, fetched=fetched)
+        return
+    if kind == "jws":
+        dispatch_jws(ctx, data.decode("ascii").strip())
+        return
+    if kind == "url":
+        if nesting >= MAX_NESTING:
+            ctx.out.error(Code.INPUT_INVALID, "too many levels of indirection", stage="resolve")
+            return
+        verify_url(ctx, data.decode("utf-8").strip(), nesting=nesting + 1)
+        return
+    ctx.out.error(Code.INPUT_INVALID, "input is no known badge format (PNG, SVG, JSON, JWS/JWT, URL)", stage="sniff")
+
+
+def verify_url(ctx: RunContext, url: str, *, nesting: int) -> None:
+    """Fetch a badge URL and verify what it answers with (hosted JSON, a baked image, a JWS)."""
+    doc = ctx.fetch(url, stage="resolve", accept=ACCEPT_BADGE, what="badge")
+    if doc is None:
+        return
+    if doc.status == 410:
+        # a hosted OB 2.0 assertion answering 410 Gone is revoked (OB 2.0 "Hosted verification")
+        verify_ob2(ctx, url, fetched=doc)
+        return
+    kind = sniff(doc.content)
+    if kind == "json":
+        verify_bytes(ctx, doc.content, nesting=nesting, fetched=doc)
+    elif kind == "url":
+        ctx.out.error(Code.INPUT_INVALID, "a badge URL answered with another URL", stage="resolve", url=url)
+    else:
+        verify_bytes(ctx, doc.content, nesting=nesting)
+
+
+def is_ob3(value: Mapping[str, Any]) -> bool:
+    """Whether a JSON object is a Verifiable Credential (OB 3.0) rather than an OB 0.5-2.0 badge."""
+    contexts = value.get("@context")
+    ctx_list = contexts if isinstance(contexts, list) else [contexts]
+    if any(isinstance(c, str) and c in VC_CONTEXTS for c in ctx_list):
+        return True
+    types = value.get("type")
+    type_list = types if isinstance(types, list) else [types]
+    return any(isinstance(t, str) and t in VC_TYPES for t in type_list)
+
+
+def dispatch_json(ctx: RunContext, value: dict[str, Any], *, fetched: Document | None = None) -> None:
+    """Route a JSON object to the OB 3.0 or OB 0.5-2.0 verifier."""
+    if is_ob3(value):
+        verify_ob3(ctx, value)
+    else:
+        verify_ob2(ctx, value, fetched=fetched)
+
+
+def _b64url_json(segment: str) -> Any:
+    padded = segment + "=" * (-len(segment) % 4)
+    return parse_json(base64.urlsafe_b64decode(padded.encode("ascii")))
+
+
+def dispatch_jws(ctx: RunContext, token: str) -> None:
+    """Route a compact JWS: a VC-JWT (a `vc` claim or a VC payload) to OB 3.0, else OB 2.0 signed."""
+    try:
+        header = _b64url_json(token.split(".")[0])
+        claims = _b64url_json(token.split(".")[1])
+    except (JSONError, ValueError):
+        ctx.out.error(Code.INPUT_INVALID, "compact JWS header or payload is not base64url JSON", stage="sniff")
+        return
+    if not isinstance(header, dict) or not isinstance(claims, dict):
+        ctx.out.error(Code.INPUT_INVALID, "compact JWS header and payload must be JSON objects", stage="sniff")
+        return
+    if "vc" in claims or is_ob3(claims):
+        verify_ob3(ctx, token)
+    else:
+        verify_ob2(ctx, token)

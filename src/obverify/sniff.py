@@ -1,0 +1,45 @@
+"""Tell what an input is from its content, never its name (DESIGN.md §1, stage `sniff`).
+
+PNG by signature; SVG (or gzipped SVG) by an `<svg` root after any XML prologue; JSON by its first
+non-blank character; a compact JWS/JWT by three base64url segments; a URL by an http(s) scheme.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+Kind = Literal["png", "svg", "svgz", "json", "jws", "url", "unknown"]
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_JWS = re.compile(rb"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*")
+_JWE = re.compile(rb"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
+_URL = re.compile(rb"https?://[^\s]+", re.IGNORECASE)
+_SVG_ROOT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?svg[\s>/]")
+
+
+def sniff(data: bytes) -> Kind:
+    """Classify `data`. `unknown` covers everything that is no badge format (including a JWE)."""
+    if data.startswith(PNG_SIGNATURE):
+        return "png"
+    if data.startswith(b"\x1f\x8b"):
+        return "svgz"
+    stripped = data.lstrip(b"\xef\xbb\xbf").strip()
+    if not stripped:
+        return "unknown"
+    first = stripped[:1]
+    if first in (b"{", b"["):
+        return "json"
+    if first == b"<":
+        # the root element may come after an XML declaration, comments and a long prologue:
+        # search the whole head, not just the first 256 bytes (ANCHORS.md, concentricsky bakery)
+        if _SVG_ROOT.search(stripped[: 1024 * 1024]):
+            return "svg"
+        return "unknown"
+    if _JWE.fullmatch(stripped):
+        return "unknown"
+    if _JWS.fullmatch(stripped):
+        return "jws"
+    if _URL.fullmatch(stripped):
+        return "url"
+    return "unknown"

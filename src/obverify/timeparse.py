@@ -1,0 +1,72 @@
+"""Strict ISO 8601 / xsd:dateTime parsing for every date in every badge version (SECURITY.md §14).
+
+An impossible date, a year outside 1–9999 or a missing time zone is refused with `ValueError` carrying
+our own message; callers turn it into `schema_invalid`. Never raises anything else, on any text.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta, timezone
+
+_DATETIME = re.compile(
+    r"(?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2})"
+    r"[Tt](?P<h>\d{2}):(?P<mi>\d{2}):(?P<s>\d{2})(?:\.(?P<f>\d{1,9}))?"
+    r"(?P<tz>[Zz]|[+-]\d{2}:\d{2})",
+    re.ASCII,
+)
+_DATE = re.compile(r"(?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2})", re.ASCII)
+
+
+def parse_datetime(value: object) -> datetime:
+    """Parse a date-time with a time zone into an aware `datetime`, or raise `ValueError`."""
+    if not isinstance(value, str):
+        raise ValueError("a date-time must be a string")
+    m = _DATETIME.fullmatch(value)
+    if m is None:
+        raise ValueError("not an ISO 8601 date-time with a time zone")
+    try:
+        tz_text = m["tz"]
+        if tz_text in ("Z", "z"):
+            tz: timezone = UTC
+        else:
+            sign = 1 if tz_text[0] == "+" else -1
+            hours, minutes = int(tz_text[1:3]), int(tz_text[4:6])
+            if hours > 23 or minutes > 59:
+                raise ValueError("impossible time zone offset")
+            tz = timezone(sign * timedelta(hours=hours, minutes=minutes))
+        second = int(m["s"])
+        leap = second == 60
+        frac = (m["f"] or "0")[:6].ljust(6, "0")
+        dt = datetime(
+            int(m["y"]), int(m["mo"]), int(m["d"]), int(m["h"]), int(m["mi"]),
+            59 if leap else second, int(frac), tzinfo=tz,
+        )
+        if leap:
+            dt += timedelta(seconds=1)
+    except (ValueError, OverflowError):
+        raise ValueError("impossible date-time") from None
+    if dt.year < 1:
+        raise ValueError("year outside 1-9999")
+    return dt
+
+
+def parse_legacy_date(value: object) -> datetime:
+    """OB 1.x dates: a date-time, a date-only `YYYY-MM-DD` (taken as UTC midnight) or a Unix timestamp."""
+    if isinstance(value, bool):
+        raise ValueError("a date must be a string or a number")
+    if isinstance(value, int | float):
+        try:
+            return datetime.fromtimestamp(value, UTC)
+        except (ValueError, OverflowError, OSError):
+            raise ValueError("timestamp out of range") from None
+    if isinstance(value, str):
+        if value.isdigit() and len(value) <= 12:
+            return parse_legacy_date(int(value))
+        m = _DATE.fullmatch(value)
+        if m is not None:
+            try:
+                return datetime(int(m["y"]), int(m["mo"]), int(m["d"]), tzinfo=UTC)
+            except ValueError:
+                raise ValueError("impossible date") from None
+    return parse_datetime(value)
