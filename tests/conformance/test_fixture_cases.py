@@ -1,0 +1,57 @@
+"""Every case in `fixtures/cases/<id>/` gives the verdict and codes its `expected.json` states.
+
+`expected.json`: `input` (file name), `at`, `recipients`, `offline` (always true), `valid`, `codes` (each
+must appear among the report's error codes), optional `revoked`, `expired`, `version`, `warnings`.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from obverify import DocumentStore, verify
+from obverify.timeparse import parse_datetime
+
+CASES = Path(__file__).resolve().parents[2] / "fixtures" / "cases"
+
+
+def _case_dirs() -> list[Path]:
+    return sorted(p for p in CASES.iterdir() if (p / "expected.json").is_file()) if CASES.is_dir() else []
+
+
+def run_case(case: Path) -> tuple[dict[str, Any], Any]:
+    """Verify one fixture case offline through its document store; return (expected, report)."""
+    expected = json.loads((case / "expected.json").read_text())
+    docs = case / "documents"
+    store = DocumentStore.from_directory(docs) if (docs / "index.json").is_file() else DocumentStore()
+    report = verify(
+        (case / expected["input"]).read_bytes(),
+        recipients=expected.get("recipients", []),
+        at=parse_datetime(expected["at"]),
+        loader=store,
+    )
+    return expected, report
+
+
+def test_there_are_fixture_cases() -> None:
+    assert len(_case_dirs()) >= 40
+
+
+@pytest.mark.parametrize("case", _case_dirs(), ids=lambda p: p.name)
+def test_fixture_case(case: Path) -> None:
+    expected, report = run_case(case)
+    detail = report.to_json(indent=1)
+    assert report.valid is expected["valid"], detail
+    codes = set(report.codes())
+    for code in expected.get("codes", []):
+        assert code in codes, detail
+    for field in ("revoked", "expired", "version"):
+        if field in expected:
+            assert getattr(report, field) == expected[field], f"{field}: {detail}"
+    for code in expected.get("warnings", []):
+        assert code in {w.code for w in report.warnings}, detail
+    if "recipient" in expected:
+        assert report.recipient.matched == expected["recipient"], detail
