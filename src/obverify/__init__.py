@@ -4,9 +4,11 @@ One call decides whether a badge is genuine, whose it is and whether it still ho
 data in a `Report` with stable codes (DESIGN.md §2, §4), never a traceback.
 """
 
+from obverify.audit import audit
 from obverify.bake import bake
 from obverify.baked import Baked
 from obverify.errors import Code, LoadError
+from obverify.importer import ImportResult, import_badge
 from obverify.loaders.base import Document, Loader
 from obverify.loaders.store import DocumentStore
 from obverify.pipeline import verify
@@ -20,11 +22,14 @@ __all__ = [
     "Document",
     "DocumentStore",
     "Finding",
+    "ImportResult",
     "LoadError",
     "Loader",
     "RecipientResult",
     "Report",
+    "audit",
     "bake",
+    "import_badge",
     "unbake",
     "verify",
 ]
