@@ -1,0 +1,21 @@
+"""Property: `Report.to_json()` never raises and stays one JSON object, whatever text findings carry."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from obverify.report import Collector, Report
+
+
+@given(st.text(), st.text(), st.one_of(st.none(), st.text()))
+def test_to_json_never_raises(message: str, path: str, url: str | None) -> None:
+    report = Report()
+    out = Collector(report)
+    out.error("input_invalid", message, stage="sniff", path=path, url=url)
+    out.warn("w", message, stage="sniff")
+    data = json.loads(report.to_json())
+    assert isinstance(data, dict)
+    assert data["valid"] is False

@@ -1,0 +1,57 @@
+"""The Report contract: verdict, caps on findings, JSON output free of originals."""
+
+from __future__ import annotations
+
+import json
+
+from obverify.errors import Code
+from obverify.report import MAX_FINDINGS, Collector, Report
+
+
+def test_findings_are_capped_and_counted() -> None:
+    report = Report()
+    out = Collector(report)
+    for i in range(MAX_FINDINGS + 7):
+        out.error(Code.SCHEMA_INVALID, f"problem {i}", stage="schemas")
+    assert len(report.errors) == MAX_FINDINGS
+    assert report.dropped_findings == 7
+    assert json.loads(report.to_json())["droppedFindings"] == 7
+
+
+def test_duplicate_findings_are_kept_once() -> None:
+    report = Report()
+    out = Collector(report)
+    out.error(Code.EXPIRED, "same", stage="validity")
+    out.error(Code.EXPIRED, "same", stage="validity")
+    assert report.codes() == ["expired"]
+
+
+def test_json_carries_no_original_and_has_contract_fields() -> None:
+    report = Report(original=b"SECRET-IMAGE-BYTES", originals={"https://a.example/": b"SECRET-BODY"})
+    out = Collector(report)
+    out.warn("md5_hash", "weak hash", stage="recipient")
+    text = report.to_json()
+    assert "SECRET" not in text
+    data = json.loads(text)
+    for key in ("valid", "version", "errors", "warnings", "revoked", "expired"):
+        assert key in data
+    assert data["valid"] is True
+    assert data["warnings"][0]["code"] == "md5_hash"
+
+
+def test_messages_are_bounded_and_escaped() -> None:
+    report = Report()
+    Collector(report).error(Code.INPUT_INVALID, "\x1b" + "y" * 5000, stage="sniff", url="https://x.example/\n")
+    finding = report.errors[0]
+    assert "\x1b" not in finding.message
+    assert len(finding.message) < 2100
+    assert finding.url is not None
+    assert "\n" not in finding.url
+
+
+def test_has_error() -> None:
+    out = Collector(Report())
+    assert not out.has_error()
+    out.error(Code.REVOKED, "r", stage="status")
+    assert out.has_error(Code.REVOKED)
+    assert not out.has_error(Code.EXPIRED)
