@@ -1,0 +1,265 @@
+"""JSON-LD processing for proofs: a guarded document loader, safe-mode expansion and RDFC-1.0.
+
+Implements the parts of JSON-LD 1.1 Processing Algorithms and API (§9.4 "Remote Document and Context
+Retrieval") and RDF Dataset Canonicalization (RDFC-1.0, which pyld calls URDNA2015) that Data Integrity
+needs, under the rules of SECURITY.md §6:
+
+- Bundled contexts (`obverify.contexts`, pinned by SHA-256) are served first and never fetched. Their
+  resolved and processed forms are cached for the life of the process (pyld caches a context in the
+  shared cache only when the loader tags it, and we tag only bundled ones), which keeps one eddsa-rdfc-2022
+  verification in the low milliseconds.
+- Any other context URL is loaded only through `RunContext.fetch_json`, and only when the run's loader is a
+  trusted `DocumentStore` that holds the URL, or the policy sets `allow_remote_contexts`. At most
+  `MAX_REMOTE_CONTEXTS` per operation; cycles are refused (pyld tracks the chain, and so do we).
+  Remote contexts are cached per operation only, never across runs.
+- Safe mode (VC Data Integrity §4 "Algorithms", the `safe` option of jsonld.js): a property the context
+  does not define, a relative `@type`, `@id` or datatype, or a blank-node predicate would be silently
+  dropped from the canonical form while still displayed, so each is an error (`proof_invalid`).
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Callable
+from typing import Any
+
+from cachetools import LRUCache
+from pyld import jsonld
+from pyld.canon import URDNA2015
+from pyld.context_resolver import ContextResolver
+from pyld.identifier_issuer import IdentifierIssuer
+
+from obverify.context import RunContext
+from obverify.contexts import bundled_context
+from obverify.errors import Code
+from obverify.loaders.store import DocumentStore
+from obverify.text import quote, quote_url
+
+MAX_REMOTE_CONTEXTS = 10
+
+JsonLdError = jsonld.JsonLdError
+
+# Resolved bundled contexts, shared by every operation of the process (bundled contexts never change).
+_SHARED_CACHE: LRUCache[str, Any] = LRUCache(maxsize=256)
+
+# An absolute IRI or a blank node identifier, as jsonld.js's safe mode tests it.
+_ABSOLUTE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+\-.]*|_):[^\s]*$")
+
+# JSON-LD error codes that are the context's fault rather than the document's.
+_CONTEXT_CODES = frozenset(
+    {
+        "loading remote context failed",
+        "context overflow",
+        "recursive context inclusion",
+        "invalid remote context",
+        "invalid local context",
+        "invalid context nullification",
+        "protected term redefinition",
+        "invalid term definition",
+        "invalid context entry",
+        "invalid @version value",
+        "processing mode conflict",
+        "invalid base IRI",
+        "invalid vocab mapping",
+        "invalid default language",
+        "invalid @import value",
+        "invalid @propagate value",
+        "invalid IRI mapping",
+        "keyword redefinition",
+        "cyclic IRI mapping",
+        "invalid reverse property",
+        "invalid scoped context",
+        "invalid container mapping",
+        "invalid type mapping",
+        "invalid language mapping",
+        "invalid keyword alias",
+    }
+)
+
+DocumentLoader = Callable[[str, dict[str, Any]], dict[str, Any]]
+
+
+class JsonLdProcessingError(Exception):
+    """JSON-LD processing failed: `code` is `context_invalid` or `proof_invalid`; the message is ours."""
+
+    def __init__(self, code: Code, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+class _LoaderState:
+    """What one operation's loader did: remote URLs loaded (in order) and why a load was refused."""
+
+    def __init__(self) -> None:
+        self.remote: list[str] = []
+        self.refusal: str | None = None
+
+
+def _remote_allowed(ctx: RunContext, url: str) -> bool:
+    if isinstance(ctx.loader, DocumentStore) and url in ctx.loader:
+        return True
+    return bool(getattr(ctx.policy, "allow_remote_contexts", False))
+
+
+def _make_loader(ctx: RunContext | None, stage: str, state: _LoaderState) -> DocumentLoader:
+    def load(url: str, options: dict[str, Any]) -> dict[str, Any]:
+        bundled = bundled_context(url)
+        if bundled is not None:
+            # Tagged "static": pyld then keeps the resolved context in the (process-wide) shared cache.
+            return {
+                "contentType": "application/ld+json",
+                "contextUrl": None,
+                "documentUrl": url,
+                "document": copy.deepcopy(bundled),
+                "tag": "static",
+            }
+        if ctx is None or not _remote_allowed(ctx, url):
+            state.refusal = f"context {quote_url(url)} is not bundled and remote contexts are not allowed"
+            raise JsonLdError("remote context refused", "jsonld.LoadDocumentError", code="loading document failed")
+        if url in state.remote:
+            state.refusal = f"context {quote_url(url)} includes itself (a cycle)"
+            raise JsonLdError("context cycle", "jsonld.ContextUrlError", code="recursive context inclusion")
+        if len(state.remote) >= MAX_REMOTE_CONTEXTS:
+            state.refusal = f"more than {MAX_REMOTE_CONTEXTS} remote contexts"
+            raise JsonLdError("too many contexts", "jsonld.ContextUrlError", code="context overflow")
+        state.remote.append(url)
+        value = ctx.fetch_json(url, stage=stage, consequence=Code.CONTEXT_INVALID, what="JSON-LD context")
+        if not isinstance(value, dict):
+            state.refusal = f"context {quote_url(url)} could not be loaded as a JSON object"
+            raise JsonLdError("bad context", "jsonld.InvalidUrl", code="loading remote context failed")
+        # No tag: cached for this operation only.
+        return {"contentType": "application/ld+json", "contextUrl": None, "documentUrl": url, "document": value}
+
+    return load
+
+
+def document_loader(ctx: RunContext | None, *, stage: str) -> DocumentLoader:
+    """A pyld document loader: bundled contexts first, then the run's loader where allowed, else an error.
+
+    Raises pyld's `JsonLdError` for a refused URL, so the caller reports `context_invalid`.
+    """
+    return _make_loader(ctx, stage, _LoaderState())
+
+
+def _options(ctx: RunContext | None, stage: str, state: _LoaderState) -> dict[str, Any]:
+    loader = _make_loader(ctx, stage, state)
+    return {
+        "documentLoader": loader,
+        "contextResolver": ContextResolver(_SHARED_CACHE, loader, max_context_urls=MAX_REMOTE_CONTEXTS),
+        "base": "",
+        "processingMode": "json-ld-1.1",
+        "extractAllScripts": False,
+    }
+
+
+def _error_codes(exc: BaseException) -> list[str]:
+    codes: list[str] = []
+    seen: BaseException | None = exc
+    while seen is not None and len(codes) < 20:
+        code = getattr(seen, "code", None)
+        if isinstance(code, str):
+            codes.append(code)
+        seen = seen.__cause__ or seen.__context__
+    return codes
+
+
+def _failure(exc: BaseException, state: _LoaderState) -> JsonLdProcessingError:
+    if state.refusal is not None:
+        return JsonLdProcessingError(Code.CONTEXT_INVALID, state.refusal)
+    codes = _error_codes(exc)
+    for code in codes:
+        if code in _CONTEXT_CODES or code == "loading document failed":
+            return JsonLdProcessingError(Code.CONTEXT_INVALID, f"JSON-LD context error ({quote(code, 60)})")
+    what = codes[0] if codes else type(exc).__name__
+    return JsonLdProcessingError(Code.PROOF_INVALID, f"JSON-LD processing failed ({quote(what, 60)})")
+
+
+def _safe_walk(expanded: Any, dropped: list[str | None]) -> None:
+    """Raise `JsonLdProcessingError(proof_invalid)` for anything RDF conversion would silently drop."""
+    if dropped:
+        name = dropped[0]
+        raise JsonLdProcessingError(
+            Code.PROOF_INVALID,
+            f"property {quote(name if name is not None else '(null)', 80)} is not defined by the @context"
+            f" (safe mode: {len(dropped)} dropped)",
+        )
+    stack: list[Any] = [expanded]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+            continue
+        if not isinstance(node, dict):
+            continue
+        is_value = "@value" in node
+        for key, value in node.items():
+            if key == "@value":
+                continue
+            if key == "@id":
+                if not isinstance(value, str) or not _ABSOLUTE.match(value):
+                    raise JsonLdProcessingError(Code.PROOF_INVALID, f"relative @id {quote(value, 80)} (safe mode)")
+            elif key == "@type":
+                types = value if isinstance(value, list) else [value]
+                for t in types:
+                    if isinstance(t, str) and t.startswith("@"):
+                        continue
+                    if not isinstance(t, str) or not _ABSOLUTE.match(t):
+                        what = "datatype" if is_value else "@type"
+                        raise JsonLdProcessingError(
+                            Code.PROOF_INVALID, f"{what} {quote(t, 80)} is not defined by the @context (safe mode)"
+                        )
+            elif key.startswith("@"):
+                stack.append(value)
+            else:
+                if key.startswith("_:") or not _ABSOLUTE.match(key):
+                    raise JsonLdProcessingError(
+                        Code.PROOF_INVALID, f"property {quote(key, 80)} is not an IRI (safe mode)"
+                    )
+                stack.append(value)
+
+
+def expand_safe(doc: Any, ctx: RunContext | None, *, stage: str = "proofs") -> list[Any]:
+    """Expand `doc` in safe mode; raise `JsonLdProcessingError` (`context_invalid` or `proof_invalid`)."""
+    state = _LoaderState()
+    dropped: list[str | None] = []
+    proc = jsonld.JsonLdProcessor(on_property_dropped=dropped.append)
+    try:
+        expanded = proc.expand(doc, _options(ctx, stage, state))
+    except JsonLdProcessingError:
+        raise
+    except (JsonLdError, ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
+        raise _failure(exc, state) from None
+    _safe_walk(expanded, dropped)
+    return expanded if isinstance(expanded, list) else [expanded]
+
+
+def canonize(doc: Any, ctx: RunContext | None, *, stage: str = "proofs") -> str:
+    """RDFC-1.0 canonical N-Quads of `doc`, expanded in safe mode; raise `JsonLdProcessingError` on any problem."""
+    expanded = expand_safe(doc, ctx, stage=stage)
+    return canonize_expanded(expanded)
+
+
+def canonize_expanded(expanded: list[Any]) -> str:
+    """RDFC-1.0 canonical N-Quads of an already expanded (and safe-checked) document."""
+    proc = jsonld.JsonLdProcessor()
+    try:
+        # pyld's own `to_rdf` after expansion, without expanding a second time.
+        issuer = IdentifierIssuer("_:b")
+        node_map: dict[str, Any] = {"@default": {}}
+        proc._create_node_map(expanded, node_map, "@default", issuer)
+        options: dict[str, Any] = {"produceGeneralizedRdf": False, "rdfDirection": None}
+        dataset: dict[str, Any] = {}
+        for graph_name, graph in sorted(node_map.items()):
+            if graph_name == "@default" or _ABSOLUTE.match(graph_name):
+                dataset[graph_name] = proc._graph_to_rdf(graph, issuer, options)
+        result = URDNA2015().main(dataset, {"format": "application/n-quads"})
+    except (JsonLdError, ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
+        raise _failure(exc, _LoaderState()) from None
+    if not isinstance(result, str):
+        raise JsonLdProcessingError(Code.PROOF_INVALID, "canonicalization produced no N-Quads")
+    return result
+
+
+__all__ = ["JsonLdError", "JsonLdProcessingError", "canonize", "canonize_expanded", "document_loader", "expand_safe"]
