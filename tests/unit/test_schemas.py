@@ -1,0 +1,116 @@
+"""`obverify.schemas`: bundled-only `$ref` resolution, our own messages, format checking, every OB 2.0 class."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from obverify.schemas import UnknownSchemaError, bundled_schema_ids, json_pointer, schema_errors
+
+OB2 = "https://obverify.dev/schemas/ob2/"
+CLASSES = [
+    "assertion", "badgeclass", "profile", "issuer", "identity-object", "verification-object", "image", "criteria",
+    "alignment-object", "evidence", "cryptographic-key", "revocation-list", "endorsement",
+]
+
+
+def _assertion() -> dict[str, Any]:
+    return {
+        "@context": "https://w3id.org/openbadges/v2",
+        "type": "Assertion",
+        "id": "https://issuer.example/a/1",
+        "recipient": {"type": "email", "hashed": True, "identity": "sha256$" + "ab" * 32},
+        "issuedOn": "2024-01-01T00:00:00Z",
+        "badge": "https://issuer.example/b/1",
+        "verification": {"type": "HostedBadge"},
+    }
+
+
+def test_every_ob2_class_has_a_bundled_schema() -> None:
+    ids = set(bundled_schema_ids())
+    for name in CLASSES:
+        assert f"{OB2}{name}.json" in ids
+
+
+def test_valid_assertion_has_no_issues() -> None:
+    assert schema_errors(_assertion(), OB2 + "assertion.json") == []
+
+
+def test_missing_required_property_is_named_with_pointer() -> None:
+    doc = _assertion()
+    del doc["issuedOn"]
+    issues = schema_errors(doc, OB2 + "assertion.json")
+    assert [i.path for i in issues] == [""]
+    assert "'issuedOn'" in issues[0].message
+
+
+def test_messages_never_quote_the_instance() -> None:
+    marker = "MARKER-\x1b[31m-SECRET"
+    doc = _assertion()
+    doc["issuedOn"] = marker
+    doc["recipient"]["identity"] = marker
+    doc["badge"] = {"id": marker}
+    issues = schema_errors(doc, OB2 + "assertion.json")
+    assert issues
+    for issue in issues:
+        assert "MARKER" not in issue.message
+        assert "MARKER" not in issue.path
+
+
+@pytest.mark.parametrize("value", ["2024-01-01", "2024-01-01T00:00:00", "2024-13-45T25:61:61Z", 20240101])
+def test_datetime_format_is_checked(value: object) -> None:
+    doc = _assertion()
+    doc["issuedOn"] = value
+    assert [i.path for i in schema_errors(doc, OB2 + "assertion.json")] == ["/issuedOn"]
+
+
+@pytest.mark.parametrize("identity", ["sha256$" + "ab" * 31, "sha1$" + "ab" * 20, "md5$" + "zz" * 16, "alice@x.test"])
+def test_hashed_identity_shape(identity: str) -> None:
+    doc = {"type": "email", "hashed": True, "identity": identity}
+    assert schema_errors(doc, OB2 + "identity-object.json")
+
+
+def test_uppercase_hex_hash_is_accepted() -> None:
+    doc = {"type": "email", "hashed": True, "identity": "MD5$" + "AB" * 16}
+    assert schema_errors(doc, OB2 + "identity-object.json") == []
+
+
+def test_issuer_profile_needs_name_url_email_but_recipient_profile_does_not() -> None:
+    profile = {"id": "https://i.example/p", "type": "Profile"}
+    assert schema_errors(profile, OB2 + "profile.json") == []
+    missing = {i.message.split("'")[1] for i in schema_errors(profile, OB2 + "issuer.json")}
+    assert missing == {"name", "url", "email"}
+
+
+def test_criteria_needs_id_or_narrative() -> None:
+    assert schema_errors({"type": "Criteria"}, OB2 + "criteria.json")
+    assert schema_errors({"narrative": "do it"}, OB2 + "criteria.json") == []
+
+
+def test_revocation_list_entries() -> None:
+    good = {"type": "RevocationList", "revokedAssertions": ["urn:uuid:1", {"id": "x", "revocationReason": "r"},
+                                                           {"uid": "abc"}]}
+    assert schema_errors(good, OB2 + "revocation-list.json") == []
+    bad = {"type": "RevocationList", "revokedAssertions": [{"revocationReason": "no id"}, 5]}
+    assert [i.path for i in schema_errors(bad, OB2 + "revocation-list.json")] == ["/revokedAssertions/0",
+                                                                                    "/revokedAssertions/1"]
+
+
+def test_unknown_schema_is_a_programmer_error() -> None:
+    with pytest.raises(UnknownSchemaError):
+        schema_errors({}, "https://obverify.dev/schemas/nope.json")
+
+
+def test_deeply_nested_instance_is_an_issue_not_a_crash() -> None:
+    deep: Any = "x"
+    for _ in range(3000):
+        deep = {"id": deep}
+    doc = _assertion()
+    doc["badge"] = deep
+    assert schema_errors(doc, OB2 + "assertion.json")
+
+
+def test_json_pointer_escapes() -> None:
+    assert json_pointer(["a/b", "c~d", 0]) == "/a~1b/c~0d/0"
+    assert json_pointer([]) == ""
