@@ -1,35 +1,57 @@
-"""Build the loader a run uses from the CLI/API options. The network issue replaces the plain loader."""
+"""Build the loader a run uses from the CLI/API options (DESIGN.md §3, §5).
+
+    record ─▶ DocumentStore (--documents) ─▶ HttpLoader under the NetworkPolicy (unless --offline)
+
+`default_loader` shares one bounded in-process cache between every loader it makes, so a service that
+verifies many badges of one issuer fetches its profile and keys once (while the server's `Cache-Control`
+allows). The cache key includes the policy, so documents fetched under a relaxed policy are never served
+to a stricter one.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-from obverify.errors import Code, LoadError
-from obverify.loaders.base import Document, Loader
+from obverify.loaders.base import Loader
+from obverify.loaders.cache import DocumentCache
+from obverify.loaders.http import HttpLoader
+from obverify.loaders.policy import NetworkPolicy
+from obverify.loaders.record import RecordingLoader
 from obverify.loaders.store import DocumentStore
 
-
-class _NoNetwork:
-    """Refuses every URL: the placeholder until the HTTP loader lands."""
-
-    def load(self, url: str, *, accept: str | None = None) -> Document:
-        raise LoadError(Code.FETCH_FAILED, url, "no network loader configured")
+SHARED_CACHE = DocumentCache()
+"""The process-wide cache behind `default_loader` (thread-safe, bounded; `SHARED_CACHE.clear()` empties it)."""
 
 
-def default_loader(policy: Any = None) -> Loader:
-    """The loader used when the caller gives none: the safe HTTP loader under `policy`."""
-    return _NoNetwork()
+def default_loader(policy: NetworkPolicy | None = None) -> Loader:
+    """The loader used when the caller gives none: the safe HTTP loader under `policy`, with the shared cache."""
+    if policy is not None and not isinstance(policy, NetworkPolicy):
+        raise TypeError(f"policy must be a NetworkPolicy, not {type(policy).__name__}")
+    return HttpLoader(policy, cache=SHARED_CACHE)
 
 
 def make_loader(
-    *, documents: str | Path | None = None, offline: bool = False, policy: Any = None
+    *,
+    documents: str | Path | None = None,
+    offline: bool = False,
+    policy: NetworkPolicy | None = None,
+    record: str | Path | None = None,
 ) -> Loader:
-    """A store (if `documents`) in front of the network (unless `offline`)."""
+    """A store (if `documents`) in front of the network (unless `offline`), everything recorded (if `record`).
+
+    Raises ValueError (a usage error) for an unreadable store or record directory.
+    """
     fallback = None if offline else default_loader(policy)
+    loader: Loader
     if documents is not None:
-        return DocumentStore.from_directory(documents, fallback=fallback)
-    if offline:
-        return DocumentStore()
-    assert fallback is not None
-    return fallback
+        loader = DocumentStore.from_directory(documents, fallback=fallback)
+    elif fallback is None:
+        loader = DocumentStore()
+    else:
+        loader = fallback
+    if record is not None:
+        try:
+            loader = RecordingLoader(loader, record)
+        except OSError as exc:
+            raise ValueError(f"cannot record into {record}: {exc.strerror}") from None
+    return loader

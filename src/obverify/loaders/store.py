@@ -2,8 +2,10 @@
 
 `index.json` maps an absolute URL to a file name relative to the directory, or to
 `{"file": NAME, "contentType": TYPE, "status": CODE}` (`status` is our extension, so a store can replay a
-hosted assertion answering 410 Gone). The store is trusted (SECURITY.md ground rules) and records every
-URL asked of it, in order, so tests can assert what was (and was not) requested.
+hosted assertion answering 410 Gone). Two more extensions let record mode (`loaders/record.py`) replay a
+run exactly: `"finalUrl"` (where redirects ended) and, instead of `file`, `{"error": CODE, "reason": TEXT}`
+with an optional `status` for a fetch that failed when it was recorded. The store is trusted (SECURITY.md
+ground rules) and records every URL asked of it, in order, so tests can assert what was (and was not) requested.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ class DocumentStore:
         fallback: Loader | None = None,
     ) -> None:
         self._docs: dict[str, Document] = {}
+        self._errors: dict[str, LoadError] = {}
         self._lock = threading.Lock()
         self.fallback = fallback
         self.requested: list[str] = []
@@ -41,8 +44,12 @@ class DocumentStore:
             content = doc.encode("utf-8") if isinstance(doc, str) else doc
             self._docs[url] = Document(url=url, content=content, content_type=content_type)
 
+    def add_error(self, url: str, error: LoadError) -> None:
+        """Answer `url` with this failure from now on (a recorded `fetch_failed` or `url_blocked`)."""
+        self._errors[url] = LoadError(error.code, url, error.reason, status=error.status)
+
     def __contains__(self, url: object) -> bool:
-        return url in self._docs
+        return url in self._docs or url in self._errors
 
     def urls(self) -> list[str]:
         """Every URL the store serves."""
@@ -55,6 +62,9 @@ class DocumentStore:
         doc = self._docs.get(url)
         if doc is not None:
             return doc
+        err = self._errors.get(url)
+        if err is not None:
+            raise LoadError(err.code, url, err.reason, status=err.status)
         if self.fallback is not None:
             return self.fallback.load(url, accept=accept)
         raise LoadError(Code.FETCH_FAILED, url, "not in the document store (offline)")
@@ -73,12 +83,17 @@ class DocumentStore:
         store = cls(fallback=fallback)
         base = root.resolve()
         for url, entry in index.items():
+            final_url: str | None = None
             if isinstance(entry, str):
                 name, ctype, status = entry, None, 200
+            elif isinstance(entry, dict) and "file" not in entry and "error" in entry:
+                store.add_error(url, _recorded_error(index_path, url, entry))
+                continue
             elif isinstance(entry, dict) and isinstance(entry.get("file"), str):
                 name = entry["file"]
                 ctype = entry.get("contentType") if isinstance(entry.get("contentType"), str) else None
                 status = entry.get("status", 200) if isinstance(entry.get("status", 200), int) else 200
+                final_url = entry.get("finalUrl") if isinstance(entry.get("finalUrl"), str) else None
             else:
                 raise ValueError(f"{index_path}: entry for {url!r} must be a file name or an object with 'file'")
             path = (root / name).resolve()
@@ -88,5 +103,15 @@ class DocumentStore:
                 content = path.read_bytes()
             except OSError as exc:
                 raise ValueError(f"{index_path}: cannot read {name!r}: {exc.strerror}") from None
-            store.add(url, Document(url=url, content=content, content_type=ctype, status=status))
+            store.add(url, Document(url=url, content=content, content_type=ctype, status=status, final_url=final_url))
         return store
+
+
+def _recorded_error(index_path: Path, url: str, entry: dict[str, object]) -> LoadError:
+    """A recorded failure entry `{"error": CODE, "reason": TEXT, "status"?: N}`; ValueError if malformed."""
+    code, reason, status = entry.get("error"), entry.get("reason"), entry.get("status")
+    if code not in (Code.FETCH_FAILED, Code.URL_BLOCKED) or not isinstance(reason, str):
+        raise ValueError(f"{index_path}: error entry for {url!r} needs error fetch_failed|url_blocked and a reason")
+    if status is not None and not isinstance(status, int):
+        raise ValueError(f"{index_path}: error entry for {url!r} has a non-integer status")
+    return LoadError(Code(str(code)), url, reason, status=status)
