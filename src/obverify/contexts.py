@@ -1,7 +1,10 @@
 """Bundled JSON-LD contexts, pinned by SHA-256 and never fetched (DESIGN.md §5, SECURITY.md §6).
 
-`schemas/contexts/index.json` maps each canonical context URL to a file and its SHA-256; the file is
-checked against the pin when first read. Placeholder until the contexts land.
+`schemas/contexts/index.json` (written by `scripts/bundle_contexts.py`) maps each context URL to a file,
+the SHA-256 of its bytes, and its provenance (registry package, version, licence, upstream hash). A file is
+checked against its pin when first read. A few contexts no registry package distributes (OB v1, CLR 2.0)
+are listed with `"file": null` and a `jcs_sha256` pin: they may be fetched through the run's loader, and
+only a document whose RFC 8785 canonical form has that hash is accepted (`fetch_pin`, `matches_pin`).
 """
 
 from __future__ import annotations
@@ -9,6 +12,8 @@ from __future__ import annotations
 import hashlib
 from functools import cache
 from typing import Any
+
+import rfc8785
 
 from obverify.resources import data_dir
 from obverify.strictjson import parse_json
@@ -25,11 +30,39 @@ def _index() -> dict[str, Any]:
 
 @cache
 def bundled_context(url: str) -> Any | None:
-    """The parsed context document bundled for `url`, or None if none is bundled."""
+    """The parsed context document bundled for `url`, or None if none is bundled.
+
+    The value is shared: callers must not mutate it (copy it first).
+    """
     entry = _index().get(url)
-    if not isinstance(entry, dict):
+    if not isinstance(entry, dict) or not isinstance(entry.get("file"), str):
         return None
     raw = (data_dir() / "contexts" / entry["file"]).read_bytes()
     if hashlib.sha256(raw).hexdigest() != entry["sha256"]:
         raise RuntimeError(f"bundled context for {url} does not match its pinned SHA-256")
     return parse_json(raw, max_depth=256)
+
+
+def bundled_urls() -> list[str]:
+    """Every URL served from the bundle (not the fetch-pinned ones)."""
+    return [u for u, e in _index().items() if isinstance(e, dict) and isinstance(e.get("file"), str)]
+
+
+def fetch_pin(url: str) -> str | None:
+    """For a context no package distributes: the SHA-256 its RFC 8785 form must have; else None."""
+    entry = _index().get(url)
+    if isinstance(entry, dict) and entry.get("file") is None and isinstance(entry.get("jcs_sha256"), str):
+        return str(entry["jcs_sha256"])
+    return None
+
+
+def matches_pin(url: str, document: Any) -> bool:
+    """Whether a fetched `document` is exactly the pinned context for `url` (compared in RFC 8785 form)."""
+    pin = fetch_pin(url)
+    if pin is None:
+        return False
+    try:
+        canonical = rfc8785.dumps(document)
+    except (rfc8785.CanonicalizationError, TypeError, ValueError):
+        return False
+    return hashlib.sha256(canonical).hexdigest() == pin

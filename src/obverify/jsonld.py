@@ -8,6 +8,8 @@ needs, under the rules of SECURITY.md §6:
   resolved and processed forms are cached for the life of the process (pyld caches a context in the
   shared cache only when the loader tags it, and we tag only bundled ones), which keeps one eddsa-rdfc-2022
   verification in the low milliseconds.
+- A context no package distributes but whose hash we pin (OB v1, CLR 2.0) is fetched through the run's
+  loader and accepted only if it matches the pin.
 - Any other context URL is loaded only through `RunContext.fetch_json`, and only when the run's loader is a
   trusted `DocumentStore` that holds the URL, or the policy sets `allow_remote_contexts`. At most
   `MAX_REMOTE_CONTEXTS` per operation; cycles are refused (pyld tracks the chain, and so do we).
@@ -31,7 +33,7 @@ from pyld.context_resolver import ContextResolver
 from pyld.identifier_issuer import IdentifierIssuer
 
 from obverify.context import RunContext
-from obverify.contexts import bundled_context
+from obverify.contexts import bundled_context, fetch_pin, matches_pin
 from obverify.errors import Code
 from obverify.loaders.store import DocumentStore
 from obverify.text import quote, quote_url
@@ -115,7 +117,8 @@ def _make_loader(ctx: RunContext | None, stage: str, state: _LoaderState) -> Doc
                 "document": copy.deepcopy(bundled),
                 "tag": "static",
             }
-        if ctx is None or not _remote_allowed(ctx, url):
+        pinned = fetch_pin(url) is not None
+        if ctx is None or not (pinned or _remote_allowed(ctx, url)):
             state.refusal = f"context {quote_url(url)} is not bundled and remote contexts are not allowed"
             raise JsonLdError("remote context refused", "jsonld.LoadDocumentError", code="loading document failed")
         if url in state.remote:
@@ -129,6 +132,9 @@ def _make_loader(ctx: RunContext | None, stage: str, state: _LoaderState) -> Doc
         if not isinstance(value, dict):
             state.refusal = f"context {quote_url(url)} could not be loaded as a JSON object"
             raise JsonLdError("bad context", "jsonld.InvalidUrl", code="loading remote context failed")
+        if pinned and not matches_pin(url, value):
+            state.refusal = f"context {quote_url(url)} does not match its pinned SHA-256"
+            raise JsonLdError("pin mismatch", "jsonld.InvalidUrl", code="loading remote context failed")
         # No tag: cached for this operation only.
         return {"contentType": "application/ld+json", "contextUrl": None, "documentUrl": url, "document": value}
 
@@ -249,7 +255,11 @@ def canonize_expanded(expanded: list[Any]) -> str:
         issuer = IdentifierIssuer("_:b")
         node_map: dict[str, Any] = {"@default": {}}
         proc._create_node_map(expanded, node_map, "@default", issuer)
-        options: dict[str, Any] = {"produceGeneralizedRdf": False, "rdfDirection": None}
+        options: dict[str, Any] = {
+            "produceGeneralizedRdf": False,
+            "rdfDirection": None,
+            "processingMode": "json-ld-1.1",
+        }
         dataset: dict[str, Any] = {}
         for graph_name, graph in sorted(node_map.items()):
             if graph_name == "@default" or _ABSOLUTE.match(graph_name):
