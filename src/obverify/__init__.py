@@ -10,6 +10,8 @@ from obverify.baked import Baked
 from obverify.errors import Code, LoadError
 from obverify.importer import ImportResult, import_badge
 from obverify.loaders.base import Document, Loader
+from obverify.loaders.http import HttpLoader
+from obverify.loaders.policy import NetworkPolicy
 from obverify.loaders.store import DocumentStore
 from obverify.pipeline import verify
 from obverify.report import Check, Finding, RecipientResult, Report
@@ -22,9 +24,11 @@ __all__ = [
     "Document",
     "DocumentStore",
     "Finding",
+    "HttpLoader",
     "ImportResult",
     "LoadError",
     "Loader",
+    "NetworkPolicy",
     "RecipientResult",
     "Report",
     "audit",

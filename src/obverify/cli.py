@@ -1,6 +1,6 @@
 """The `obverify` command line (DESIGN.md §3 — a contract that tools outside the project rely on).
 
-    obverify verify INPUT [--recipient ID]... [--at ISO8601] [--documents DIR] [--offline] [--json]
+    obverify verify INPUT [--recipient ID]... [--at ISO8601] [--documents DIR] [--offline] [--record DIR] [--json]
     obverify unbake FILE [--json]
     obverify bake IMAGE PAYLOAD -o OUT
 
@@ -42,6 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--at", metavar="ISO8601", help="evaluate validity at this instant instead of now")
     v.add_argument("--documents", metavar="DIR", help="a document store: DIR/index.json maps URL -> file")
     v.add_argument("--offline", action="store_true", help="no network at all")
+    v.add_argument("--record", metavar="DIR", help="write every document fetched into DIR (a document store)")
     v.add_argument("--json", action="store_true", help="print exactly one JSON object, the report")
     u = sub.add_parser("unbake", help="print what is baked into a PNG or SVG")
     u.add_argument("file")
@@ -87,9 +88,9 @@ def _cmd_verify(parser: argparse.ArgumentParser, args: argparse.Namespace) -> in
         except ValueError as exc:
             parser.error(f"--at: {exc}")
     try:
-        loader = make_loader(documents=args.documents, offline=args.offline)
+        loader = make_loader(documents=args.documents, offline=args.offline, record=args.record)
     except ValueError as exc:
-        parser.error(f"--documents: {exc}")
+        parser.error(f"--documents/--record: {exc}")
     src = args.input
     source: bytes | str = src if src.lower().startswith(("http://", "https://")) else _read_input(parser, src)
     report = verify(source, recipients=args.recipient, at=at, loader=loader)
