@@ -1,0 +1,494 @@
+"""SVG badge elements: locate `openbadges:assertion` / `openbadges:credential` by namespace, read, write.
+
+Implements the Open Badges 2.0 Baking Specification "SVGs" (element `assertion` in namespace
+`http://openbadges.org`, `verify` attribute = JWS or hosted URL, body = JSON in CDATA) and OB 3.0
+§5.3.2 (element `credential` in `https://purl.imsglobal.org/ob/v3p0`, `verify` = VC-JWT, or a JSON body).
+Both say there MUST be only one such element, so two are an error. SECURITY.md §4: defusedxml with
+`forbid_dtd`, `forbid_entities`, `forbid_external` (any DOCTYPE is refused), no XInclude, a size cap, an
+iterative walk with a 256-level depth cap, matching by namespace URI and never by prefix.
+
+Two ways to locate the element give the same answer:
+
+- the *fast path* scans bytes, and runs only when the document makes that exact: an ASCII-compatible
+  encoding, every namespace declaration on the root start tag with no character references, and
+  comments, CDATA sections and processing instructions lexed so that a `<p:assertion` inside them is
+  not counted. Then an element is in a badge namespace exactly when its start tag reads
+  `<P:assertion` / `<P:credential` with P a prefix the root binds to that namespace. The one element
+  found is then parsed with defusedxml together with the root start tag (its namespace context);
+- otherwise the *full path* parses the whole document with defusedxml, event by event.
+
+As the specs say ("the rest of the SVG data can safely be discarded"), the fast path does not check that
+the rest of the document is well-formed.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import zlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from obverify.bakery import MAX_IMAGE_BYTES, BakeryError
+from obverify.bakery.payload import BakedVersion
+
+OB2_NS = "http://openbadges.org"
+OB3_NS = "https://purl.imsglobal.org/ob/v3p0"
+SVG_NS = "http://www.w3.org/2000/svg"
+BADGE_TAGS: dict[str, BakedVersion] = {f"{{{OB2_NS}}}assertion": "2.0", f"{{{OB3_NS}}}credential": "3.0"}
+LOCAL_NAMES: dict[str, tuple[str, BakedVersion]] = {OB2_NS: ("assertion", "2.0"), OB3_NS: ("credential", "3.0")}
+MAX_DEPTH = 256
+MAX_ELEMENTS = 200_000
+"""Elements the full path walks before giving up (each costs a Python callback)."""
+MAX_MARKERS = 10_000
+"""Comments/CDATA/PIs or stray `xmlns` the fast path lexes before handing over to the full path."""
+
+_WS = re.compile(rb"[ \t\r\n]*")
+_TAG = re.compile(rb"<([^\s/>!?<]+)((?:\s+[^\s=/>]+\s*=\s*(?:\"[^\"<]*\"|'[^'<]*'))*)\s*(/?)>")
+_ATTR = re.compile(rb"\s+([^\s=/>]+)\s*=\s*(?:\"([^\"<]*)\"|'([^'<]*)')")
+_ENCODING = re.compile(rb"""\sencoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+_DOCTYPE = re.compile(rb"<!DOCTYPE(?:\s+(?:\"[^\"]*\"|'[^']*'|[^\s>\"'\[]+))*\s*(\[?)")
+_ASCII_ENCODINGS = frozenset({b"utf-8", b"utf8", b"us-ascii", b"ascii"})
+_OPENERS = ((b"<!--", b"-->"), (b"<![CDATA[", b"]]>"), (b"<?", b"?>"))
+
+
+@dataclass
+class Element:
+    """One badge element found: its version, attributes, direct text, and byte span when known."""
+
+    version: BakedVersion
+    attrs: dict[str, str]
+    text: str = ""
+    start: int = -1
+    end: int = -1
+
+
+@dataclass
+class Root:
+    """The root start tag: byte span, name, whether self-closing, and its raw attributes."""
+
+    start: int
+    end: int
+    name: bytes
+    self_closing: bool
+    attrs: list[tuple[bytes, bytes, int, int]] = field(default_factory=list)
+    """(name, raw value, value start, value end) for each attribute, offsets into the document."""
+
+    def namespaces(self) -> dict[bytes, bytes]:
+        """Prefix (b"" for the default) to raw URI, as declared on the root."""
+        out: dict[bytes, bytes] = {}
+        for name, value, _, _ in self.attrs:
+            if name == b"xmlns":
+                out[b""] = value
+            elif name.startswith(b"xmlns:"):
+                out[name[6:]] = value
+        return out
+
+
+@dataclass
+class Located:
+    """What `locate` found: the root start tag (None if the encoding is not ASCII-compatible), the badges."""
+
+    root: Root | None
+    elements: list[Element]
+
+
+def gunzip(data: bytes) -> bytes:
+    """Inflate a gzipped SVG (`.svgz`) under the image size cap."""
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        out = inflater.decompress(data, MAX_IMAGE_BYTES + 1)
+    except zlib.error:
+        raise BakeryError("gzipped SVG is not a valid gzip stream") from None
+    if len(out) > MAX_IMAGE_BYTES:
+        raise BakeryError(f"gzipped SVG inflates past the {MAX_IMAGE_BYTES}-byte limit (decompression bomb)")
+    if not inflater.eof:
+        raise BakeryError("gzipped SVG is truncated")
+    return out
+
+
+def _parse_root(data: bytes, pos: int) -> Root | None:
+    m = _TAG.match(data, pos)
+    if m is None:
+        return None
+    attrs = []
+    base = m.start(2)
+    for a in _ATTR.finditer(m.group(2)):
+        group = 2 if a.group(2) is not None else 3
+        attrs.append((a.group(1), a.group(group), base + a.start(group), base + a.end(group)))
+    return Root(m.start(), m.end(), m.group(1), m.group(3) == b"/", attrs)
+
+
+def prolog(data: bytes, *, allow_doctype: bool = False) -> tuple[int, bool, tuple[int, int] | None]:
+    """Skip the XML prolog: (root offset, encoding is ASCII-compatible, DOCTYPE span if any).
+
+    Raises `BakeryError` for a DOCTYPE unless `allow_doctype` (baking removes an external-only one).
+    Returns offset -1 when the prolog cannot be lexed here (the full parser then decides).
+    """
+    if data.startswith((b"\xfe\xff", b"\xff\xfe", b"\x00", b"\x4c\x6f\xa7\x94")):
+        return -1, False, None
+    pos = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    ascii_ok = True
+    doctype: tuple[int, int] | None = None
+    while True:
+        ws = _WS.match(data, pos)
+        pos = ws.end() if ws else pos
+        if data.startswith(b"<?", pos):
+            close = data.find(b"?>", pos + 2)
+            if close < 0:
+                return -1, ascii_ok, doctype
+            if data.startswith(b"<?xml", pos) and data[pos + 5:pos + 6].isspace():
+                enc = _ENCODING.search(data, pos, close)
+                if enc is not None and enc.group(1).lower() not in _ASCII_ENCODINGS:
+                    ascii_ok = False
+            pos = close + 2
+        elif data.startswith(b"<!--", pos):
+            close = data.find(b"-->", pos + 4)
+            if close < 0:
+                return -1, ascii_ok, doctype
+            pos = close + 3
+        elif data.startswith(b"<!DOCTYPE", pos):
+            if not allow_doctype:
+                raise BakeryError("SVG has a DOCTYPE; DTDs and entities are refused")
+            m = _DOCTYPE.match(data, pos)
+            if m is None or m.group(1) or not data.startswith(b">", m.end()):
+                raise BakeryError("SVG has a DOCTYPE with an internal subset; it cannot be baked safely")
+            doctype = (pos, m.end() + 1)
+            pos = m.end() + 1
+        elif data.startswith(b"<", pos):
+            return pos, ascii_ok, doctype
+        else:
+            return -1, ascii_ok, doctype
+
+
+class _Markers:
+    """Comments, CDATA sections and PIs after the root start tag, lexed in document order."""
+
+    def __init__(self, data: bytes, pos: int) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.ok = True
+        nxt = [data.find(o, pos) for o, _ in _OPENERS]
+        while True:
+            live = [(p, i) for i, p in enumerate(nxt) if p >= 0]
+            if not live:
+                return
+            if len(self.starts) >= MAX_MARKERS:
+                self.ok = False
+                return
+            p, i = min(live)
+            opener, closer = _OPENERS[i]
+            close = data.find(closer, p + len(opener))
+            if close < 0:
+                self.ok = False
+                return
+            end = close + len(closer)
+            self.starts.append(p)
+            self.ends.append(end)
+            for j in range(len(nxt)):
+                if 0 <= nxt[j] < end:
+                    nxt[j] = data.find(_OPENERS[j][0], end)
+
+    def inside(self, pos: int) -> bool:
+        """Whether `pos` lies inside a comment, CDATA section or processing instruction."""
+        k = bisect.bisect_right(self.starts, pos) - 1
+        return k >= 0 and pos < self.ends[k]
+
+
+def _fast_spans(data: bytes, root: Root) -> list[tuple[BakedVersion, int, int]] | None:
+    """Byte spans of every badge element, or None when the fast path cannot be exact."""
+    namespaces = root.namespaces()
+    if any(b"&" in uri for uri in namespaces.values()):
+        return None
+    if namespaces.get(b"") in (OB2_NS.encode(), OB3_NS.encode()):
+        return None
+    local_root = root.name.rpartition(b":")[2]
+    if local_root in (b"assertion", b"credential"):
+        return None
+    if root.self_closing:
+        return []
+    markers = _Markers(data, root.end)
+    if not markers.ok:
+        return None
+    # every namespace declaration must sit on the root start tag
+    pos = data.find(b"xmlns", root.end)
+    seen = 0
+    while pos >= 0:
+        if not markers.inside(pos):
+            return None
+        seen += 1
+        if seen > MAX_MARKERS:
+            return None
+        pos = data.find(b"xmlns", pos + 5)
+    spans: list[tuple[BakedVersion, int, int]] = []
+    for prefix, uri in namespaces.items():
+        target = LOCAL_NAMES.get(uri.decode("latin-1"))
+        if target is None or not prefix:
+            continue
+        local, version = target
+        qname = prefix + b":" + local.encode()
+        needle = b"<" + qname
+        pos = data.find(needle, root.end)
+        while pos >= 0:
+            after = data[pos + len(needle):pos + len(needle) + 1]
+            if (after.isspace() or after in (b"/", b">")) and not markers.inside(pos):
+                end = _element_end(data, pos, qname, markers)
+                if end < 0:
+                    return None
+                spans.append((version, pos, end))
+            pos = data.find(needle, pos + len(needle))
+    spans.sort(key=lambda s: s[1])
+    return spans
+
+
+def _element_end(data: bytes, start: int, qname: bytes, markers: _Markers) -> int:
+    tag = _TAG.match(data, start)
+    if tag is None:
+        return -1
+    if tag.group(3) == b"/":
+        return tag.end()
+    closing = re.compile(b"</" + re.escape(qname) + rb"\s*>")
+    for m in closing.finditer(data, tag.end()):
+        if not markers.inside(m.start()):
+            return m.end()
+    return -1
+
+
+class _TooDeepError(Exception):
+    pass
+
+
+class _TooManyError(Exception):
+    pass
+
+
+class _Target:
+    """A defusedxml parser target: tracks depth iteratively and captures badge elements."""
+
+    def __init__(self, data: bytes, *, keep_all: bool) -> None:
+        self.doc = data
+        self.keep_all = keep_all
+        self.parser: Any = None
+        self.depth = 0
+        self.count = 0
+        self.root_start = -1
+        self.root_tag = ""
+        self.found: list[Element] = []
+        self.current: Element | None = None
+        self.current_depth = 0
+        self.parts: list[str] = []
+
+    def start(self, tag: str, attrib: dict[str, str]) -> None:
+        self.depth += 1
+        self.count += 1
+        if self.depth > MAX_DEPTH:
+            raise _TooDeepError
+        if self.count > MAX_ELEMENTS:
+            raise _TooManyError
+        index = self.parser.CurrentByteIndex
+        if self.root_start < 0:
+            self.root_start = index
+            self.root_tag = tag
+        version = BADGE_TAGS.get(tag)
+        if version is None or self.current is not None:
+            return
+        if self.found and not self.keep_all:
+            raise BakeryError("SVG holds more than one badge element; the spec allows only one")
+        self.current = Element(version, dict(attrib), start=index)
+        self.current_depth = self.depth
+        self.parts = []
+
+    def data(self, text: str) -> None:
+        if self.current is not None and self.depth == self.current_depth:
+            self.parts.append(text)
+
+    def end(self, tag: str) -> None:
+        if self.current is not None and self.depth == self.current_depth:
+            index = self.parser.CurrentByteIndex
+            element = self.current
+            element.text = "".join(self.parts)
+            if index == element.start:  # an empty-element tag: end event at its start
+                m = _TAG.match(self.doc, index)
+                element.end = m.end() if m else -1
+            else:
+                close = self.doc.find(b">", index)
+                element.end = close + 1 if close >= 0 else -1
+            self.found.append(element)
+            self.current = None
+        self.depth -= 1
+
+    def close(self) -> None:
+        return None
+
+
+def parse_full(data: bytes, *, keep_all: bool = False) -> tuple[int, str, list[Element]]:
+    """Parse a whole document with defusedxml: (root offset, root tag, badge elements), or `BakeryError`."""
+    from xml.etree.ElementTree import ParseError
+
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import DefusedXMLParser
+
+    target = _Target(data, keep_all=keep_all)
+    parser = DefusedXMLParser(target=target, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    target.parser = parser.parser
+    try:
+        parser.feed(data)
+        parser.close()
+    except _TooDeepError:
+        raise BakeryError(f"SVG is nested deeper than {MAX_DEPTH} levels") from None
+    except _TooManyError:
+        raise BakeryError(f"SVG has more than {MAX_ELEMENTS} elements") from None
+    except DefusedXmlException:
+        raise BakeryError("SVG has a DOCTYPE, an entity declaration or an external reference; refused") from None
+    except ParseError as exc:
+        line, col = getattr(exc, "position", (0, 0))
+        raise BakeryError(f"SVG is not well-formed XML (line {line}, column {col})") from None
+    except (ValueError, LookupError, OverflowError):
+        raise BakeryError("SVG cannot be parsed (unsupported encoding or malformed)") from None
+    return target.root_start, target.root_tag, target.found
+
+
+def locate(data: bytes, *, keep_all: bool = False, allow_doctype: bool = False) -> Located:
+    """Find the root start tag and the badge elements (all of them when `keep_all`).
+
+    Without `keep_all`, a second badge element raises `BakeryError`, as does a root that is not `svg`.
+    """
+    pos, ascii_ok, _ = prolog(data, allow_doctype=allow_doctype)
+    root = _parse_root(data, pos) if pos >= 0 and ascii_ok else None
+    if root is not None and root.name.rpartition(b":")[2] != b"svg":
+        raise BakeryError("the XML root element is not svg")
+    spans = _fast_spans(data, root) if root is not None else None
+    if root is not None and spans is not None:
+        if len(spans) > 1 and not keep_all:
+            raise BakeryError("SVG holds more than one badge element; the spec allows only one")
+        return Located(root, [_parse_one(data, root, start, end, version) for version, start, end in spans])
+    root_start, root_tag, elements = parse_full(data, keep_all=keep_all)
+    if root_tag.rpartition("}")[2] != "svg":
+        raise BakeryError("the XML root element is not svg")
+    root = _parse_root(data, root_start) if ascii_ok and root_start >= 0 else None
+    return Located(root, elements)
+
+
+def _parse_one(data: bytes, root: Root, start: int, end: int, version: BakedVersion) -> Element:
+    """Parse one located element inside a copy of the root start tag, which holds its namespaces."""
+    mini = data[root.start:root.end] + data[start:end] + b"</" + root.name + b">"
+    _, _, found = parse_full(mini)
+    if len(found) != 1 or found[0].version != version:
+        raise BakeryError("SVG badge element could not be read")
+    element = found[0]
+    element.start, element.end = start, end
+    return element
+
+
+@dataclass(frozen=True, slots=True)
+class BadgeText:
+    """The payload text of the one badge element, with its version, location and any verify URL."""
+
+    text: str
+    version: BakedVersion
+    location: str
+    verify_url: str | None = None
+
+
+def read_badge(data: bytes) -> BadgeText:
+    """Find the one badge element and pick its payload: the body if any, else the `verify` attribute.
+
+    OB 2.0 Baking: with a body, the body is the JSON assertion and `verify` the hosted URL (kept as
+    `verify_url`); without one, `verify` holds the JWS or URL. OB 3.0 §5.3.2: a `verify` JWT or a JSON
+    body, not both (the file must represent exactly one credential).
+    """
+    if len(data) > MAX_IMAGE_BYTES:
+        raise BakeryError(f"SVG larger than {MAX_IMAGE_BYTES} bytes")
+    found = locate(data).elements
+    if not found:
+        raise BakeryError(
+            f"SVG holds no badge element (assertion in {OB2_NS} or credential in {OB3_NS})"
+        )
+    element = found[0]
+    name = "openbadges:assertion" if element.version == "2.0" else "openbadges:credential"
+    body = element.text.strip()
+    verify = element.attrs.get("verify", "").strip()
+    if body and verify and element.version == "3.0":
+        raise BakeryError("SVG openbadges:credential has both a verify attribute and a body; OB 3.0 allows one")
+    if body:
+        from obverify.sniff import sniff
+
+        url = verify if verify and sniff(verify.encode("utf-8", "surrogatepass")) == "url" else None
+        return BadgeText(body, element.version, f"svg {name} body", url)
+    if verify:
+        return BadgeText(verify, element.version, f"svg {name}@verify")
+    raise BakeryError(f"SVG {name} has neither a verify attribute nor a body")
+
+
+def _cdata(text: str) -> str:
+    # a CDATA section cannot hold "]]>": end the section inside it and start another
+    return "<![CDATA[" + text.replace("]]>", "]]]]><![CDATA[>") + "]]>"
+
+
+def _attr(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def element_markup(text: str, kind: str, version: BakedVersion, verify_url: str | None, ns_decl: str) -> str:
+    """The badge element as the specs' examples write it, for the prefix `openbadges`."""
+    if version == "3.0":
+        if kind == "json":
+            return f"<openbadges:credential{ns_decl}>{_cdata(text)}</openbadges:credential>"
+        return f'<openbadges:credential{ns_decl} verify="{_attr(text)}"></openbadges:credential>'
+    if kind == "json":
+        verify = f' verify="{_attr(verify_url)}"' if verify_url else ""
+        return f"<openbadges:assertion{ns_decl}{verify}>{_cdata(text)}</openbadges:assertion>"
+    return f'<openbadges:assertion{ns_decl} verify="{_attr(text)}"/>'
+
+
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def bake(image: bytes, text: str, kind: str, version: BakedVersion, verify_url: str | None) -> bytes:
+    """Return the SVG with one badge element right after the root start tag, replacing existing ones.
+
+    The text is spliced, never re-serialized: bytes outside the root start tag and the removed badge
+    elements are kept as they were. An external-only DOCTYPE is dropped (unbakers refuse any DTD);
+    one with an internal subset cannot be baked safely. A gzipped SVG comes back gzipped.
+    """
+    if image.startswith(b"\x1f\x8b"):
+        import gzip
+
+        return gzip.compress(bake(gunzip(image), text, kind, version, verify_url), mtime=0)
+    if kind == "json":
+        # JSON can carry U+FFFE/U+FFFF only inside strings, where a \\u escape means the same
+        text = _XML_ILLEGAL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    elif _XML_ILLEGAL.search(text):
+        raise BakeryError("the payload holds characters XML cannot carry")
+    _, ascii_ok, doctype = prolog(image, allow_doctype=True)
+    if doctype is not None:
+        image = image[:doctype[0]] + image[doctype[1]:]
+    found = locate(image, keep_all=True)
+    root = found.root
+    if root is None or not ascii_ok:
+        raise BakeryError("only UTF-8 (or ASCII) SVG documents can be baked")
+    uri = OB3_NS if version == "3.0" else OB2_NS
+    body = bytearray(image[root.end:])
+    spans = sorted((e.start - root.end, e.end - root.end) for e in found.elements if e.start >= root.end)
+    if any(e.start < root.end or e.end < e.start for e in found.elements):
+        raise BakeryError("SVG badge elements could not be located for replacement")
+    for start, end in reversed(spans):
+        del body[start:end]
+    tag = bytearray(image[root.start:root.end])
+    ns_decl = ""
+    declared = [a for a in root.attrs if a[0] == b"xmlns:openbadges"]
+    if not declared:
+        insert_at = 1 + len(root.name)
+        tag[insert_at:insert_at] = f' xmlns:openbadges="{uri}"'.encode()
+    elif declared[0][1] != uri.encode():
+        if b"openbadges:" in body:
+            ns_decl = f' xmlns:openbadges="{uri}"'
+        else:
+            _, _, vstart, vend = declared[0]
+            tag[vstart - root.start:vend - root.start] = uri.encode()
+    element = element_markup(text, kind, version, verify_url, ns_decl).encode("utf-8")
+    if root.self_closing:
+        close = tag.rfind(b"/")
+        tag = tag[:close].rstrip() + b">"
+        body = bytearray(b"</" + root.name + b">") + body
+    return image[:root.start] + bytes(tag) + b"\n" + element + bytes(body)
