@@ -1,0 +1,284 @@
+"""Credential status of OB 3.0 credentials (OB 3.0 §9 step 4; SECURITY.md §12).
+
+Every `credentialStatus` entry is checked, not just the first:
+
+- `BitstringStatusListEntry` (W3C Bitstring Status List v1.0): purposes `revocation`, `suspension` and
+  `message`; `statusSize` (bits per entry, default 1) and `statusMessage`; the list's `encodedList` is a
+  multibase base64url (`u` prefix) GZIP bitstring, index 0 being the most significant bit of the first byte.
+- `StatusList2021Entry` (W3C StatusList2021): the same bitstring, base64url without the multibase prefix.
+- `1EdTechRevocationList` (1EdTech VCRL 1.0): the list at the entry's `id` names revoked credentials under
+  `revokedCredentials` (ids or `{id, revocationReason}` objects).
+
+The status-list credential is itself verified in a child context: its proof (`check_embedded_proofs`), its
+validity window at `ctx.at`, its type and purpose, and an issuer equal to the credential's. Inflation stops at
+the bytes needed (at most 16 MiB). Anything that cannot complete is `status_unavailable` and `revoked` stays
+None — never "not revoked". A suspension is reported as `revoked` with the reason "suspended". A complete
+list shorter than 131,072 entries earns a warning only (the Bitstring minimum; OB 3.0 sets no bound).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from obverify.context import RunContext
+from obverify.errors import Code
+from obverify.ob3.model import as_list, node_id, types_of
+from obverify.ob3.validity import window_ok
+from obverify.report import Collector, Report
+from obverify.text import quote, quote_url
+
+STAGE = "status"
+MAX_INFLATED = 16 * 1024 * 1024
+MIN_LIST_BITS = 131_072
+Outcome = Literal["ok", "revoked", "suspended", "unavailable"]
+
+
+@dataclass
+class _VerifiedList:
+    """A status list credential that passed verification, with its decoded-on-demand bitstring source."""
+
+    compressed: bytes
+    purposes: list[str]
+
+
+def check_status(ctx: RunContext, credential: Mapping[str, Any], issuer_id: str | None, *, base: str = "",
+                 set_report: bool = True) -> bool | None:
+    """Check every status entry; return revoked (True/False) or None when it cannot be known."""
+    entries = as_list(credential.get("credentialStatus"))
+    if not entries:
+        ctx.out.check("ob3.status", "skipped", "the credential declares no credentialStatus")
+        if set_report:
+            ctx.out.report.revoked = False
+        return False
+    lists: dict[str, _VerifiedList | None] = {}
+    outcomes: list[Outcome] = []
+    for i, entry in enumerate(entries):
+        path = f"{base}/credentialStatus" + (f"/{i}" if isinstance(credential.get("credentialStatus"), list) else "")
+        outcomes.append(_check_entry(ctx, credential, entry, issuer_id, path, lists))
+    if any(o in ("revoked", "suspended") for o in outcomes):
+        revoked: bool | None = True
+        ctx.out.check("ob3.status", "failed", "revoked or suspended")
+    elif any(o == "unavailable" for o in outcomes):
+        revoked = None
+        ctx.out.check("ob3.status", "failed", "the status could not be checked")
+    else:
+        revoked = False
+        ctx.out.check("ob3.status", "passed", f"{len(entries)} status entr{'y' if len(entries) == 1 else 'ies'}")
+    if set_report:
+        ctx.out.report.revoked = revoked
+        if "suspended" in outcomes and "revoked" not in outcomes:
+            ctx.out.report.revocation_reason = ctx.out.report.revocation_reason or "suspended"
+    return revoked
+
+
+def _unavailable(ctx: RunContext, message: str, path: str, url: str | None = None) -> Outcome:
+    ctx.out.error(Code.STATUS_UNAVAILABLE, message, stage=STAGE, path=path, url=url)
+    return "unavailable"
+
+
+def _check_entry(ctx: RunContext, credential: Mapping[str, Any], entry: Any, issuer_id: str | None, path: str,
+                 lists: dict[str, _VerifiedList | None]) -> Outcome:
+    if not isinstance(entry, Mapping):
+        return _unavailable(ctx, "a credentialStatus entry must be an object", path)
+    kinds = types_of(entry)
+    if "BitstringStatusListEntry" in kinds:
+        return _check_bitstring(ctx, entry, issuer_id, path, lists, legacy=False)
+    if "StatusList2021Entry" in kinds:
+        return _check_bitstring(ctx, entry, issuer_id, path, lists, legacy=True)
+    if "1EdTechRevocationList" in kinds:
+        return _check_1edtech(ctx, credential, entry, issuer_id, path)
+    return _unavailable(ctx, f"unsupported credentialStatus type {quote(kinds)}", f"{path}/type")
+
+
+def _int_field(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value >= 0 else None
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 12:
+        return int(value)
+    return None
+
+
+def _check_bitstring(ctx: RunContext, entry: Mapping[str, Any], issuer_id: str | None, path: str,
+                     lists: dict[str, _VerifiedList | None], *, legacy: bool) -> Outcome:
+    url = entry.get("statusListCredential")
+    index = _int_field(entry.get("statusListIndex"))
+    size = _int_field(entry.get("statusSize", 1))
+    purpose = entry.get("statusPurpose")
+    if not isinstance(url, str) or not url:
+        return _unavailable(ctx, "the status entry has no statusListCredential URL", f"{path}/statusListCredential")
+    if index is None:
+        return _unavailable(ctx, "statusListIndex must be a non-negative integer", f"{path}/statusListIndex", url)
+    if size is None or size < 1 or size > 64 or (legacy and size != 1):
+        return _unavailable(ctx, "statusSize must be a positive integer", f"{path}/statusSize", url)
+    if purpose not in ("revocation", "suspension", "message"):
+        return _unavailable(ctx, f"unsupported statusPurpose {quote(purpose)}", f"{path}/statusPurpose", url)
+    messages = entry.get("statusMessage")
+    if size > 1 and purpose == "message" and not isinstance(messages, list):
+        return _unavailable(ctx, "a statusSize above 1 requires statusMessage", f"{path}/statusMessage", url)
+
+    if url not in lists:
+        lists[url] = _load_list(ctx, url, issuer_id, path, legacy=legacy)
+    verified = lists[url]
+    if verified is None:
+        return "unavailable"
+    if verified.purposes and purpose not in verified.purposes:
+        return _unavailable(ctx, f"the status list's purpose does not include {quote(purpose)}", path, url)
+
+    start = index * size
+    needed = (start + size + 7) // 8
+    if needed > MAX_INFLATED:
+        return _unavailable(ctx, "statusListIndex lies beyond any list obverify will inflate", path, url)
+    bits, complete = _inflate(verified.compressed, max(needed, MIN_LIST_BITS // 8))
+    if bits is None:
+        return _unavailable(ctx, "the status list's encodedList is not valid GZIP data", path, url)
+    if len(bits) < needed:
+        return _unavailable(ctx, "statusListIndex lies outside the status list", f"{path}/statusListIndex", url)
+    if complete and len(bits) * 8 < MIN_LIST_BITS:
+        ctx.out.warn("status_list_short", f"the status list holds fewer than {MIN_LIST_BITS} bits (Bitstring Status "
+                     "List minimum)", stage=STAGE, path=path, url=url)
+    value = 0
+    for k in range(start, start + size):
+        value = (value << 1) | ((bits[k // 8] >> (7 - k % 8)) & 1)
+    text = _status_message(messages, value, size)
+    if purpose == "message":
+        ctx.out.warn("status_message", f"status message: {quote(text) if text else value}", stage=STAGE, path=path)
+        return "ok"
+    if value == 0:
+        return "ok"
+    reason = "revoked" if purpose == "revocation" else "suspended"
+    detail = f" ({quote(text)})" if text else ""
+    ctx.out.error(Code.REVOKED, f"the status list marks the credential as {reason}{detail}", stage=STAGE, path=path,
+                  url=url)
+    if purpose == "revocation" and text:
+        ctx.out.report.revocation_reason = text
+    return "revoked" if purpose == "revocation" else "suspended"
+
+
+def _status_message(messages: Any, value: int, size: int) -> str | None:
+    if not isinstance(messages, list):
+        return None
+    wanted = f"0x{value:x}"
+    for m in messages:
+        if isinstance(m, Mapping) and isinstance(m.get("status"), str) and isinstance(m.get("message"), str):
+            status = m["status"].lower()
+            if status == wanted or (status.startswith("0x") and _hex(status) == value):
+                return str(m["message"])
+    return None
+
+
+def _hex(text: str) -> int | None:
+    try:
+        return int(text, 16)
+    except ValueError:
+        return None
+
+
+def _inflate(compressed: bytes, want: int) -> tuple[bytes | None, bool]:
+    """Inflate at most `want` bytes of a GZIP (or zlib) stream: (bytes, whether the stream ended)."""
+    d = zlib.decompressobj(wbits=47)
+    out = bytearray()
+    data = compressed
+    try:
+        while len(out) < want:
+            chunk = d.decompress(data, want - len(out))
+            out += chunk
+            data = d.unconsumed_tail
+            if not chunk or d.eof:
+                break
+    except zlib.error:
+        return None, False
+    return bytes(out), d.eof
+
+
+def _decode_list(encoded: Any, *, legacy: bool) -> bytes | None:
+    if not isinstance(encoded, str) or not encoded.isascii():
+        return None
+    if encoded.startswith("u"):
+        body = encoded[1:]
+    elif legacy:
+        body = encoded
+    else:
+        return None
+    try:
+        return base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+    except (binascii.Error, ValueError):
+        return None
+
+
+def _load_list(ctx: RunContext, url: str, issuer_id: str | None, path: str, *, legacy: bool) -> _VerifiedList | None:
+    doc = ctx.fetch_json(url, stage=STAGE, consequence=Code.STATUS_UNAVAILABLE, path=path, what="status list")
+    if doc is None:
+        return None
+    if not isinstance(doc, dict):
+        _unavailable(ctx, "the status list is not a JSON object", path, url)
+        return None
+    want_type = "StatusList2021Credential" if legacy else "BitstringStatusListCredential"
+    if want_type not in types_of(doc):
+        _unavailable(ctx, f"the status list credential is not a {want_type}", path, url)
+        return None
+    list_issuer = node_id(doc.get("issuer"))
+    if list_issuer is None or issuer_id is None or list_issuer != issuer_id:
+        _unavailable(ctx, f"the status list is issued by {quote(list_issuer)}, not by the credential's issuer", path,
+                     url)
+        return None
+    ok, reason = window_ok(doc, ctx.at)
+    if not ok:
+        _unavailable(ctx, f"the status list credential is not valid now: {reason}", path, url)
+        return None
+    from obverify.ob3.proofs import check_embedded_proofs
+
+    child = ctx.child(Collector(Report()))
+    if not as_list(doc.get("proof")):
+        _unavailable(ctx, "the status list credential carries no proof", path, url)
+        return None
+    proven = check_embedded_proofs(child, doc, issuer_id=list_issuer, stage=STAGE, path="/proof")
+    if not proven or child.out.report.errors:
+        codes = sorted({f.code for f in child.out.report.errors}) or ["proof_invalid"]
+        _unavailable(ctx, f"the status list credential {quote_url(url)} failed verification ({', '.join(codes)})",
+                     path, url)
+        return None
+    subject = doc.get("credentialSubject")
+    if not isinstance(subject, Mapping):
+        _unavailable(ctx, "the status list credential has no credentialSubject", path, url)
+        return None
+    compressed = _decode_list(subject.get("encodedList"), legacy=legacy)
+    if compressed is None:
+        _unavailable(ctx, "the status list's encodedList is not base64url" + ("" if legacy else " multibase"), path,
+                     url)
+        return None
+    purposes = [p for p in as_list(subject.get("statusPurpose")) if isinstance(p, str)]
+    return _VerifiedList(compressed=compressed, purposes=purposes)
+
+
+def _check_1edtech(ctx: RunContext, credential: Mapping[str, Any], entry: Mapping[str, Any], issuer_id: str | None,
+                   path: str) -> Outcome:
+    url = entry.get("id")
+    if not isinstance(url, str) or not url:
+        return _unavailable(ctx, "a 1EdTechRevocationList entry needs the list URL as its id", f"{path}/id")
+    doc = ctx.fetch_json(url, stage=STAGE, consequence=Code.STATUS_UNAVAILABLE, path=path, what="revocation list")
+    if doc is None:
+        return "unavailable"
+    if not isinstance(doc, Mapping) or not isinstance(doc.get("revokedCredentials"), list):
+        return _unavailable(ctx, "the revocation list has no revokedCredentials list", path, url)
+    list_issuer = node_id(doc.get("issuer"))
+    if list_issuer is not None and list_issuer != issuer_id:
+        return _unavailable(ctx, "the revocation list belongs to another issuer", path, url)
+    cred_id = credential.get("id")
+    if not isinstance(cred_id, str):
+        return _unavailable(ctx, "a credential without an id cannot be looked up in a revocation list", path, url)
+    for item in doc["revokedCredentials"]:
+        if node_id(item) == cred_id:
+            reason = item.get("revocationReason") if isinstance(item, Mapping) else None
+            ctx.out.error(Code.REVOKED, "the issuer's revocation list names this credential"
+                          + (f" ({quote(reason)})" if isinstance(reason, str) else ""), stage=STAGE, path=path, url=url)
+            if isinstance(reason, str):
+                ctx.out.report.revocation_reason = reason
+            return "revoked"
+    return "ok"
