@@ -1,41 +1,424 @@
-"""Verification-method and key resolution for OB 3.0 proofs (OB 3.0 §8.3 "Dereferencing the Public Key").
+"""Verification-method and key resolution for OB 3.0 proofs, with the key-to-issuer binding.
 
-Resolves did:key, did:jwk, did:web and HTTPS verification-method/controller documents to public keys, and
-enforces the key-to-issuer binding of SECURITY.md §8. Stub: the final signatures, filled in shortly.
+Implements OB 3.0 §8 "Proofs (Signatures)" key dereferencing for the DID methods and documents OB 3.0
+issuers use, following DID Core §5.2 "Verification Methods" / §5.3 "Verification Relationships", did:key
+(§3.1 "Read"), did:jwk ("Read"), did:web (§3.2 "Read (Resolve)") and the Controlled Identifiers document
+model (Multikey §2.2.2, JsonWebKey §2.2.3):
+
+- `did:key` (Ed25519 `z6Mk…`, P-256 `zDn…`, P-384 `z82…`) and `did:jwk` are resolved locally; `did:web`
+  becomes `https://host[:port]/path/did.json` (or `/.well-known/did.json`) fetched through the run's loader,
+  refusing empty, `.`, `..` and encoded-`/` segments; the DID document's `id` must equal the DID.
+- An https verification method is fetched (without its fragment) through the loader: either a controller
+  document listing it, or the method document itself with a `controller`.
+- Key material: `publicKeyMultibase` (Multikey, Ed25519VerificationKey2020), `publicKeyJwk` (JsonWebKey2020,
+  JsonWebKey), `publicKeyBase58` (Ed25519VerificationKey2018). Ed25519 keys pass the small-order checks of
+  `obverify.ob3.proofs.ed25519check` before they are ever used.
+- Binding (SECURITY.md §8): the method's `controller` must be the issuer id, **and** the controller's document
+  must list the method under the purpose (`assertionMethod`). Otherwise `issuer_mismatch`. Other DID methods
+  are `proof_invalid` (no remote resolver). No usable key at all is `proof_invalid`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import base64
+import json
+import re
+from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.asymmetric.ec import EllipticCurvePublicKey
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
 from obverify.context import RunContext
 from obverify.errors import Code
+from obverify.ob3.multibase import MultibaseError, b58decode, b64url_decode, decode_multikey
+from obverify.ob3.proofs.ed25519check import check_public_key
+from obverify.text import quote, quote_url
 
 PublicKey = Ed25519PublicKey | EllipticCurvePublicKey | RSAPublicKey
+
+SUPPORTED_DID_METHODS = ("key", "jwk", "web")
+METHOD_TYPES = frozenset(
+    {
+        "Multikey",
+        "Ed25519VerificationKey2020",
+        "Ed25519VerificationKey2018",
+        "JsonWebKey2020",
+        "JsonWebKey",
+        "EcdsaSecp256r1VerificationKey2019",
+    }
+)
+RSA_MIN_BITS = 2048
+_CURVES: dict[str, tuple[type[ec.EllipticCurve], int]] = {"P-256": (ec.SECP256R1, 32), "P-384": (ec.SECP384R1, 48)}
+_HOST = re.compile(r"^[A-Za-z0-9.-]+(?::[0-9]{1,5})?$")
 
 
 @dataclass(frozen=True)
 class ResolvedKey:
-    """A public key bound to its verification method `id` and the `controller` that owns it."""
+    """A public key bound to its verification method `id` and the `controller` that owns it.
+
+    `jwk` is the key as a public JWK (for comparing with a VC-JWT header `jwk`).
+    """
 
     id: str
     controller: str
-    public_key: PublicKey
-    jwk: dict[str, Any] | None = None
+    public_key: PublicKey = field(compare=False)
+    jwk: dict[str, Any] | None = field(default=None, compare=False)
 
 
 class KeyFormatError(ValueError):
     """A key's encoding is not acceptable (our own message, quoting nothing of the input)."""
 
 
+class _ResolveError(Exception):
+    """Internal: resolution failed with `code` and our own message."""
+
+    def __init__(self, code: Code, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+# --- key material -----------------------------------------------------------------------------------
+
+
+def _b64u(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def ed25519_from_raw(raw: bytes) -> Ed25519PublicKey:
+    """An Ed25519 public key after the small-order and canonical-encoding checks (SECURITY.md §9)."""
+    reason = check_public_key(raw)
+    if reason is not None:
+        raise KeyFormatError(reason)
+    return Ed25519PublicKey.from_public_bytes(raw)
+
+
+def _ec_from_compressed(kind: str, raw: bytes) -> EllipticCurvePublicKey:
+    curve, _ = _CURVES[kind]
+    try:
+        return ec.EllipticCurvePublicKey.from_encoded_point(curve(), raw)
+    except ValueError:
+        raise KeyFormatError(f"{kind} public key is not a point of the curve") from None
+
+
+def jwk_of(key: PublicKey) -> dict[str, Any]:
+    """The public JWK of `key` (members in RFC 7638 thumbprint order)."""
+    if isinstance(key, Ed25519PublicKey):
+        raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+        return {"crv": "Ed25519", "kty": "OKP", "x": _b64u(raw)}
+    if isinstance(key, EllipticCurvePublicKey):
+        nums = key.public_numbers()
+        size = (key.curve.key_size + 7) // 8
+        crv = {"secp256r1": "P-256", "secp384r1": "P-384"}.get(key.curve.name, key.curve.name)
+        return {
+            "crv": crv,
+            "kty": "EC",
+            "x": _b64u(nums.x.to_bytes(size, "big")),
+            "y": _b64u(nums.y.to_bytes(size, "big")),
+        }
+    rnums = key.public_numbers()
+    return {
+        "e": _b64u(rnums.e.to_bytes((rnums.e.bit_length() + 7) // 8, "big")),
+        "kty": "RSA",
+        "n": _b64u(rnums.n.to_bytes((rnums.n.bit_length() + 7) // 8, "big")),
+    }
+
+
 def public_key_from_jwk(jwk: dict[str, Any]) -> PublicKey:
-    """A public key from a JWK (OKP Ed25519, EC P-256/P-384, RSA); raises `KeyFormatError` if unusable."""
-    raise KeyFormatError("not implemented yet")
+    """A public key from a JWK (OKP Ed25519, EC P-256/P-384, RSA ≥ 2048 bits); raises `KeyFormatError`.
+
+    A JWK holding private members (`d`, `p`, `q`, …) is refused: it is not a public key document.
+    """
+    if not isinstance(jwk, dict):
+        raise KeyFormatError("a JWK must be a JSON object")
+    if any(k in jwk for k in ("d", "p", "q", "dp", "dq", "qi", "k")):
+        raise KeyFormatError("JWK holds private or symmetric key material")
+    kty = jwk.get("kty")
+    try:
+        if kty == "OKP":
+            if jwk.get("crv") != "Ed25519" or not isinstance(jwk.get("x"), str):
+                raise KeyFormatError("only Ed25519 OKP keys are supported")
+            return ed25519_from_raw(b64url_decode(jwk["x"]))
+        if kty == "EC":
+            crv = jwk.get("crv")
+            if crv not in _CURVES or not isinstance(jwk.get("x"), str) or not isinstance(jwk.get("y"), str):
+                raise KeyFormatError("only P-256 and P-384 EC keys are supported")
+            curve, size = _CURVES[crv]
+            x, y = b64url_decode(jwk["x"]), b64url_decode(jwk["y"])
+            if len(x) != size or len(y) != size:
+                raise KeyFormatError(f"{crv} JWK coordinates have the wrong length")
+            try:
+                return ec.EllipticCurvePublicNumbers(
+                    int.from_bytes(x, "big"), int.from_bytes(y, "big"), curve()
+                ).public_key()
+            except ValueError:
+                raise KeyFormatError(f"{crv} JWK is not a point of the curve") from None
+        if kty == "RSA":
+            if not isinstance(jwk.get("n"), str) or not isinstance(jwk.get("e"), str):
+                raise KeyFormatError("RSA JWK needs n and e")
+            n = int.from_bytes(b64url_decode(jwk["n"]), "big")
+            e = int.from_bytes(b64url_decode(jwk["e"]), "big")
+            if n.bit_length() < RSA_MIN_BITS:
+                raise KeyFormatError(f"RSA key shorter than {RSA_MIN_BITS} bits")
+            try:
+                return rsa.RSAPublicNumbers(e, n).public_key()
+            except ValueError:
+                raise KeyFormatError("unusable RSA public key") from None
+    except MultibaseError as exc:
+        raise KeyFormatError(str(exc)) from None
+    raise KeyFormatError("unsupported JWK key type")
+
+
+def _key_from_multikey(value: str) -> PublicKey:
+    try:
+        kind, raw = decode_multikey(value)
+    except MultibaseError as exc:
+        raise KeyFormatError(str(exc)) from None
+    if kind == "Ed25519":
+        return ed25519_from_raw(raw)
+    return _ec_from_compressed(kind, raw)
+
+
+def key_from_method(method: dict[str, Any]) -> PublicKey:
+    """The public key a verification method object carries; raises `KeyFormatError`."""
+    mtype = method.get("type")
+    types = mtype if isinstance(mtype, list) else [mtype]
+    if not any(isinstance(t, str) and t in METHOD_TYPES for t in types):
+        raise KeyFormatError(f"unsupported verification method type {quote(mtype, 80)}")
+    present = [k for k in ("publicKeyMultibase", "publicKeyJwk", "publicKeyBase58") if k in method]
+    if len(present) != 1:
+        raise KeyFormatError("a verification method must carry exactly one public key")
+    if "publicKeyMultibase" in method:
+        value = method["publicKeyMultibase"]
+        if not isinstance(value, str):
+            raise KeyFormatError("publicKeyMultibase must be a string")
+        return _key_from_multikey(value)
+    if "publicKeyJwk" in method:
+        jwk = method["publicKeyJwk"]
+        if not isinstance(jwk, dict):
+            raise KeyFormatError("publicKeyJwk must be an object")
+        return public_key_from_jwk(jwk)
+    value = method["publicKeyBase58"]
+    if not isinstance(value, str):
+        raise KeyFormatError("publicKeyBase58 must be a string")
+    try:
+        raw = b58decode(value)
+    except MultibaseError as exc:
+        raise KeyFormatError(str(exc)) from None
+    if len(raw) != 32:
+        raise KeyFormatError("publicKeyBase58 must be a 32-byte Ed25519 key")
+    return ed25519_from_raw(raw)
+
+
+# --- controller documents ---------------------------------------------------------------------------
+
+
+def _did_key_document(did: str) -> dict[str, Any]:
+    """did:key Read: the DID document of a did:key (one method, listed under every relationship)."""
+    mb = did[len("did:key:"):]
+    if not mb.startswith("z") or ":" in mb or "/" in mb:
+        raise _ResolveError(Code.PROOF_INVALID, f"malformed did:key {quote(did, 120)}")
+    try:
+        _key_from_multikey(mb)
+    except KeyFormatError as exc:
+        raise _ResolveError(Code.PROOF_INVALID, f"did:key carries an unusable key: {exc}") from None
+    vm_id = f"{did}#{mb}"
+    method = {"id": vm_id, "type": "Multikey", "controller": did, "publicKeyMultibase": mb}
+    return {
+        "id": did,
+        "verificationMethod": [method],
+        "assertionMethod": [vm_id],
+        "authentication": [vm_id],
+        "capabilityInvocation": [vm_id],
+        "capabilityDelegation": [vm_id],
+    }
+
+
+def _did_jwk_document(did: str) -> dict[str, Any]:
+    """did:jwk Read: `#0` is the JWK; listed for assertion unless the key is marked for encryption."""
+    try:
+        jwk = json.loads(b64url_decode(did[len("did:jwk:"):]))
+    except (MultibaseError, ValueError, UnicodeDecodeError):
+        raise _ResolveError(Code.PROOF_INVALID, f"malformed did:jwk {quote(did, 120)}") from None
+    if not isinstance(jwk, dict):
+        raise _ResolveError(Code.PROOF_INVALID, "did:jwk does not hold a JWK object")
+    vm_id = f"{did}#0"
+    method = {"id": vm_id, "type": "JsonWebKey2020", "controller": did, "publicKeyJwk": jwk}
+    doc: dict[str, Any] = {"id": did, "verificationMethod": [method]}
+    if jwk.get("use") != "enc":
+        doc["assertionMethod"] = [vm_id]
+        doc["authentication"] = [vm_id]
+    return doc
+
+
+def did_web_url(did: str) -> str:
+    """did:web Read step 1–5: the https URL of the DID document; raises `ValueError` for a refused DID."""
+    parts = did.split(":")
+    if len(parts) < 3 or parts[0] != "did" or parts[1] != "web":
+        raise ValueError("not a did:web")
+    host = unquote(parts[2])
+    if not host or not _HOST.match(host) or host.startswith(".") or ".." in host:
+        raise ValueError("did:web host is not acceptable")
+    segments = parts[3:]
+    path_parts: list[str] = []
+    for seg in segments:
+        if "%2f" in seg.lower() or "%5c" in seg.lower():
+            raise ValueError("did:web path segment holds an encoded slash")
+        decoded = unquote(seg)
+        if decoded in ("", ".", "..") or any(c in decoded for c in "/\\?#%") or any(ord(c) < 0x21 for c in decoded):
+            raise ValueError("did:web path segment is empty, '.', '..' or holds reserved characters")
+        path_parts.append(decoded)
+    path = "/" + "/".join(path_parts) + "/did.json" if path_parts else "/.well-known/did.json"
+    return f"https://{host.lower()}{path}"
+
+
+def _strip_fragment(url: str) -> str:
+    return url.split("#", 1)[0]
+
+
+def _absolute(ref: Any, base: str) -> str | None:
+    if not isinstance(ref, str):
+        return None
+    if ref.startswith("#"):
+        return base + ref
+    return ref
+
+
+def _methods_in(doc: dict[str, Any], base: str) -> dict[str, dict[str, Any]]:
+    """Every verification method object of a controller document, by absolute id."""
+    found: dict[str, dict[str, Any]] = {}
+    for prop in ("verificationMethod", "assertionMethod", "authentication", "publicKey"):
+        values = doc.get(prop)
+        for item in values if isinstance(values, list) else [values]:
+            if isinstance(item, dict):
+                mid = _absolute(item.get("id"), base)
+                if mid is not None:
+                    found.setdefault(mid, item)
+    return found
+
+
+def _listed_under(doc: dict[str, Any], purpose: str, method_id: str, base: str) -> bool:
+    values = doc.get(purpose)
+    for item in values if isinstance(values, list) else [values]:
+        ref = item.get("id") if isinstance(item, dict) else item
+        if _absolute(ref, base) == method_id:
+            return True
+    return False
+
+
+def _fetch_document(ctx: RunContext, url: str, *, stage: str, path: str | None, what: str) -> dict[str, Any]:
+    parsed = urlsplit(url)
+    if parsed.scheme != "https":
+        raise _ResolveError(Code.PROOF_INVALID, f"{what} {quote_url(url)} is not an https URL")
+    value = ctx.fetch_json(url, stage=stage, path=path, what=what, consequence=None)
+    if value is None:
+        raise _ResolveError(Code.PROOF_INVALID, f"{what} {quote_url(url)} is unavailable, so the key cannot be checked")
+    if not isinstance(value, dict):
+        raise _ResolveError(Code.PROOF_INVALID, f"{what} {quote_url(url)} is not a JSON object")
+    return value
+
+
+def _controller_document(
+    ctx: RunContext, controller: str, *, stage: str, path: str | None
+) -> tuple[dict[str, Any], str]:
+    """(document, base id) of a DID or https controller; the document's `id` must be the controller."""
+    if controller.startswith("did:"):
+        method = controller.split(":", 2)[1] if controller.count(":") >= 2 else ""
+        if method == "key":
+            return _did_key_document(controller), controller
+        if method == "jwk":
+            return _did_jwk_document(controller), controller
+        if method == "web":
+            try:
+                url = did_web_url(controller)
+            except ValueError as exc:
+                raise _ResolveError(Code.PROOF_INVALID, f"did:web {quote(controller, 120)} refused: {exc}") from None
+            doc = _fetch_document(ctx, url, stage=stage, path=path, what="DID document")
+            if doc.get("id") != controller:
+                raise _ResolveError(
+                    Code.ISSUER_MISMATCH,
+                    f"DID document at {quote_url(url)} declares id {quote(doc.get('id'), 120)},"
+                    f" not {quote(controller, 120)}",
+                )
+            return doc, controller
+        raise _ResolveError(
+            Code.PROOF_INVALID,
+            f"DID method {quote(method, 40)} is not supported (only did:key, did:jwk and did:web)",
+        )
+    doc = _fetch_document(ctx, controller, stage=stage, path=path, what="controller document")
+    if doc.get("id") != controller:
+        raise _ResolveError(
+            Code.ISSUER_MISMATCH,
+            f"controller document at {quote_url(controller)} declares id {quote(doc.get('id'), 120)}",
+        )
+    return doc, controller
+
+
+def _resolve(
+    ctx: RunContext, method_id: str, *, issuer_id: str, purpose: str, stage: str, path: str | None
+) -> ResolvedKey:
+    if not method_id or any(ord(c) < 0x21 for c in method_id):
+        raise _ResolveError(Code.PROOF_INVALID, "verificationMethod is not a usable identifier")
+    base = _strip_fragment(method_id)
+    if base.startswith("did:"):
+        # A DID URL: resolve its DID document (never fetch anything else).
+        doc, doc_base = _controller_document(ctx, base, stage=stage, path=path)
+        method = _methods_in(doc, doc_base).get(method_id)
+        if method is None:
+            raise _ResolveError(
+                Code.PROOF_INVALID, f"DID document of {quote(base, 120)} has no method {quote(method_id)}"
+            )
+    else:
+        parsed = urlsplit(base)
+        if parsed.scheme != "https":
+            raise _ResolveError(
+                Code.PROOF_INVALID, f"verificationMethod {quote(method_id)} is neither a DID URL nor https"
+            )
+        doc = _fetch_document(ctx, base, stage=stage, path=path, what="verification method document")
+        if doc.get("id") == method_id:
+            method = doc
+        else:
+            if doc.get("id") != base:
+                raise _ResolveError(
+                    Code.ISSUER_MISMATCH,
+                    f"document at {quote_url(base)} declares id {quote(doc.get('id'), 120)}",
+                )
+            found = _methods_in(doc, base).get(method_id)
+            if found is None:
+                raise _ResolveError(
+                    Code.PROOF_INVALID, f"document at {quote_url(base)} has no method {quote(method_id)}"
+                )
+            method = found
+    controller = method.get("controller")
+    if not isinstance(controller, str):
+        raise _ResolveError(Code.PROOF_INVALID, f"verification method {quote(method_id)} names no controller")
+    try:
+        key = key_from_method(method)
+    except KeyFormatError as exc:
+        raise _ResolveError(Code.PROOF_INVALID, f"verification method {quote(method_id)}: {exc}") from None
+    # Binding 1: the controller is the issuer (never fetch a stranger's controller document).
+    if controller != issuer_id:
+        raise _ResolveError(
+            Code.ISSUER_MISMATCH,
+            f"verification method {quote(method_id)} is controlled by {quote(controller, 120)},"
+            f" not the issuer {quote(issuer_id, 120)}",
+        )
+    # Binding 2: the controller's own document lists the method under the purpose.
+    if doc.get("id") == controller:
+        cdoc, cbase = doc, controller
+    else:
+        cdoc, cbase = _controller_document(ctx, controller, stage=stage, path=path)
+    if not _listed_under(cdoc, purpose, method_id, cbase):
+        raise _ResolveError(
+            Code.ISSUER_MISMATCH,
+            f"the issuer's document does not list {quote(method_id)} under {quote(purpose, 40)}",
+        )
+    return ResolvedKey(id=method_id, controller=controller, public_key=key, jwk=jwk_of(key))
 
 
 def resolve_method(
@@ -48,10 +431,53 @@ def resolve_method(
     path: str | None = None,
 ) -> ResolvedKey | None:
     """Resolve `method_id` to a key bound to `issuer_id` under `purpose`; record findings, None on failure."""
-    ctx.out.error(Code.PROOF_INVALID, "key resolution is not implemented yet", stage=stage, path=path)
-    return None
+    if not isinstance(method_id, str):
+        ctx.out.error(Code.PROOF_INVALID, "verificationMethod must be a string", stage=stage, path=path)
+        return None
+    try:
+        return _resolve(ctx, method_id, issuer_id=issuer_id, purpose=purpose, stage=stage, path=path)
+    except _ResolveError as exc:
+        ctx.out.error(exc.code, exc.message, stage=stage, path=path)
+        return None
 
 
 def keys_of_issuer(ctx: RunContext, issuer_id: str, *, stage: str = "proofs") -> list[ResolvedKey]:
-    """Every key the issuer lists under `assertionMethod` (for the VC-JWT header-`jwk` rule)."""
-    return []
+    """Every usable key the issuer's own document lists under `assertionMethod` (no findings recorded).
+
+    For the VC-JWT rule that a header `jwk` counts only if it equals one of the issuer's keys. A did:key or
+    did:jwk issuer has exactly its own key; a did:web or https issuer's document is fetched.
+    """
+    if not isinstance(issuer_id, str) or not issuer_id:
+        return []
+    try:
+        doc, base = _controller_document(ctx, issuer_id, stage=stage, path=None)
+    except _ResolveError:
+        return []
+    methods = _methods_in(doc, base)
+    keys: list[ResolvedKey] = []
+    values = doc.get("assertionMethod")
+    for item in values if isinstance(values, list) else [values]:
+        ref = _absolute(item.get("id") if isinstance(item, dict) else item, base)
+        method = methods.get(ref) if ref is not None else None
+        if method is None or method.get("controller") != issuer_id or ref is None:
+            continue
+        try:
+            key = key_from_method(method)
+        except KeyFormatError:
+            continue
+        keys.append(ResolvedKey(id=ref, controller=issuer_id, public_key=key, jwk=jwk_of(key)))
+    return keys
+
+
+__all__ = [
+    "KeyFormatError",
+    "PublicKey",
+    "ResolvedKey",
+    "did_web_url",
+    "ed25519_from_raw",
+    "jwk_of",
+    "key_from_method",
+    "keys_of_issuer",
+    "public_key_from_jwk",
+    "resolve_method",
+]
