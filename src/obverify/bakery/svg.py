@@ -334,6 +334,8 @@ def parse_full(data: bytes, *, keep_all: bool = False) -> tuple[int, str, list[E
     try:
         parser.feed(data)
         parser.close()
+    except BakeryError:
+        raise
     except _TooDeepError:
         raise BakeryError(f"SVG is nested deeper than {MAX_DEPTH} levels") from None
     except _TooManyError:

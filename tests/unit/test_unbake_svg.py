@@ -1,0 +1,315 @@
+"""SVG unbaking (OB 2.0 Baking "SVGs", OB 3.0 §5.3.2, SECURITY.md §4): namespaces, both paths, hostile XML."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from helpers.bounded import MAX_EXTRA_BYTES, peak_extra
+from obverify import Baked, unbake
+from obverify.bakery import svg as svgmod
+
+OB2 = "http://openbadges.org"
+OB3 = "https://purl.imsglobal.org/ob/v3p0"
+ASSERTION = '{"@context": "https://w3id.org/openbadges/v2", "id": "https://issuer.example/assertions/1"}'
+VC = '{"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"]}'
+JWT = "eyJhbGciOiJFZERTQSJ9.eyJ2YyI6e319.c2lnbmF0dXJl"
+MARKER = "SECRET-MARKER-7f3a"
+
+
+def doc(inner: str, *, root_attrs: str = f'xmlns:openbadges="{OB2}"', head: str = "") -> bytes:
+    return (
+        f'{head}<svg xmlns="http://www.w3.org/2000/svg" {root_attrs} viewBox="0 0 10 10">\n'
+        f'  <rect width="10" height="10"/>\n{inner}\n  <circle r="3"/>\n</svg>\n'
+    ).encode()
+
+
+def ok(data: bytes) -> Baked:
+    baked = unbake(data)
+    assert baked.ok, baked.error
+    assert baked.image == "svg"
+    return baked
+
+
+def fails(data: bytes, fragment: str) -> Baked:
+    baked, peak = peak_extra(lambda: unbake(data))
+    assert not baked.ok
+    assert baked.payload is None
+    assert baked.error is not None
+    assert fragment in baked.error, baked.error
+    assert MARKER not in baked.error
+    assert peak < MAX_EXTRA_BYTES, peak
+    return baked
+
+
+def test_ob2_json_body_with_hosted_verify_url() -> None:
+    data = doc(f'<openbadges:assertion verify="https://issuer.example/assertions/1"><![CDATA[ {ASSERTION} ]]>'
+               "</openbadges:assertion>")
+    baked = ok(data)
+    assert (baked.version, baked.payload_kind, baked.payload) == ("2.0", "json", ASSERTION)
+    assert baked.verify_url == "https://issuer.example/assertions/1"
+    assert baked.location == "svg openbadges:assertion body"
+
+
+def test_ob2_plain_text_body() -> None:
+    body = ASSERTION.replace("&", "&amp;").replace("<", "&lt;")
+    assert ok(doc(f"<openbadges:assertion>{body}</openbadges:assertion>")).payload == ASSERTION
+
+
+def test_ob2_signed_in_verify_attribute() -> None:
+    baked = ok(doc(f'<openbadges:assertion verify="{JWT}"/>'))
+    assert (baked.payload_kind, baked.payload, baked.location) == ("jws", JWT, "svg openbadges:assertion@verify")
+
+
+def test_ob2_hosted_url_only() -> None:
+    baked = ok(doc('<openbadges:assertion verify="https://issuer.example/a?x=1&amp;y=2"><![CDATA[]]>'
+                   "</openbadges:assertion>"))
+    assert (baked.payload_kind, baked.payload) == ("url", "https://issuer.example/a?x=1&y=2")
+
+
+def test_ob3_json_body_and_jwt() -> None:
+    baked = ok(doc(f"<openbadges:credential><![CDATA[{VC}]]></openbadges:credential>",
+                   root_attrs=f'xmlns:openbadges="{OB3}"'))
+    assert (baked.version, baked.payload_kind) == ("3.0", "json")
+    jwt = ok(doc(f'<openbadges:credential verify="{JWT}"></openbadges:credential>',
+                 root_attrs=f'xmlns:openbadges="{OB3}"'))
+    assert (jwt.version, jwt.payload_kind, jwt.payload) == ("3.0", "jws", JWT)
+
+
+def test_ob3_both_verify_and_body_is_refused() -> None:
+    data = doc(f'<openbadges:credential verify="{JWT}"><![CDATA[{VC}]]></openbadges:credential>',
+               root_attrs=f'xmlns:openbadges="{OB3}"')
+    fails(data, "both a verify attribute and a body")
+
+
+def test_ob3_url_is_refused() -> None:
+    data = doc('<ob:credential verify="https://issuer.example/c"/>', root_attrs=f'xmlns:ob="{OB3}"')
+    fails(data, "URL")
+
+
+def test_matched_by_namespace_not_prefix() -> None:
+    # any prefix bound to the namespace counts ...
+    assert ok(doc(f"<badge:assertion><![CDATA[{ASSERTION}]]></badge:assertion>",
+                  root_attrs=f'xmlns:badge="{OB2}"')).payload == ASSERTION
+    # ... and the literal prefix bound elsewhere does not
+    fails(doc(f"<openbadges:assertion><![CDATA[{ASSERTION}]]></openbadges:assertion>",
+              root_attrs='xmlns:openbadges="http://openbadges.org/"'), "no badge element")
+    # the OB 2.0 element name in the OB 3.0 namespace is no badge either
+    fails(doc(f"<openbadges:assertion><![CDATA[{VC}]]></openbadges:assertion>",
+              root_attrs=f'xmlns:openbadges="{OB3}"'), "no badge element")
+
+
+def test_default_namespace_and_nested_declarations() -> None:
+    nested = doc(f'<assertion xmlns="{OB2}"><![CDATA[{ASSERTION}]]></assertion>', root_attrs="")
+    assert ok(nested).payload == ASSERTION
+    deeper = doc(f'<g xmlns:o="{OB3}"><g><o:credential verify="{JWT}"/></g></g>', root_attrs="")
+    assert ok(deeper).payload == JWT
+
+
+def test_commented_out_element_is_not_counted() -> None:
+    data = doc(f"<!-- <openbadges:assertion verify='https://old.example/a'/> -->\n"
+               f"<openbadges:assertion><![CDATA[{ASSERTION}]]></openbadges:assertion>"
+               "<?pi <openbadges:assertion/> ?>")
+    assert ok(data).payload == ASSERTION
+
+
+def test_closing_tag_text_inside_cdata() -> None:
+    payload = json.dumps({"note": "</openbadges:assertion> <!-- x"})
+    data = doc(f"<openbadges:assertion><![CDATA[{payload}]]></openbadges:assertion>")
+    assert ok(data).payload == payload
+
+
+def test_long_prologue_and_bom() -> None:
+    head = '\ufeff<?xml version="1.0" encoding="UTF-8"?>\n' + "<!-- " + "x" * 5000 + " -->\n"
+    assert ok(doc(f'<openbadges:assertion verify="{JWT}"/>', head=head)).payload == JWT
+
+
+def test_utf16_document_takes_the_full_path() -> None:
+    text = doc(f'<openbadges:assertion verify="{JWT}"/>',
+               head='<?xml version="1.0" encoding="UTF-16"?>\n').decode()
+    assert ok(text.encode("utf-16")).payload == JWT
+
+
+def test_gzipped_svg() -> None:
+    data = gzip.compress(doc(f'<openbadges:assertion verify="{JWT}"/>'), mtime=0)
+    assert ok(data).payload == JWT
+
+
+def test_gzip_bomb() -> None:
+    import zlib
+
+    comp = zlib.compressobj(9, zlib.DEFLATED, 31)
+    block = comp.compress(b" " * (1 << 20)) + comp.flush(zlib.Z_SYNC_FLUSH)
+    bomb = block + (comp.compress(b" " * (1 << 20)) + comp.flush(zlib.Z_SYNC_FLUSH)) * 40 + comp.flush()
+    fails(bomb, "decompression bomb")
+
+
+def test_fast_and_full_paths_agree_on_a_plain_file() -> None:
+    data = doc(f'<openbadges:assertion verify="https://issuer.example/a"><![CDATA[{ASSERTION}]]>'
+               "</openbadges:assertion>")
+    fast = svgmod.locate(data)
+    _, _, full = svgmod.parse_full(data)
+    assert [(e.version, e.attrs, e.text, e.start, e.end) for e in fast.elements] == [
+        (e.version, e.attrs, e.text, e.start, e.end) for e in full
+    ]
+    assert data[fast.elements[0].start:fast.elements[0].end].startswith(b"<openbadges:assertion ")
+    assert data[fast.elements[0].start:fast.elements[0].end].endswith(b"</openbadges:assertion>")
+
+
+# --- hostile documents ------------------------------------------------------------------------------
+
+
+def test_two_badge_elements() -> None:
+    two = doc(f'<openbadges:assertion verify="{JWT}"/><openbadges:assertion verify="https://x.example/a"/>')
+    fails(two, "more than one badge element")
+    # the same on the full path (a declaration below the root)
+    nested = doc(f'<g xmlns:b="{OB2}"><b:assertion verify="{JWT}"/><b:assertion verify="{JWT}"/></g>', root_attrs="")
+    fails(nested, "more than one badge element")
+    both = doc(f'<openbadges:assertion verify="{JWT}"/><c:credential verify="{JWT}"/>',
+               root_attrs=f'xmlns:openbadges="{OB2}" xmlns:c="{OB3}"')
+    fails(both, "more than one badge element")
+
+
+def test_billion_laughs() -> None:
+    entities = '<!ENTITY lol "lol">' + "".join(
+        f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10 if i > 1 else "&lol;" * 10}">' for i in range(1, 10)
+    )
+    data = doc("<openbadges:assertion>&lol9;</openbadges:assertion>", head=f"<!DOCTYPE svg [{entities}]>\n")
+    fails(data, "DOCTYPE")
+    # also when the fast path cannot run (UTF-16): defusedxml refuses the DTD
+    fails(data.decode().encode("utf-16"), "DOCTYPE")
+
+
+def test_quadratic_blowup() -> None:
+    entity = f'<!ENTITY a "{"x" * 50_000}">'
+    data = doc("<openbadges:assertion>" + "&a;" * 50_000 + "</openbadges:assertion>",
+               head=f"<!DOCTYPE svg [{entity}]>")
+    fails(data, "DOCTYPE")
+
+
+def test_xxe_file_marker_never_appears(tmp_path: Path) -> None:
+    marker = tmp_path / "marker.txt"
+    marker.write_text(MARKER)
+    head = f'<!DOCTYPE svg [<!ENTITY xxe SYSTEM "file://{marker}">]>\n'
+    for data in (
+        doc("<openbadges:assertion>&xxe;</openbadges:assertion>", head=head),
+        doc('<openbadges:assertion verify="&xxe;"/>', head=head),
+        doc('<openbadges:assertion verify="&xxe;"/>', head=head).decode().encode("utf-16"),
+    ):
+        baked = fails(data, "DOCTYPE")
+        assert MARKER not in repr(baked)
+
+
+@pytest.fixture
+def listener() -> Iterator[tuple[int, list[int]]]:
+    """A loopback TCP listener that counts the connections it receives."""
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    server.settimeout(0.2)
+    count = [0]
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                continue
+            count[0] += 1
+            conn.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield server.getsockname()[1], count
+    stop.set()
+    thread.join(2)
+    server.close()
+
+
+def test_external_dtd_and_entities_make_no_connection(listener: tuple[int, list[int]]) -> None:
+    port, count = listener
+    base = f"http://127.0.0.1:{port}"
+    heads = [
+        f'<!DOCTYPE svg SYSTEM "{base}/svg.dtd">\n',
+        f'<!DOCTYPE svg [<!ENTITY % p SYSTEM "{base}/p.dtd"> %p;]>\n',
+        f'<!DOCTYPE svg [<!ENTITY e SYSTEM "{base}/e.xml">]>\n',
+    ]
+    for head in heads:
+        data = doc("<openbadges:assertion>&e;</openbadges:assertion>", head=head)
+        fails(data, "DOCTYPE")
+        fails(data.decode().encode("utf-16"), "DOCTYPE")
+    xinclude = doc(f'<openbadges:assertion verify="{JWT}"><xi:include xmlns:xi="http://www.w3.org/2001/XInclude" '
+                   f'href="{base}/x.xml"/></openbadges:assertion>')
+    assert ok(xinclude).payload == JWT  # XInclude is never processed
+    assert count[0] == 0
+
+
+def test_deep_nesting() -> None:
+    depth = 100_000
+    inside = doc("<openbadges:assertion>" + "<g>" * depth + "</g>" * depth + "</openbadges:assertion>")
+    fails(inside, "nested deeper than 256")
+    # the full path (no namespace on the root) walks the whole document and stops at the cap
+    outside = doc("<g>" * depth + f'<assertion xmlns="{OB2}" verify="{JWT}"/>' + "</g>" * depth, root_attrs="")
+    fails(outside, "nested deeper than 256")
+
+
+def test_too_many_elements_on_the_full_path() -> None:
+    data = doc("<g/>" * (svgmod.MAX_ELEMENTS + 10) + f'<assertion xmlns="{OB2}" verify="{JWT}"/>', root_attrs="")
+    fails(data, "elements")
+
+
+@pytest.mark.parametrize(
+    ("data", "fragment"),
+    [
+        # an unbound prefix: the fast path sees no element bound to a badge namespace
+        (b"<svg xmlns='http://www.w3.org/2000/svg'><openbadges:assertion/></svg>", "no badge element"),
+        (b"<svg><g xmlns='http://www.w3.org/2000/svg'/><openbadges:assertion/></svg>", "not well-formed"),
+        (doc("<openbadges:assertion>"), "not well-formed"),
+        (doc("<openbadges:assertion></openbadges:assertion>"), "neither a verify attribute nor a body"),
+        (doc(f'<openbadges:assertion verify="x">{{"a": "{MARKER}",}}</openbadges:assertion>'), "not usable"),
+        (doc(f"<openbadges:assertion>{MARKER}</openbadges:assertion>"), "neither JSON"),
+        (f'<html xmlns:openbadges="{OB2}"><openbadges:assertion verify="{JWT}"/></html>'.encode(), "not svg"),
+        (b"<svg", "not well-formed"),
+        (b"   <", "not well-formed"),
+        (b"<?xml version='1.0' encoding='klingon'?><svg/>", "cannot be parsed"),
+    ],
+)
+def test_malformed(data: bytes, fragment: str) -> None:
+    fails(data, fragment)
+
+
+def test_oversized_svg() -> None:
+    data = doc("<openbadges:assertion verify='x'/>" + " " * (16 * 1024 * 1024))
+    fails(data, "larger than")
+
+
+# --- the shared interop corpus ------------------------------------------------------------------------
+
+
+def test_interop_svgs(interop_dir: Path) -> None:
+    spec = ok((interop_dir / "spec-examples/ob2/baked-hosted-assertion.svg").read_bytes())
+    assert spec.payload is not None
+    assert json.loads(spec.payload)["id"] == "https://example.org/assertions/123"
+    assert (spec.payload_kind, spec.verify_url) == ("json", "https://example.org/assertions/123")
+    concentric = ok((interop_dir / "bakery/concentricsky/baked_example.svg").read_bytes())
+    assert concentric.payload is not None
+    assert json.loads(concentric.payload)["uid"] == "abcdef12345"
+    assert concentric.verify_url == "https://example.org/assertion.json"
+    mozilla = ok((interop_dir / "bakery/mozilla/baked.svg").read_bytes())
+    assert (mozilla.payload, mozilla.verify_url) == ('{"verify":{"url":"http://example.org"}}', "http://example.org")
+    no_json = ok((interop_dir / "bakery/mozilla/no-json.svg").read_bytes())
+    assert (no_json.payload_kind, no_json.payload) == ("url", "http://example.org")
+    bad = unbake((interop_dir / "bakery/mozilla/bad-json.svg").read_bytes())
+    assert bad.error is not None
+    assert "not usable" in bad.error
+    for name in ("mozilla/unbaked.svg", "concentricsky/unbaked_example.svg"):
+        none = unbake((interop_dir / "bakery" / name).read_bytes())
+        assert none.error is not None
+        assert "no badge element" in none.error
