@@ -1,4 +1,17 @@
-"""Open Badges 0.5 / 1.0 / 1.1 / 2.0 verification (OB 2.0 spec, "Verification" and "Data Validation")."""
+"""Open Badges 0.5 / 1.0 / 1.1 / 2.0 verification (OB 2.0 "Verification" and "Data Validation").
+
+The orchestrator of the OB 2.0 stages, in the order of DESIGN.md §1:
+
+- `upgrade`: detect the version and read 0.5/1.x objects into the 2.0 shape;
+- `resolve`: Assertion → BadgeClass → issuer Profile (and JSON-LD compaction into the v2 context);
+- `validate`: the project's schema per class plus the semantic rules;
+- `hosted` / `signed`: the two OB 2.0 verification methods, with the issuer's scope or key binding;
+- `recipient`, `status` (revocation list), `validity` (issuedOn / expires at `ctx.at`);
+- `endorse`: OB 2.0 Endorsements linked from the badge objects, verified as nested reports.
+
+Standalone BadgeClass, Profile/Issuer, Endorsement, RevocationList and CryptographicKey documents given as
+input verify as what they are. Every outcome is a finding or a check; nothing raises across `verify_ob2`.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +19,387 @@ from typing import Any
 
 from obverify.context import RunContext
 from obverify.errors import Code
+from obverify.jose import JoseError, decode_unverified
 from obverify.loaders.base import Document
+from obverify.ob2.common import (
+    SIGNED_TYPES,
+    STAGE_PROOFS,
+    STAGE_RESOLVE,
+    STAGE_SCHEMAS,
+    is_http_url,
+    node_id,
+    types_of,
+)
+from obverify.ob2.endorse import check_endorsements
+from obverify.ob2.hosted import check_scope, fetch_hosted, record_revoked
+from obverify.ob2.recipient import check_recipient
+from obverify.ob2.resolve import check_declared_id, read_document, resolve_node
+from obverify.ob2.signed import _load_pem, verify_signature
+from obverify.ob2.status import check_revocation
+from obverify.ob2.upgrade import Version, detect_version, upgrade_assertion, upgrade_badgeclass, upgrade_issuer
+from obverify.ob2.validate import check_document
+from obverify.ob2.validity import check_validity
+
+__all__ = ["verify_ob2"]
+
+_PROFILE_TYPES = frozenset({"Issuer", "Profile"})
 
 
 def verify_ob2(ctx: RunContext, payload: Any, *, fetched: Document | None = None) -> None:
     """Verify an OB 0.5-2.0 badge: `payload` is a parsed JSON object, a compact JWS, or a hosted URL.
 
-    `fetched` is set when `payload` came from fetching `fetched.url` (so it is already the hosted copy).
-    Placeholder until the OB 2.0 verifier lands.
+    `fetched` is set when `payload` came from fetching `fetched.url` (so it is already the hosted copy; a
+    `fetched.status` of 410 means the hosted assertion is revoked).
     """
-    ctx.out.error(Code.INPUT_INVALID, "OB 2.0 verification is not implemented yet", stage="sniff")
+    if isinstance(payload, dict):
+        _verify_json(ctx, payload, fetched)
+    elif isinstance(payload, str) and fetched is not None and payload == fetched.url:
+        _verify_hosted_pointer(ctx, payload, "2.0", fetched)
+    elif isinstance(payload, str):
+        _verify_jws(ctx, payload)
+    else:
+        ctx.out.error(Code.INPUT_INVALID, "not an Open Badges object", stage="sniff")
+
+
+def _kind(doc: dict[str, Any], version: Version) -> str:
+    types = types_of(doc)
+    if "Assertion" in types:
+        return "assertion"
+    if "BadgeClass" in types:
+        return "badgeclass"
+    if types & _PROFILE_TYPES:
+        return "profile"
+    if "Endorsement" in types:
+        return "endorsement"
+    if "RevocationList" in types:
+        return "revocation-list"
+    if "CryptographicKey" in types:
+        return "cryptographic-key"
+    if types:
+        return "unknown"
+    if "recipient" in doc or "badge" in doc or "verify" in doc or "verification" in doc or doc.get("revoked") is True:
+        return "assertion"
+    if "criteria" in doc and "issuer" in doc:
+        return "badgeclass"
+    if version != "2.0" and "name" in doc and ("url" in doc or "origin" in doc):
+        return "profile"
+    return "unknown"
+
+
+def _verify_json(ctx: RunContext, doc: dict[str, Any], fetched: Document | None) -> None:
+    version = detect_version(doc)
+    if version is None:
+        ctx.out.error(Code.CONTEXT_INVALID, "the JSON names no Open Badges @context", stage=STAGE_SCHEMAS,
+                      path="/@context")
+        return
+    ctx.out.report.version = version
+    kind = _kind(doc, version)
+    if kind == "assertion":
+        _verify_assertion_json(ctx, doc, version, fetched)
+    elif kind == "badgeclass":
+        _verify_badgeclass(ctx, doc, version, fetched)
+    elif kind == "profile":
+        _verify_profile(ctx, doc, version, fetched)
+    elif kind == "endorsement":
+        _verify_endorsement_json(ctx, doc, fetched)
+    elif kind in ("revocation-list", "cryptographic-key"):
+        _verify_plain(ctx, doc, kind, fetched)
+    else:
+        ctx.out.error(Code.INPUT_INVALID, "the JSON is no Open Badges object this verifier knows", stage="sniff")
+
+
+# --- Assertions -------------------------------------------------------------------------------------------
+
+
+def _verification_type(doc: dict[str, Any]) -> str | None:
+    verification = doc.get("verification")
+    vtype = verification.get("type") if isinstance(verification, dict) else None
+    return vtype if isinstance(vtype, str) else None
+
+
+def _verify_assertion_json(ctx: RunContext, doc: dict[str, Any], version: Version, fetched: Document | None) -> None:
+    pointer = upgrade_assertion(doc, version, source_url=fetched.url if fetched is not None else None)
+    if _verification_type(pointer) in SIGNED_TYPES:
+        ctx.out.error(
+            Code.PROOF_INVALID, "a signed assertion must be verified from its JWS, not from bare JSON",
+            stage=STAGE_PROOFS, path="/verification",
+        )
+        ctx.out.check("signature", "failed", "no JWS given")
+        return
+    url = pointer.get("id")
+    if not is_http_url(url):
+        ctx.out.error(
+            Code.PROOF_INVALID, "a hosted assertion needs an http(s) id (1.0: verify.url) to be fetched from",
+            stage=STAGE_PROOFS, path="/id",
+        )
+        ctx.out.check("hosted.refetch", "failed", "no URL to verify at")
+        return
+    assert isinstance(url, str)
+    _verify_hosted_pointer(ctx, url, version, fetched)
+
+
+def _verify_hosted_pointer(ctx: RunContext, url: str, version: Version, fetched: Document | None) -> None:
+    """HostedBadge: load the assertion at `url` and verify that copy."""
+    copy = fetch_hosted(ctx, url, fetched=fetched, label="assertion")
+    if copy is None:
+        ctx.out.check("hosted.refetch", "failed", "the hosted assertion could not be loaded")
+        return
+    ctx.out.check("hosted.refetch", "passed", "verified the copy at its id")
+    value = copy.value
+    if copy.status == 410:
+        reason = value.get("revocationReason") if isinstance(value, dict) else None
+        record_revoked(ctx, reason, url=url, how="the hosted assertion answers 410 Gone")
+        return
+    read = read_document(ctx, value, url=url, label="hosted assertion", default_version=version)
+    if read is None:
+        return
+    raw, hosted_version = read
+    ctx.out.report.version = hosted_version
+    if isinstance(raw, dict) and raw.get("revoked") is True:
+        if check_declared_id(ctx, raw, url, label="hosted assertion"):
+            ctx.out.report.badge = raw
+            record_revoked(ctx, raw.get("revocationReason"), url=url, how="the hosted assertion says revoked")
+        return
+    assertion = upgrade_assertion(raw, hosted_version, source_url=url)
+    if not check_declared_id(ctx, assertion, url, label="hosted assertion"):
+        return
+    if _verification_type(assertion) in SIGNED_TYPES:
+        ctx.out.error(Code.PROOF_INVALID, "the hosted copy declares signed verification", stage=STAGE_PROOFS,
+                      path="/verification/type", url=url)
+        return
+    _verify_assertion(ctx, assertion, hosted_version, token=None)
+
+
+def _verify_jws(ctx: RunContext, token: str) -> None:
+    """SignedBadge steps 1-2: decode and parse the payload, then verify the assertion it carries."""
+    try:
+        _header, claims, _payload = decode_unverified(token)
+    except JoseError as exc:
+        ctx.out.error(Code.INPUT_INVALID, f"compact JWS is malformed: {exc}", stage="sniff")
+        return
+    if claims is None:
+        ctx.out.error(Code.PROOF_INVALID, "the JWS payload is not a JSON object", stage=STAGE_PROOFS)
+        return
+    version = detect_version(claims)
+    if version is None:
+        ctx.out.error(Code.CONTEXT_INVALID, "the JWS payload names no Open Badges @context", stage=STAGE_SCHEMAS,
+                      path="/@context")
+        return
+    read = read_document(ctx, claims, url=None, label="signed payload", default_version=version)
+    if read is None:
+        return
+    doc, version = read
+    ctx.out.report.version = version
+    if _kind(doc, version) == "endorsement":
+        _verify_endorsement_doc(ctx, doc, token=token, url=None)
+        return
+    assertion = upgrade_assertion(doc, version)
+    if _verification_type(assertion) not in SIGNED_TYPES:
+        ctx.out.error(Code.PROOF_INVALID, "the JWS payload does not declare signed verification",
+                      stage=STAGE_PROOFS, path="/verification/type")
+    _verify_assertion(ctx, assertion, version, token=token)
+
+
+def _verify_assertion(ctx: RunContext, assertion: dict[str, Any], version: Version, *, token: str | None) -> None:
+    """The checks shared by hosted and signed assertions, once the trusted copy is in hand."""
+    report = ctx.out.report
+    report.badge = assertion
+    check_document(ctx, assertion, "assertion", url=None if token else assertion.get("id"))
+    badgeclass = issuer = None
+    resolved = resolve_node(ctx, assertion.get("badge"), label="badge class", kind="badgeclass", version=version,
+                            path="/badge")
+    if resolved is not None:
+        badgeclass, bc_url = resolved
+        check_document(ctx, badgeclass, "badgeclass", url=bc_url, label="badge class")
+        report.related["badgeclass"] = badgeclass
+        resolved_issuer = resolve_node(ctx, badgeclass.get("issuer"), label="issuer", kind="issuer",
+                                       version=version, path="/badge/issuer")
+        if resolved_issuer is not None:
+            issuer, issuer_url = resolved_issuer
+            check_document(ctx, issuer, "issuer", url=issuer_url)
+            report.related["issuer"] = issuer
+    if issuer is None:
+        ctx.out.check("signature" if token else "hosted.scope", "skipped", "the issuer could not be resolved")
+        ctx.out.check("revocation", "skipped", "the issuer could not be resolved")
+        if not ctx.out.has_error():
+            ctx.out.error(Code.FETCH_FAILED, "the badge's issuer could not be resolved", stage=STAGE_RESOLVE)
+    else:
+        if token is not None:
+            verify_signature(ctx, token, assertion, issuer, legacy=version != "2.0")
+        else:
+            assert badgeclass is not None
+            check_scope(ctx, issuer, [("assertion", assertion.get("id")), ("badge class", badgeclass.get("id"))])
+        check_revocation(ctx, assertion, issuer)
+    check_recipient(ctx, assertion)
+    check_validity(ctx, assertion)
+    check_endorsements(ctx, [("assertion", assertion), ("badge class", badgeclass), ("issuer", issuer)],
+                       verify_endorsement=_verify_endorsement_ref)
+    report.related["summary"] = _summary(assertion, badgeclass, issuer, report.revoked, report.expired)
+
+
+def _display_image(value: Any) -> str | None:
+    ident = node_id(value)
+    return ident if is_http_url(ident) else None
+
+
+def _summary(
+    assertion: dict[str, Any], badgeclass: dict[str, Any] | None, issuer: dict[str, Any] | None,
+    revoked: bool | None, expired: bool | None,
+) -> dict[str, Any]:
+    """The displayer summary (name, description, issuer, dates, image; never image data)."""
+    bc = badgeclass or {}
+    return {
+        "name": bc.get("name"),
+        "description": bc.get("description"),
+        "issuer": (issuer or {}).get("name"),
+        "issuerId": (issuer or {}).get("id"),
+        "issuedOn": assertion.get("issuedOn"),
+        "expires": assertion.get("expires"),
+        "image": _display_image(assertion.get("image")) or _display_image(bc.get("image")),
+        "revoked": revoked,
+        "expired": expired,
+    }
+
+
+# --- Standalone documents ---------------------------------------------------------------------------------
+
+
+def _trusted_copy(
+    ctx: RunContext, doc: dict[str, Any], version: Version, fetched: Document | None, *, label: str, kind: str
+) -> tuple[dict[str, Any], str | None] | None:
+    """A standalone document with an http(s) id is, like a hosted assertion, taken from that id."""
+    ident = doc.get("id")
+    upgrade = upgrade_badgeclass if kind == "badgeclass" else upgrade_issuer
+    if is_http_url(ident) and not (fetched is not None and fetched.url == ident):
+        return resolve_node(ctx, ident, label=label, kind=kind, version=version, path="/id")
+    read = read_document(ctx, doc, url=fetched.url if fetched else None, label=label, default_version=version)
+    if read is None:
+        return None
+    value, doc_version = read
+    out = upgrade(value, doc_version, source_url=fetched.url if fetched else None)
+    if fetched is not None and not check_declared_id(ctx, out, fetched.url, label=label):
+        return None
+    return out, fetched.url if fetched else None
+
+
+def _verify_badgeclass(ctx: RunContext, doc: dict[str, Any], version: Version, fetched: Document | None) -> None:
+    report = ctx.out.report
+    report.kind = "badgeclass"
+    copy = _trusted_copy(ctx, doc, version, fetched, label="badge class", kind="badgeclass")
+    if copy is None:
+        return
+    badgeclass, url = copy
+    report.badge = badgeclass
+    check_document(ctx, badgeclass, "badgeclass", url=url, label="badge class")
+    resolved = resolve_node(ctx, badgeclass.get("issuer"), label="issuer", kind="issuer", version=version,
+                            path="/issuer")
+    issuer = None
+    if resolved is not None:
+        issuer, issuer_url = resolved
+        check_document(ctx, issuer, "issuer", url=issuer_url)
+        report.related["issuer"] = issuer
+        if is_http_url(badgeclass.get("id")):
+            check_scope(ctx, issuer, [("badge class", badgeclass.get("id"))])
+    check_endorsements(ctx, [("badge class", badgeclass), ("issuer", issuer)],
+                       verify_endorsement=_verify_endorsement_ref)
+    report.related["summary"] = {
+        "name": badgeclass.get("name"), "description": badgeclass.get("description"),
+        "issuer": (issuer or {}).get("name"), "image": _display_image(badgeclass.get("image")),
+    }
+
+
+def _verify_profile(ctx: RunContext, doc: dict[str, Any], version: Version, fetched: Document | None) -> None:
+    report = ctx.out.report
+    report.kind = "profile"
+    copy = _trusted_copy(ctx, doc, version, fetched, label="profile", kind="issuer")
+    if copy is None:
+        return
+    profile, url = copy
+    report.badge = profile
+    issuing = "Issuer" in types_of(profile) or any(k in profile for k in ("publicKey", "revocationList"))
+    check_document(ctx, profile, "issuer" if issuing else "profile", url=url, label="profile")
+    check_endorsements(ctx, [("profile", profile)], verify_endorsement=_verify_endorsement_ref)
+    report.related["summary"] = {"name": profile.get("name"), "issuer": profile.get("name"),
+                                 "image": _display_image(profile.get("image"))}
+
+
+def _verify_plain(ctx: RunContext, doc: dict[str, Any], kind: str, fetched: Document | None) -> None:
+    report = ctx.out.report
+    report.kind = kind
+    read = read_document(ctx, doc, url=fetched.url if fetched else None, label=kind, default_version="2.0")
+    if read is None:
+        return
+    value, _version = read
+    report.badge = value
+    url = fetched.url if fetched else None
+    if check_document(ctx, value, kind, url=url) and kind == "cryptographic-key" \
+            and _load_pem(value.get("publicKeyPem")) is None:
+        ctx.out.error(Code.SCHEMA_INVALID, "publicKeyPem is not a usable public key", stage=STAGE_SCHEMAS,
+                      path="/publicKeyPem", url=url)
+
+
+# --- Endorsements -----------------------------------------------------------------------------------------
+
+
+def _verify_endorsement_json(ctx: RunContext, doc: dict[str, Any], fetched: Document | None) -> None:
+    ctx.out.report.kind = "endorsement"
+    if _verification_type(doc) in SIGNED_TYPES:
+        ctx.out.error(Code.PROOF_INVALID, "a signed endorsement must be verified from its JWS", stage=STAGE_PROOFS)
+        return
+    url = doc.get("id")
+    if not is_http_url(url):
+        ctx.out.error(Code.PROOF_INVALID, "a hosted endorsement needs an http(s) id", stage=STAGE_PROOFS, path="/id")
+        return
+    assert isinstance(url, str)
+    _verify_endorsement_ref(ctx, url, fetched=fetched)
+
+
+def _verify_endorsement_ref(ctx: RunContext, ref: Any, *, fetched: Document | None = None) -> None:
+    """Verify an endorsement given by URL (hosted) or embedded (only its JWS-less hosted form is trusted)."""
+    url = node_id(ref)
+    if not is_http_url(url):
+        ctx.out.error(Code.PROOF_INVALID, "an endorsement needs an http(s) id to be verified", stage=STAGE_PROOFS)
+        return
+    assert isinstance(url, str)
+    copy = fetch_hosted(ctx, url, fetched=fetched, label="endorsement")
+    if copy is None:
+        return
+    if copy.status == 410:
+        record_revoked(ctx, None, url=url, how="the hosted endorsement answers 410 Gone")
+        return
+    read = read_document(ctx, copy.value, url=url, label="endorsement")
+    if read is None:
+        return
+    doc, version = read
+    ctx.out.report.version = version
+    if not check_declared_id(ctx, doc, url, label="endorsement"):
+        return
+    if doc.get("revoked") is True:
+        record_revoked(ctx, doc.get("revocationReason"), url=url, how="the hosted endorsement says revoked")
+        return
+    _verify_endorsement_doc(ctx, doc, token=None, url=url)
+
+
+def _verify_endorsement_doc(ctx: RunContext, doc: dict[str, Any], *, token: str | None, url: str | None) -> None:
+    report = ctx.out.report
+    report.kind = "endorsement"
+    report.badge = doc
+    check_document(ctx, doc, "endorsement", url=url)
+    resolved = resolve_node(ctx, doc.get("issuer"), label="endorser", kind="issuer", version="2.0", path="/issuer")
+    if resolved is None:
+        ctx.out.check("signature" if token else "hosted.scope", "skipped", "the endorser could not be resolved")
+    else:
+        issuer, issuer_url = resolved
+        check_document(ctx, issuer, "issuer", url=issuer_url, label="endorser")
+        report.related["issuer"] = issuer
+        if token is not None:
+            verify_signature(ctx, token, doc, issuer, legacy=False)
+        else:
+            check_scope(ctx, issuer, [("endorsement", doc.get("id"))])
+        check_revocation(ctx, doc, issuer)
+    check_validity(ctx, doc, label="endorsement")
+    claim = doc.get("claim")
+    report.related["summary"] = {
+        "name": "Endorsement", "issuer": (report.related.get("issuer") or {}).get("name"),
+        "issuedOn": doc.get("issuedOn"), "claim": claim.get("id") if isinstance(claim, dict) else None,
+    }

@@ -1,0 +1,84 @@
+"""Small helpers shared by the OB 0.5-2.0 stages: JSON-LD value shapes, ids, origins, type tests.
+
+OB 2.0 "Primitive datatypes": properties allow one value or an array ("Multiple values allowed"), and a
+linked node is either its IRI or an embedded document with an `id`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import urlsplit
+
+from obverify.recipient import ascii_lower
+
+V2_CONTEXT = "https://w3id.org/openbadges/v2"
+V1_CONTEXT = "https://w3id.org/openbadges/v1"
+STAGE_RESOLVE = "resolve"
+STAGE_SCHEMAS = "schemas"
+STAGE_PROOFS = "proofs"
+STAGE_RECIPIENT = "recipient"
+STAGE_STATUS = "status"
+STAGE_VALIDITY = "validity"
+
+HOSTED_TYPES = frozenset({"HostedBadge", "hosted", "https://w3id.org/openbadges#HostedBadge"})
+SIGNED_TYPES = frozenset({"SignedBadge", "signed", "https://w3id.org/openbadges#SignedBadge"})
+
+
+def as_list(value: Any) -> list[Any]:
+    """One value or an array, as a list (None → empty)."""
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
+def types_of(node: Any) -> set[str]:
+    """The string `type` values of a node (a non-object has none)."""
+    if not isinstance(node, dict):
+        return set()
+    return {t for t in as_list(node.get("type", node.get("@type"))) if isinstance(t, str)}
+
+
+def node_id(value: Any) -> str | None:
+    """The IRI of a linked node: the string itself, or an embedded document's `id`."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        ident = value.get("id", value.get("@id"))
+        return ident if isinstance(ident, str) else None
+    return None
+
+
+def is_http_url(value: Any) -> bool:
+    """An absolute http(s) URL with a host: the only IRIs a verifier dereferences."""
+    if not isinstance(value, str) or any(c.isspace() or ord(c) < 0x20 for c in value):
+        return False
+    try:
+        parts = urlsplit(value)
+        _ = parts.port
+    except ValueError:
+        return False
+    # non-ASCII hosts must come as punycode: Unicode case mapping must never make two hosts equal
+    host = parts.hostname or ""
+    return parts.scheme.lower() in ("http", "https") and bool(host) and host.isascii()
+
+
+def origin(url: str) -> tuple[str, str, int] | None:
+    """(scheme, host, port) of an http(s) URL with the default port filled in; hosts compare ASCII-lowercase."""
+    if not is_http_url(url):
+        return None
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    port = parts.port or (443 if scheme == "https" else 80)
+    return scheme, ascii_lower(parts.hostname or ""), port
+
+
+def host_of(url: str) -> str | None:
+    """The host of an http(s) URL, ASCII-lower-cased."""
+    o = origin(url)
+    return o[1] if o else None
+
+
+def strings(values: Iterable[Any]) -> list[str]:
+    """Only the string members."""
+    return [v for v in values if isinstance(v, str)]

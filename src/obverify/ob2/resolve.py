@@ -1,0 +1,126 @@
+"""Resolve the documents of an Open Badge (OB 2.0 "Data Validation": "All required Badge Objects are
+appropriately linked and available ... with an eventual 200 OK"): Assertion → BadgeClass → issuer Profile,
+keys and revocation lists, every one through `RunContext.fetch_json` (the Loader seam).
+
+A linked node with an http(s) `id` is always taken from where its id points, even when a copy is embedded:
+an embedded copy is only the presenter's claim (mozilla/openbadges-backpack #1003: an attacker-hosted
+assertion embedding a real issuer's badge class). A fetched document must declare the `id` it was fetched
+from (ANCHORS.md "Flags a fetched node whose declared id differs"), else `issuer_mismatch` and it is not used.
+
+JSON-LD (OB 2.0 "Open Badges in Linked Data"): a document whose `@context` is exactly the v2 context string
+is read as is; any other context is compacted into the v2 context with pyld, serving only bundled contexts
+(or the trusted store) through `obverify.jsonld.document_loader`. pyld is imported only on that path.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from obverify.context import RunContext
+from obverify.errors import Code
+from obverify.ob2.common import STAGE_RESOLVE, STAGE_SCHEMAS, V2_CONTEXT, is_http_url, node_id
+from obverify.ob2.upgrade import Version, detect_version, is_exact_v2, upgrade_badgeclass, upgrade_issuer
+from obverify.text import quote_url
+
+
+def compact_v2(ctx: RunContext, doc: dict[str, Any], *, url: str | None, label: str) -> dict[str, Any] | None:
+    """`doc` compacted into the OB v2 context (bundled contexts only); None (and `context_invalid`) on failure."""
+    if is_exact_v2(doc):
+        return doc
+    try:
+        from pyld import jsonld
+
+        from obverify.jsonld import document_loader
+
+        options = {"documentLoader": document_loader(ctx, stage=STAGE_SCHEMAS), "base": None}
+        result = jsonld.compact(doc, V2_CONTEXT, options)
+    except Exception as exc:  # pyld raises many types; any failure means the context is unusable  # noqa: BLE001
+        ctx.out.error(
+            Code.CONTEXT_INVALID, f"{label}: its JSON-LD @context cannot be processed ({type(exc).__name__})",
+            stage=STAGE_SCHEMAS, path="/@context", url=url,
+        )
+        return None
+    if not isinstance(result, dict):
+        return None
+    result["@context"] = V2_CONTEXT
+    ctx.out.check(f"jsonld.{label}", "passed", "compacted into the OB v2 context")
+    return result
+
+
+def read_document(
+    ctx: RunContext, doc: Any, *, url: str | None, label: str, default_version: Version = "2.0"
+) -> tuple[dict[str, Any], Version] | None:
+    """Check a parsed document is an object with a known OB context; compact 2.0 documents into v2."""
+    if not isinstance(doc, dict):
+        ctx.out.error(Code.SCHEMA_INVALID, f"{label} must be a JSON object", stage=STAGE_SCHEMAS, url=url)
+        return None
+    if "@context" not in doc:
+        return doc, default_version if default_version != "2.0" else detect_version(doc) or "1.0"
+    version = detect_version(doc)
+    if version is None:
+        ctx.out.error(
+            Code.CONTEXT_INVALID, f"{label} has no Open Badges @context", stage=STAGE_SCHEMAS, path="/@context", url=url
+        )
+        return None
+    if version == "2.0":
+        compacted = compact_v2(ctx, doc, url=url, label=label)
+        if compacted is None:
+            return None
+        return compacted, version
+    return doc, version
+
+
+def fetch_document(ctx: RunContext, url: str, *, label: str, path: str | None = None) -> Any | None:
+    """Fetch and parse `url` (findings on failure)."""
+    return ctx.fetch_json(url, stage=STAGE_RESOLVE, path=path, what=label)
+
+
+def check_declared_id(ctx: RunContext, doc: dict[str, Any], url: str, *, label: str) -> bool:
+    """A fetched node must declare the id it was fetched from."""
+    declared = doc.get("id")
+    if declared != url:
+        ctx.out.error(
+            Code.ISSUER_MISMATCH,
+            f"{label} fetched from {quote_url(url)} declares another id; it is not trusted",
+            stage=STAGE_RESOLVE, path="/id", url=url,
+        )
+        return False
+    return True
+
+
+def resolve_node(
+    ctx: RunContext, ref: Any, *, label: str, kind: str, version: Version, path: str
+) -> tuple[dict[str, Any], str | None] | None:
+    """Resolve a linked BadgeClass or issuer Profile: (document in the 2.0 shape, URL it came from or None).
+
+    `ref` is an IRI or an embedded document. Embedded documents are used as they are only when their id
+    cannot be dereferenced (urn:uuid, blank node): those are covered by the enclosing proof.
+    """
+    ident = node_id(ref)
+    upgrade = upgrade_badgeclass if kind == "badgeclass" else upgrade_issuer
+    if isinstance(ref, dict) and not is_http_url(ident):
+        read = read_document(ctx, ref, url=None, label=label, default_version=version) if "@context" in ref else (
+            ref, version
+        )
+        if read is None:
+            return None
+        doc, doc_version = read
+        return upgrade(doc, doc_version), None
+    if not is_http_url(ident):
+        ctx.out.error(
+            Code.FETCH_FAILED, f"{label} is not linked by an http(s) URL and is not embedded",
+            stage=STAGE_RESOLVE, path=path,
+        )
+        return None
+    assert ident is not None
+    raw = fetch_document(ctx, ident, label=label, path=path)
+    if raw is None:
+        return None
+    read = read_document(ctx, raw, url=ident, label=label, default_version=version if version != "2.0" else "1.0")
+    if read is None:
+        return None
+    doc, doc_version = read
+    doc = upgrade(doc, doc_version, source_url=ident)
+    if not check_declared_id(ctx, doc, ident, label=label):
+        return None
+    return doc, ident

@@ -1,0 +1,47 @@
+"""Time checks of an Assertion at the run's instant `ctx.at` (OB 2.0 "Assertion" issuedOn/expires;
+SECURITY.md §14): issued in the future → `not_yet_valid`; expired → `expired` with `report.expired = True`;
+`expires` before `issuedOn` → `schema_invalid`. There is no clock skew tolerance: `--at` is exact.
+Unparseable dates were already reported by the schema stage (`schema_invalid`) and are skipped here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from obverify.context import RunContext
+from obverify.errors import Code
+from obverify.ob2.common import STAGE_VALIDITY
+from obverify.timeparse import parse_datetime
+
+
+def _parse(value: Any) -> Any:
+    try:
+        return parse_datetime(value)
+    except ValueError:
+        return None
+
+
+def check_validity(ctx: RunContext, doc: dict[str, Any], *, label: str = "assertion") -> None:
+    """Compare issuedOn/expires with `ctx.at`; record findings, a check, and `report.expired`."""
+    issued = _parse(doc.get("issuedOn"))
+    expires = _parse(doc.get("expires")) if "expires" in doc else None
+    report = ctx.out.report
+    ok = True
+    if issued is not None and issued > ctx.at:
+        ctx.out.error(Code.NOT_YET_VALID, f"{label} is issued in the future", stage=STAGE_VALIDITY, path="/issuedOn")
+        ok = False
+    if expires is not None and issued is not None and expires < issued:
+        ctx.out.error(Code.SCHEMA_INVALID, f"{label} expires before it was issued", stage=STAGE_VALIDITY,
+                      path="/expires")
+        ok = False
+    if expires is not None:
+        report.expired = expires <= ctx.at
+        if report.expired:
+            ctx.out.error(Code.EXPIRED, f"{label} expired", stage=STAGE_VALIDITY, path="/expires")
+            ok = False
+    elif "expires" not in doc:
+        report.expired = False
+    if issued is None and "issuedOn" not in doc:
+        ctx.out.check("validity", "skipped", "no issuedOn")
+        return
+    ctx.out.check("validity", "passed" if ok else "failed", f"evaluated at {ctx.at.isoformat()}")
