@@ -1,34 +1,22 @@
-"""Embedded Data Integrity proofs of OB 3.0 credentials (OB 3.0 §8.4 "Linked Data Proof Format").
+"""Embedded Data Integrity proofs of OB 3.0 credentials (OB 3.0 §8.3 "Linked Data Proof Format").
 
-Stub with the final signatures; filled in shortly.
+`check_embedded_proofs` verifies every proof of a credential (policy in `dataintegrity`'s docstring);
+`canonical_forms` shows exactly what a proof's suite hashes; `verify_ed25519` is the strict Ed25519 check
+(small-order keys, S < L) that every Ed25519 signature in the project should go through.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from obverify.ob3.proofs.dataintegrity import MAX_PROOFS, canonical_forms, check_embedded_proofs
+from obverify.ob3.proofs.ed25519check import check_public_key, verify_ed25519
+from obverify.ob3.proofs.suites import SUITES, SuiteError
 
-from obverify.context import RunContext
-from obverify.errors import Code
-
-
-def check_embedded_proofs(
-    ctx: RunContext,
-    document: dict[str, Any],
-    *,
-    issuer_id: str,
-    stage: str = "proofs",
-    path: str = "/proof",
-) -> bool:
-    """Verify every proof of `document`; True iff all verify and at least one is bound to `issuer_id`."""
-    ctx.out.error(Code.PROOF_INVALID, "Data Integrity proofs are not implemented yet", stage=stage, path=path)
-    return False
-
-
-def canonical_forms(
-    document: dict[str, Any], proof: dict[str, Any], ctx: RunContext | None = None
-) -> tuple[bytes, bytes]:
-    """(canonical proof options, canonical document) exactly as the proof's suite hashes them."""
-    raise NotImplementedError
-
-
-__all__ = ["canonical_forms", "check_embedded_proofs"]
+__all__ = [
+    "MAX_PROOFS",
+    "SUITES",
+    "SuiteError",
+    "canonical_forms",
+    "check_embedded_proofs",
+    "check_public_key",
+    "verify_ed25519",
+]

@@ -1,0 +1,166 @@
+"""The cryptosuites: each one's exact transformation, hashing and signature check, and nothing else.
+
+Implements VC Data Integrity EdDSA Cryptosuites v1.0 §3.3 (`eddsa-rdfc-2022`, and its pre-release name
+`eddsa-2022`) and §3.4 (`eddsa-jcs-2022`), VC Data Integrity ECDSA Cryptosuites v1.0 §3.3 (`ecdsa-rdfc-2019`,
+P-256 with SHA-256 and P-384 with SHA-384) and §3.4 (`ecdsa-jcs-2019`), and Ed25519Signature2020
+(W3C CCG "Ed25519 Signature 2020", the Linked Data Signatures algorithm). For every suite:
+
+    proofConfig  = the proof without `proofValue`, with the document's `@context`
+    hashData     = H(canonical(proofConfig)) || H(canonical(document without `proof`))
+    verify(publicKey, proofValue, hashData)
+
+where `canonical` is RDFC-1.0 (safe mode) for the `-rdfc-` suites and Ed25519Signature2020, RFC 8785 JCS for
+the `-jcs-` suites, and H is SHA-256 (SHA-384 for P-384). A suite label always selects exactly its own
+transformation: we never try another one when the first fails (SECURITY.md §10).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import rfc8785
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+
+from obverify.context import RunContext
+from obverify.errors import Code
+from obverify.jsonld import JsonLdProcessingError, canonize
+from obverify.ob3.keys import PublicKey
+from obverify.ob3.proofs.ed25519check import verify_ed25519
+
+ED25519_2020_CONTEXT = "https://w3id.org/security/suites/ed25519-2020/v1"
+
+_ORDERS = {
+    "secp256r1": 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551,
+    "secp384r1": 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFC7634D81F4372DDF581A0DB248B0A77AECEC196ACCC52973,
+}
+
+
+class SuiteError(Exception):
+    """The proof cannot be checked or does not verify: `code` and our own message."""
+
+    def __init__(self, code: Code, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Suite:
+    """A named suite: which canonicalization, and which key kinds it accepts."""
+
+    name: str
+    canon: str  # "rdfc" or "jcs"
+    family: str  # "eddsa" or "ecdsa"
+
+
+SUITES: dict[str, Suite] = {
+    "eddsa-rdfc-2022": Suite("eddsa-rdfc-2022", "rdfc", "eddsa"),
+    "eddsa-2022": Suite("eddsa-2022", "rdfc", "eddsa"),
+    "eddsa-jcs-2022": Suite("eddsa-jcs-2022", "jcs", "eddsa"),
+    "ecdsa-rdfc-2019": Suite("ecdsa-rdfc-2019", "rdfc", "ecdsa"),
+    "ecdsa-jcs-2019": Suite("ecdsa-jcs-2019", "jcs", "ecdsa"),
+}
+ED25519_2020 = Suite("Ed25519Signature2020", "rdfc", "eddsa")
+
+
+def suite_of(proof: dict[str, Any]) -> Suite:
+    """The suite a proof names; `SuiteError(proof_invalid)` for anything else."""
+    ptype = proof.get("type")
+    if ptype == "DataIntegrityProof":
+        name = proof.get("cryptosuite")
+        suite = SUITES.get(name) if isinstance(name, str) else None
+        if suite is None:
+            raise SuiteError(Code.PROOF_INVALID, "unsupported or missing cryptosuite")
+        return suite
+    if ptype == "Ed25519Signature2020":
+        return ED25519_2020
+    raise SuiteError(Code.PROOF_INVALID, "unsupported proof type")
+
+
+def unsecured(document: dict[str, Any]) -> dict[str, Any]:
+    """The document without its `proof` (what every proof of a proof set signs)."""
+    return {k: v for k, v in document.items() if k != "proof"}
+
+
+def proof_config(document: dict[str, Any], proof: dict[str, Any], suite: Suite) -> dict[str, Any]:
+    """The proof options as the suite hashes them: no `proofValue`, and the document's `@context`.
+
+    Ed25519Signature2020 (Linked Data Signatures) also drops `jws`/`signatureValue` and needs its suite
+    context to define its terms: appended when the document's context does not already hold it.
+    """
+    config = {k: v for k, v in proof.items() if k not in ("proofValue", "@context")}
+    if suite is ED25519_2020:
+        config.pop("jws", None)
+        config.pop("signatureValue", None)
+    context = document.get("@context")
+    if suite is ED25519_2020:
+        ctx_list = context if isinstance(context, list) else [context] if context is not None else []
+        if ED25519_2020_CONTEXT not in ctx_list:
+            context = [*ctx_list, ED25519_2020_CONTEXT]
+    if suite.canon == "rdfc" or context is not None:
+        config = {"@context": context, **config}
+    return config
+
+
+def _jcs(value: Any) -> bytes:
+    try:
+        return bytes(rfc8785.dumps(value))
+    except (rfc8785.CanonicalizationError, TypeError, ValueError):
+        raise SuiteError(Code.PROOF_INVALID, "document cannot be canonicalized with JCS (RFC 8785)") from None
+
+
+def canonical(value: dict[str, Any], suite: Suite, ctx: RunContext | None, stage: str) -> bytes:
+    """The suite's canonical bytes of `value` (RDFC-1.0 N-Quads or JCS)."""
+    if suite.canon == "jcs":
+        return _jcs(value)
+    try:
+        return canonize(value, ctx, stage=stage).encode("utf-8")
+    except JsonLdProcessingError as exc:
+        raise SuiteError(exc.code, exc.message) from None
+
+
+def hash_name(suite: Suite, key: PublicKey | None) -> str:
+    """SHA-384 for ECDSA P-384 keys, else SHA-256."""
+    if suite.family == "ecdsa" and isinstance(key, ec.EllipticCurvePublicKey) and key.curve.name == "secp384r1":
+        return "sha384"
+    return "sha256"
+
+
+def hash_data(config_c14n: bytes, document_c14n: bytes, algorithm: str) -> bytes:
+    """hashData = H(proofConfig) || H(transformedDocument) (both suites families, all variants)."""
+    h: Callable[[bytes], Any] = hashlib.sha384 if algorithm == "sha384" else hashlib.sha256
+    return bytes(h(config_c14n).digest() + h(document_c14n).digest())
+
+
+def verify_signature(suite: Suite, key: PublicKey, signature: bytes, data: bytes) -> None:
+    """Check `signature` over `data` with exactly the suite's algorithm; `SuiteError` if it fails."""
+    if suite.family == "eddsa":
+        if not isinstance(key, Ed25519PublicKey):
+            raise SuiteError(Code.PROOF_INVALID, "the key is not an Ed25519 key")
+        raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+        reason = verify_ed25519(raw, signature, data)
+        if reason is not None:
+            raise SuiteError(Code.PROOF_INVALID, reason)
+        return
+    if not isinstance(key, ec.EllipticCurvePublicKey) or key.curve.name not in _ORDERS:
+        raise SuiteError(Code.PROOF_INVALID, "the key is not a P-256 or P-384 key")
+    size = (key.curve.key_size + 7) // 8
+    if len(signature) != 2 * size:
+        raise SuiteError(Code.PROOF_INVALID, f"signature must be {2 * size} bytes (r || s)")
+    r = int.from_bytes(signature[:size], "big")
+    s = int.from_bytes(signature[size:], "big")
+    order = _ORDERS[key.curve.name]
+    if not (0 < r < order and 0 < s < order):
+        raise SuiteError(Code.PROOF_INVALID, "signature r or s out of range")
+    algorithm: hashes.HashAlgorithm = hashes.SHA384() if key.curve.name == "secp384r1" else hashes.SHA256()
+    try:
+        key.verify(encode_dss_signature(r, s), data, ec.ECDSA(algorithm))
+    except InvalidSignature:
+        raise SuiteError(Code.PROOF_INVALID, "signature does not verify") from None
