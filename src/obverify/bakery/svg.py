@@ -307,10 +307,12 @@ class _Target:
             index = self.parser.CurrentByteIndex
             element = self.current
             element.text = "".join(self.parts)
-            if index == element.start:  # an empty-element tag: end event at its start
-                m = _TAG.match(self.doc, index)
-                element.end = m.end() if m else -1
-            else:
+            tag = _TAG.match(self.doc, element.start)
+            if tag is None:
+                element.end = -1
+            elif tag.group(3) == b"/":  # an empty-element tag ends where its start tag does
+                element.end = tag.end()
+            else:  # expat reports the end event at the "</" of the end tag
                 close = self.doc.find(b">", index)
                 element.end = close + 1 if close >= 0 else -1
             self.found.append(element)
@@ -463,16 +465,21 @@ def bake(image: bytes, text: str, kind: str, version: BakedVersion, verify_url: 
     elif _XML_ILLEGAL.search(text):
         raise BakeryError("the payload holds characters XML cannot carry")
     _, ascii_ok, doctype = prolog(image, allow_doctype=True)
+    if not ascii_ok:
+        raise BakeryError("only UTF-8 (or ASCII) SVG documents can be baked")
     if doctype is not None:
         image = image[:doctype[0]] + image[doctype[1]:]
-    found = locate(image, keep_all=True)
-    root = found.root
-    if root is None or not ascii_ok:
-        raise BakeryError("only UTF-8 (or ASCII) SVG documents can be baked")
+    # baking is not on a hot path: parse the whole document, so a broken one is refused, not spliced
+    root_start, root_tag, elements = parse_full(image, keep_all=True)
+    if root_tag.rpartition("}")[2] != "svg":
+        raise BakeryError("the XML root element is not svg")
+    root = _parse_root(image, root_start)
+    if root is None:
+        raise BakeryError("the SVG root start tag could not be read")
     uri = OB3_NS if version == "3.0" else OB2_NS
     body = bytearray(image[root.end:])
-    spans = sorted((e.start - root.end, e.end - root.end) for e in found.elements if e.start >= root.end)
-    if any(e.start < root.end or e.end < e.start for e in found.elements):
+    spans = sorted((e.start - root.end, e.end - root.end) for e in elements if e.start >= root.end)
+    if any(e.start < root.end or e.end < e.start for e in elements):
         raise BakeryError("SVG badge elements could not be located for replacement")
     for start, end in reversed(spans):
         del body[start:end]
