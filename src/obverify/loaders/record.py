@@ -47,6 +47,8 @@ class RecordingLoader:
         self.directory.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
         self._index: dict[str, Any] = self._read_existing()
+        if not (self.directory / "index.json").exists():
+            self._write_atomic(self.directory / "index.json", b"{}\n")  # a valid store even if nothing is fetched
 
     def _read_existing(self) -> dict[str, Any]:
         path = self.directory / "index.json"
