@@ -36,7 +36,6 @@ from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from obverify.context import RunContext
 from obverify.errors import Code
 from obverify.ob3.multibase import MultibaseError, b58decode, b64url_decode, decode_multikey
-from obverify.ob3.proofs.ed25519check import check_public_key
 from obverify.text import quote, quote_url
 
 PublicKey = Ed25519PublicKey | EllipticCurvePublicKey | RSAPublicKey
@@ -92,6 +91,9 @@ def _b64u(data: bytes) -> str:
 
 def ed25519_from_raw(raw: bytes) -> Ed25519PublicKey:
     """An Ed25519 public key after the small-order and canonical-encoding checks (SECURITY.md §9)."""
+    # Imported here: the proofs package imports this module (a cycle at import time otherwise).
+    from obverify.ob3.proofs.ed25519check import check_public_key
+
     reason = check_public_key(raw)
     if reason is not None:
         raise KeyFormatError(reason)
