@@ -228,7 +228,10 @@ def _verify_assertion(ctx: RunContext, assertion: dict[str, Any], version: Versi
             verify_signature(ctx, token, assertion, issuer, legacy=version != "2.0")
         else:
             assert badgeclass is not None
-            check_scope(ctx, issuer, [("assertion", assertion.get("id")), ("badge class", badgeclass.get("id"))])
+            targets = [("assertion", assertion.get("id"))]
+            if version != "0.5":  # a 0.5 badge class is embedded in the hosted assertion and has no id
+                targets.append(("badge class", badgeclass.get("id")))
+            check_scope(ctx, issuer, targets)
         check_revocation(ctx, assertion, issuer)
     check_recipient(ctx, assertion)
     check_validity(ctx, assertion)

@@ -94,11 +94,13 @@ def resolve_node(
     """Resolve a linked BadgeClass or issuer Profile: (document in the 2.0 shape, URL it came from or None).
 
     `ref` is an IRI or an embedded document. Embedded documents are used as they are only when their id
-    cannot be dereferenced (urn:uuid, blank node): those are covered by the enclosing proof.
+    cannot be dereferenced (urn:uuid, blank node): those are covered by the enclosing proof. OB 0.5 badge
+    classes and issuers are always embedded and have no ids of their own.
     """
     ident = node_id(ref)
     upgrade = upgrade_badgeclass if kind == "badgeclass" else upgrade_issuer
-    if isinstance(ref, dict) and not is_http_url(ident):
+    if isinstance(ref, dict) and (version == "0.5" or not is_http_url(ident)):
+        # 0.5 badges embed their badge class and issuer (no ids); the upgrade already read them
         read = read_document(ctx, ref, url=None, label=label, default_version=version) if "@context" in ref else (
             ref, version
         )
