@@ -47,6 +47,14 @@ _SHARED_CACHE: LRUCache[str, Any] = LRUCache(maxsize=256)
 
 # An absolute IRI or a blank node identifier, as jsonld.js's safe mode tests it.
 _ABSOLUTE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+\-.]*|_):[^\s]*$")
+# pyld 3.x resolves a relative IRI against this placeholder when the document has no base (jsonld.js keeps
+# it relative and drops it): an IRI under it in the expanded output came from a relative reference.
+_PLACEHOLDER_BASE: str = getattr(jsonld, "DEFAULT_BASE_IRI", "http://example.org/base/")
+
+
+def _absolute(value: object) -> bool:
+    return isinstance(value, str) and bool(_ABSOLUTE.match(value)) and not value.startswith(_PLACEHOLDER_BASE)
+
 
 # JSON-LD error codes that are the context's fault rather than the document's.
 _CONTEXT_CODES = frozenset(
@@ -204,14 +212,14 @@ def _safe_walk(expanded: Any, dropped: list[str | None]) -> None:
             if key == "@value":
                 continue
             if key == "@id":
-                if not isinstance(value, str) or not _ABSOLUTE.match(value):
+                if not _absolute(value):
                     raise JsonLdProcessingError(Code.PROOF_INVALID, f"relative @id {quote(value, 80)} (safe mode)")
             elif key == "@type":
                 types = value if isinstance(value, list) else [value]
                 for t in types:
                     if isinstance(t, str) and t.startswith("@"):
                         continue
-                    if not isinstance(t, str) or not _ABSOLUTE.match(t):
+                    if not _absolute(t):
                         what = "datatype" if is_value else "@type"
                         raise JsonLdProcessingError(
                             Code.PROOF_INVALID, f"{what} {quote(t, 80)} is not defined by the @context (safe mode)"
@@ -219,7 +227,7 @@ def _safe_walk(expanded: Any, dropped: list[str | None]) -> None:
             elif key.startswith("@"):
                 stack.append(value)
             else:
-                if key.startswith("_:") or not _ABSOLUTE.match(key):
+                if key.startswith("_:") or not _absolute(key):
                     raise JsonLdProcessingError(
                         Code.PROOF_INVALID, f"property {quote(key, 80)} is not an IRI (safe mode)"
                     )
