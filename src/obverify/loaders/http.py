@@ -282,7 +282,9 @@ class HttpLoader:
                     raise LoadError(Code.FETCH_FAILED, url, f"HTTP status {status}", status=status)
                 content_type = wire.header("Content-Type")
                 body = self._read_body(url, wire, content_type, deadline)
-                ttl = self.cache.ttl_for(wire.header("Cache-Control"), wire.header("Age")) if self.cache else 0.0
+                ttl = 0.0
+                if self.cache is not None:
+                    ttl = self.cache.ttl_for(wire.header("Cache-Control"), wire.header("Age"))
                 doc = Document(url=url, content=body, content_type=content_type, status=status, final_url=target.url)
                 return doc, ttl
             finally:
