@@ -34,8 +34,8 @@ from obverify.timeparse import parse_datetime
 ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT / "fixtures" / "cases"
 AT = "2026-01-01T00:00:00Z"
-NODE_PACKAGES = ("@digitalbazaar/vc@7", "@digitalbazaar/data-integrity@2", "@digitalbazaar/eddsa-rdfc-2022-cryptosuite@1",
-                 "@digitalbazaar/ed25519-multikey@1")
+NODE_PACKAGES = ("@digitalbazaar/vc@7", "@digitalbazaar/data-integrity@2",
+                 "@digitalbazaar/eddsa-rdfc-2022-cryptosuite@1", "@digitalbazaar/ed25519-multikey@1")
 
 
 def median_ms(fn: object, runs: int) -> float:
