@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from obverify.schemas import UnknownSchemaError, bundled_schema_ids, json_pointer, schema_errors
+from obverify.schemas import (
+    UnknownSchemaError,
+    bundled_schema_ids,
+    json_pointer,
+    jsonschema_errors,
+    schema_errors,
+    subset_errors,
+)
 
 OB2 = "https://obverify.dev/schemas/ob2/"
 CLASSES = [
@@ -114,3 +125,60 @@ def test_deeply_nested_instance_is_an_issue_not_a_crash() -> None:
 def test_json_pointer_escapes() -> None:
     assert json_pointer(["a/b", "c~d", 0]) == "/a~1b/c~0d/0"
     assert json_pointer([]) == ""
+
+
+# --- the subset interpreter agrees with jsonschema ----------------------------------------------------------
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "cases"
+
+
+def _fixture_docs() -> list[dict[str, Any]]:
+    """Every distinct JSON document of the OB 2.0 fixture cases."""
+    docs: dict[str, dict[str, Any]] = {}
+    for path in sorted(FIXTURES.glob("ob2-*/**/*.json")):
+        value = json.loads(path.read_text())
+        if isinstance(value, dict) and path.name not in ("index.json", "expected.json"):
+            docs.setdefault(json.dumps(value, sort_keys=True), value)
+    return list(docs.values())
+
+
+DOCS = _fixture_docs()
+
+
+def test_every_ob2_schema_runs_on_the_interpreter() -> None:
+    for name in CLASSES:
+        assert subset_errors({}, f"{OB2}{name}.json") is not None
+
+
+def test_engines_agree_on_the_fixture_corpus() -> None:
+    assert len(DOCS) > 50
+    for doc in DOCS:
+        for name in CLASSES:
+            sid = f"{OB2}{name}.json"
+            assert subset_errors(doc, sid) == jsonschema_errors(doc, sid), (name, doc.get("id"))
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 3) | st.floats(allow_nan=False, allow_infinity=False)
+    | st.sampled_from(["", "x", "Assertion", "2024-01-01T00:00:00Z", "sha256$" + "a" * 64, "https://a.example/"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(["id", "type", "name"]), inner,
+                                                                 max_size=3),
+    max_leaves=6,
+)
+
+
+@given(st.integers(0, 10_000), st.sampled_from(CLASSES), JSON_VALUES)
+def test_engines_agree_on_mutations(seed: int, name: str, value: Any) -> None:
+    doc = DOCS[seed % len(DOCS)]
+    mutated = dict(doc)
+    keys = sorted(mutated)
+    mutated[keys[seed % len(keys)]] = value
+    sid = f"{OB2}{name}.json"
+    assert subset_errors(mutated, sid) == jsonschema_errors(mutated, sid)
+
+
+def test_a_schema_outside_the_subset_uses_jsonschema() -> None:
+    ob3 = [sid for sid in bundled_schema_ids() if not sid.startswith(OB2)]
+    if not ob3:
+        pytest.skip("no OB 3.0 schema bundled yet")
+    assert any(subset_errors({}, sid) is None for sid in ob3)

@@ -6,7 +6,9 @@ linked node is either its IRI or an embedded document with an `id`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -21,6 +23,7 @@ STAGE_RECIPIENT = "recipient"
 STAGE_STATUS = "status"
 STAGE_VALIDITY = "validity"
 
+_SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f]")
 HOSTED_TYPES = frozenset({"HostedBadge", "hosted", "https://w3id.org/openbadges#HostedBadge"})
 SIGNED_TYPES = frozenset({"SignedBadge", "signed", "https://w3id.org/openbadges#SignedBadge"})
 
@@ -51,7 +54,12 @@ def node_id(value: Any) -> str | None:
 
 def is_http_url(value: Any) -> bool:
     """An absolute http(s) URL with a host: the only IRIs a verifier dereferences."""
-    if not isinstance(value, str) or any(c.isspace() or ord(c) < 0x20 for c in value):
+    return isinstance(value, str) and len(value) <= 4096 and _is_http_url(value)
+
+
+@lru_cache(maxsize=512)
+def _is_http_url(value: str) -> bool:
+    if _SPACE_OR_CONTROL.search(value) is not None:
         return False
     try:
         parts = urlsplit(value)
@@ -63,6 +71,7 @@ def is_http_url(value: Any) -> bool:
     return parts.scheme.lower() in ("http", "https") and bool(host) and host.isascii()
 
 
+@lru_cache(maxsize=512)
 def origin(url: str) -> tuple[str, str, int] | None:
     """(scheme, host, port) of an http(s) URL with the default port filled in; hosts compare ASCII-lowercase."""
     if not is_http_url(url):

@@ -81,7 +81,7 @@ def _legacy_common(doc: dict[str, Any], type_name: str, source_url: str | None) 
 def upgrade_assertion(doc: dict[str, Any], version: Version, *, source_url: str | None = None) -> dict[str, Any]:
     """An Assertion of `version` in the OB 2.0 shape."""
     if version == "2.0":
-        out = copy.deepcopy(doc)
+        out = dict(doc)  # nested values are never modified, so a shallow copy keeps the input intact
         if "verification" not in out and "verify" in out:  # "verify" is an alias in the v2 context
             out["verification"] = out.pop("verify")
         return out
@@ -158,7 +158,7 @@ def _upgrade_assertion_05(doc: dict[str, Any], source_url: str | None) -> dict[s
 def upgrade_badgeclass(doc: dict[str, Any], version: Version, *, source_url: str | None = None) -> dict[str, Any]:
     """A BadgeClass of `version` in the OB 2.0 shape."""
     if version == "2.0":
-        return copy.deepcopy(doc)
+        return dict(doc)
     out = _legacy_common(doc, "BadgeClass", source_url)
     if version == "0.5":
         out.pop("version", None)
@@ -178,7 +178,7 @@ def upgrade_badgeclass(doc: dict[str, Any], version: Version, *, source_url: str
 def upgrade_issuer(doc: dict[str, Any], version: Version, *, source_url: str | None = None) -> dict[str, Any]:
     """An issuer Profile of `version` in the OB 2.0 shape."""
     if version == "2.0":
-        return copy.deepcopy(doc)
+        return dict(doc)
     if version != "0.5":
         return _legacy_common(doc, "Issuer", source_url)
     out = copy.deepcopy(doc)
