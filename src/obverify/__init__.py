@@ -4,18 +4,57 @@ One call decides whether a badge is genuine, whose it is and whether it still ho
 data in a `Report` with stable codes (DESIGN.md §2, §4), never a traceback.
 """
 
-from obverify.audit import audit
+import importlib
+import sys
+import types
+from typing import TYPE_CHECKING, Any
+
 from obverify.bake import bake
 from obverify.baked import Baked
 from obverify.errors import Code, LoadError
-from obverify.importer import ImportResult, import_badge
 from obverify.loaders.base import Document, Loader
-from obverify.loaders.http import HttpLoader
-from obverify.loaders.policy import NetworkPolicy
 from obverify.loaders.store import DocumentStore
-from obverify.pipeline import verify
 from obverify.report import Check, Finding, RecipientResult, Report
 from obverify.unbake import unbake
+
+if TYPE_CHECKING:
+    from obverify.audit import audit
+    from obverify.importer import ImportResult, import_badge
+    from obverify.loaders.http import HttpLoader
+    from obverify.loaders.policy import NetworkPolicy
+    from obverify.pipeline import verify
+
+# Loaded on first use (PEP 562): they pull in HTTP, JSON-LD and schema code, which `obverify unbake`
+# and `obverify bake` never need, so the command line starts fast (issue 3: unbake process < 100 ms).
+_LAZY = {
+    "audit": "obverify.audit",
+    "ImportResult": "obverify.importer",
+    "import_badge": "obverify.importer",
+    "HttpLoader": "obverify.loaders.http",
+    "NetworkPolicy": "obverify.loaders.policy",
+    "verify": "obverify.pipeline",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'obverify' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+class _Package(types.ModuleType):
+    """Keeps `obverify.audit` the function when the submodule of the same name is imported later."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _LAZY and isinstance(value, types.ModuleType) and value.__name__ == _LAZY[name]:
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 __all__ = [
     "Baked",

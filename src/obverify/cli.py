@@ -17,13 +17,13 @@ from pathlib import Path
 from typing import NoReturn
 
 from obverify.bake import bake
-from obverify.loaders.factory import make_loader
-from obverify.pipeline import MAX_INPUT_BYTES, verify
 from obverify.report import Report
 from obverify.timeparse import parse_datetime
 from obverify.unbake import unbake
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+MAX_INPUT_BYTES = 16 * 1024 * 1024
+"""= `obverify.pipeline.MAX_INPUT_BYTES`; not imported from there so `unbake`/`bake` start without it."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -81,6 +81,9 @@ def _print_report(report: Report, as_json: bool) -> None:
 
 
 def _cmd_verify(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    from obverify.loaders.factory import make_loader
+    from obverify.pipeline import verify
+
     at = None
     if args.at is not None:
         try:
@@ -105,6 +108,7 @@ def _cmd_unbake(parser: argparse.ArgumentParser, args: argparse.Namespace) -> in
         sys.stdout.write(json.dumps({
             "ok": baked.ok, "image": baked.image, "version": baked.version, "kind": baked.payload_kind,
             "location": baked.location, "payload": baked.payload, "error": baked.error,
+            "verify_url": baked.verify_url,
         }, ensure_ascii=True) + "\n")
     elif baked.ok:
         sys.stdout.write(f"{baked.image} {baked.location} (OB {baked.version}, {baked.payload_kind})\n")
