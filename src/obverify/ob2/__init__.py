@@ -19,7 +19,6 @@ from typing import Any
 
 from obverify.context import RunContext
 from obverify.errors import Code
-from obverify.jose import JoseError, decode_unverified
 from obverify.loaders.base import Document
 from obverify.ob2.common import (
     SIGNED_TYPES,
@@ -34,7 +33,6 @@ from obverify.ob2.endorse import check_endorsements
 from obverify.ob2.hosted import check_scope, fetch_hosted, record_revoked
 from obverify.ob2.recipient import check_recipient
 from obverify.ob2.resolve import check_declared_id, read_document, resolve_node
-from obverify.ob2.signed import _load_pem, verify_signature
 from obverify.ob2.status import check_revocation
 from obverify.ob2.upgrade import Version, detect_version, upgrade_assertion, upgrade_badgeclass, upgrade_issuer
 from obverify.ob2.validate import check_document
@@ -172,6 +170,8 @@ def _verify_hosted_pointer(ctx: RunContext, url: str, version: Version, fetched:
 
 def _verify_jws(ctx: RunContext, token: str) -> None:
     """SignedBadge steps 1-2: decode and parse the payload, then verify the assertion it carries."""
+    from obverify.jose import JoseError, decode_unverified
+
     try:
         _header, claims, _payload = decode_unverified(token)
     except JoseError as exc:
@@ -225,6 +225,8 @@ def _verify_assertion(ctx: RunContext, assertion: dict[str, Any], version: Versi
             ctx.out.error(Code.FETCH_FAILED, "the badge's issuer could not be resolved", stage=STAGE_RESOLVE)
     else:
         if token is not None:
+            from obverify.ob2.signed import verify_signature  # cryptography is imported for signed badges only
+
             verify_signature(ctx, token, assertion, issuer, legacy=version != "2.0")
         else:
             assert badgeclass is not None
@@ -335,8 +337,11 @@ def _verify_plain(ctx: RunContext, doc: dict[str, Any], kind: str, fetched: Docu
     value, _version = read
     report.badge = value
     url = fetched.url if fetched else None
-    if check_document(ctx, value, kind, url=url) and kind == "cryptographic-key" \
-            and _load_pem(value.get("publicKeyPem")) is None:
+    if not check_document(ctx, value, kind, url=url) or kind != "cryptographic-key":
+        return
+    from obverify.ob2.signed import load_pem
+
+    if load_pem(value.get("publicKeyPem")) is None:
         ctx.out.error(Code.SCHEMA_INVALID, "publicKeyPem is not a usable public key", stage=STAGE_SCHEMAS,
                       path="/publicKeyPem", url=url)
 
@@ -396,6 +401,8 @@ def _verify_endorsement_doc(ctx: RunContext, doc: dict[str, Any], *, token: str 
         check_document(ctx, issuer, "issuer", url=issuer_url, label="endorser")
         report.related["issuer"] = issuer
         if token is not None:
+            from obverify.ob2.signed import verify_signature
+
             verify_signature(ctx, token, doc, issuer, legacy=False)
         else:
             check_scope(ctx, issuer, [("endorsement", doc.get("id"))])

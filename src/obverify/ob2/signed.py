@@ -34,7 +34,8 @@ from obverify.text import quote_url
 ACCEPT_KEY = "application/ld+json, application/json;q=0.9, application/x-pem-file;q=0.8, text/plain;q=0.5"
 
 
-def _load_pem(text: Any) -> PublicKeyTypes | None:
+def load_pem(text: Any) -> PublicKeyTypes | None:
+    """A public key from PEM text (SubjectPublicKeyInfo), or None when it is not one."""
     if not isinstance(text, str) or len(text) > 20000:
         return None
     try:
@@ -67,7 +68,7 @@ def _key_from_document(
                     stage=STAGE_PROOFS, url=url,
                 )
                 return None
-            key = _load_pem(content.decode("ascii", "replace"))
+            key = load_pem(content.decode("ascii", "replace"))
             if key is None:
                 ctx.out.error(Code.PROOF_INVALID, "signing key PEM is unusable", stage=STAGE_PROOFS, url=url)
             return key
@@ -99,7 +100,7 @@ def _key_from_document(
     if not check_document(ctx, doc, "cryptographic-key", url=url, label="signing key"):
         ctx.out.error(Code.PROOF_INVALID, "signing key document is invalid", stage=STAGE_PROOFS, url=url)
         return None
-    key = _load_pem(doc.get("publicKeyPem"))
+    key = load_pem(doc.get("publicKeyPem"))
     if key is None:
         ctx.out.error(Code.PROOF_INVALID, "signing key has no usable publicKeyPem", stage=STAGE_PROOFS, url=url)
     return key
