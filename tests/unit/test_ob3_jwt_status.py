@@ -388,3 +388,11 @@ def test_unknown_status_type(fake_proofs: FakeProofs) -> None:
     report, _ = run(signed(credentialStatus={"id": "https://x.example/s", "type": "SomethingElse"}))
     assert report.codes() == ["status_unavailable"]
     assert report.revoked is None
+
+
+def test_plain_http_list_is_blocked_and_never_requested(fake_proofs: FakeProofs) -> None:
+    http = "http://status.example/list"
+    report, store = run(signed(credentialStatus={**entry(9), "statusListCredential": http}), {http: status_doc()})
+    assert report.codes() == ["url_blocked", "status_unavailable"]
+    assert store.requested == []
+    assert report.revoked is None

@@ -180,6 +180,17 @@ def read_facts(ctx: RunContext, credential: Mapping[str, Any], kind: Kind, *, ba
     return facts
 
 
+def require_https(ctx: RunContext, url: str, *, stage: str, path: str, consequence: Code | None = None) -> bool:
+    """OB 3.0 documents are fetched over https only (SECURITY.md §1): anything else is `url_blocked`."""
+    if url.startswith("https://"):
+        return True
+    ctx.out.error(Code.URL_BLOCKED, f"{quote(url)} is not an https URL; OB 3.0 documents are fetched over https only",
+                  stage=stage, path=path, url=url)
+    if consequence is not None:
+        ctx.out.error(consequence, "the document was not fetched", stage=stage, path=path, url=url)
+    return False
+
+
 def summary(credential: Mapping[str, Any], facts: CredentialFacts) -> dict[str, Any]:
     """The displayer summary (name, description, issuer, dates, image) of a credential."""
     subject: Mapping[str, Any] = facts.subject if isinstance(facts.subject, Mapping) else {}

@@ -27,7 +27,7 @@ from typing import Any, Literal
 
 from obverify.context import RunContext
 from obverify.errors import Code
-from obverify.ob3.model import as_list, node_id, types_of
+from obverify.ob3.model import as_list, node_id, require_https, types_of
 from obverify.ob3.validity import window_ok
 from obverify.report import Collector, Report
 from obverify.text import quote, quote_url
@@ -213,6 +213,8 @@ def _decode_list(encoded: Any, *, legacy: bool) -> bytes | None:
 
 
 def _load_list(ctx: RunContext, url: str, issuer_id: str | None, path: str, *, legacy: bool) -> _VerifiedList | None:
+    if not require_https(ctx, url, stage=STAGE, path=path, consequence=Code.STATUS_UNAVAILABLE):
+        return None
     doc = ctx.fetch_json(url, stage=STAGE, consequence=Code.STATUS_UNAVAILABLE, path=path, what="status list")
     if doc is None:
         return None
@@ -262,6 +264,8 @@ def _check_1edtech(ctx: RunContext, credential: Mapping[str, Any], entry: Mappin
     url = entry.get("id")
     if not isinstance(url, str) or not url:
         return _unavailable(ctx, "a 1EdTechRevocationList entry needs the list URL as its id", f"{path}/id")
+    if not require_https(ctx, url, stage=STAGE, path=path, consequence=Code.STATUS_UNAVAILABLE):
+        return "unavailable"
     doc = ctx.fetch_json(url, stage=STAGE, consequence=Code.STATUS_UNAVAILABLE, path=path, what="revocation list")
     if doc is None:
         return "unavailable"

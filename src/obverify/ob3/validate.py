@@ -19,7 +19,7 @@ from typing import Any
 
 from obverify.context import RunContext
 from obverify.errors import Code
-from obverify.ob3.model import Kind, as_list, types_of
+from obverify.ob3.model import Kind, as_list, require_https, types_of
 from obverify.schemas import SchemaIssue, json_pointer, schema_errors
 from obverify.text import quote, quote_url
 
@@ -71,7 +71,8 @@ def check_schemas(ctx: RunContext, credential: Mapping[str, Any], kind: Kind, *,
         else:
             fetched = _fetched_issues(ctx, url, credential, path)
             if fetched is None:
-                ok = ok and not out.has_error(Code.FETCH_FAILED, Code.URL_BLOCKED)
+                if out.has_error(Code.FETCH_FAILED, Code.URL_BLOCKED):
+                    ok = False
                 continue
             issues = fetched
         checked_any = True
@@ -101,6 +102,8 @@ def _report(ctx: RunContext, issues: list[SchemaIssue], schema: str, base: str, 
 
 def _fetched_issues(ctx: RunContext, url: str, credential: Mapping[str, Any], path: str) -> list[SchemaIssue] | None:
     """Fetch a non-official schema through the loader and apply it; None when it could not be applied."""
+    if not require_https(ctx, url, stage=STAGE, path=path):
+        return None
     schema = ctx.fetch_json(url, stage=STAGE, path=path, what="JSON Schema")
     if schema is None:
         return None
