@@ -8,6 +8,7 @@ few lines each. Bodies are streamed, never built in memory beyond what a test ne
 
 from __future__ import annotations
 
+import socket
 import ssl
 import threading
 import time
@@ -36,6 +37,7 @@ class LoopbackServer:
 
     routes: Mapping[str, Route]
     tls: ssl.SSLContext | None = None
+    host: str = "127.0.0.1"
     requests: list[Seen] = field(default_factory=list)
     connections: int = 0
     stop: threading.Event = field(default_factory=threading.Event)
@@ -46,13 +48,14 @@ class LoopbackServer:
         assert self._server is not None
         return int(self._server.server_address[1])
 
-    def url(self, path: str = "/", host: str = "127.0.0.1") -> str:
+    def url(self, path: str = "/", host: str | None = None) -> str:
         scheme = "https" if self.tls is not None else "http"
+        host = host or (f"[{self.host}]" if ":" in self.host else self.host)
         return f"{scheme}://{host}:{self.port}{path}"
 
     def policy(self, **kwargs: Any) -> NetworkPolicy:
         """A policy allowing exactly this server's address and port (and nothing else non-public)."""
-        return NetworkPolicy(unsafe_allow_addresses=frozenset({("127.0.0.1", self.port)}), **kwargs)
+        return NetworkPolicy(unsafe_allow_addresses=frozenset({(self.host, self.port)}), **kwargs)
 
     def start(self) -> None:
         owner = self
@@ -77,12 +80,13 @@ class LoopbackServer:
 
         class Server(ThreadingHTTPServer):
             daemon_threads = True
+            address_family = socket.AF_INET6 if ":" in owner.host else socket.AF_INET
 
             def verify_request(self, request: Any, client_address: Any) -> bool:
                 owner.connections += 1
                 return True
 
-        server = Server(("127.0.0.1", 0), Handler)
+        server = Server((self.host, 0), Handler)
         if self.tls is not None:
             server.socket = self.tls.wrap_socket(server.socket, server_side=True)
         self._server = server
@@ -96,9 +100,11 @@ class LoopbackServer:
 
 
 @contextmanager
-def serve(routes: Mapping[str, Route], *, tls: ssl.SSLContext | None = None) -> Iterator[LoopbackServer]:
-    """Run a loopback server for the duration of a `with` block."""
-    server = LoopbackServer(routes=routes, tls=tls)
+def serve(
+    routes: Mapping[str, Route], *, tls: ssl.SSLContext | None = None, host: str = "127.0.0.1"
+) -> Iterator[LoopbackServer]:
+    """Run a loopback server (on `host`: 127.0.0.1 or ::1) for the duration of a `with` block."""
+    server = LoopbackServer(routes=routes, tls=tls, host=host)
     server.start()
     try:
         yield server
@@ -150,6 +156,22 @@ def streaming(chunks: Callable[[], Iterator[bytes]], headers: Mapping[str, str] 
             h.wfile.write(chunk)
             h.wfile.flush()
         h.close_connection = True
+
+    return route
+
+
+def chunked(chunks: Callable[[], Iterator[bytes]]) -> Route:
+    """A route with `Transfer-Encoding: chunked`, one HTTP chunk per item of `chunks()`."""
+
+    def route(h: BaseHTTPRequestHandler) -> None:
+        h.send_response(200)
+        h.send_header("Content-Type", "application/json")
+        h.send_header("Transfer-Encoding", "chunked")
+        h.end_headers()
+        for chunk in chunks():
+            h.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+            h.wfile.flush()
+        h.wfile.write(b"0\r\n\r\n")
 
     return route
 

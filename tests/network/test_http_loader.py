@@ -6,13 +6,14 @@ Each server is allowed by an `unsafe_allow_addresses` entry naming its exact add
 from __future__ import annotations
 
 import gzip
+import socket
 import threading
 import zlib
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
 
 import pytest
-from loopback import endless, json_route, redirect, send, serve, streaming, trickle
+from loopback import chunked, endless, json_route, redirect, send, serve, streaming, trickle
 
 from obverify import Code, HttpLoader, LoadError, NetworkPolicy
 from obverify.loaders.http import DEFAULT_ACCEPT
@@ -294,3 +295,36 @@ def test_pinned_connection_carries_the_name_in_host() -> None:
         assert srv.requests[0].headers["host"] == f"badge.test:{srv.port}"
     assert doc.content == BODY
     assert calls == [("badge.test", srv.port)]
+
+
+def test_chunked_body_is_read_whole() -> None:
+    with serve({"/a": chunked(lambda: iter([b'{"a": ', b"1", b"}"]))}) as srv:
+        assert HttpLoader(srv.policy()).load(srv.url("/a")).content == b'{"a": 1}'
+
+
+def test_endless_chunked_body_is_cut_at_the_cap(stop: threading.Event) -> None:
+    with serve({"/a": chunked(lambda: endless(stop, chunk=b"x" * 4096))}) as srv:
+        err = load_error(HttpLoader(srv.policy(max_bytes=100_000)), srv.url("/a"))
+    assert err.code == Code.FETCH_FAILED
+    assert "larger than 100000 bytes" in err.reason
+
+
+def test_trickling_chunked_body_is_cut_off_at_the_deadline(stop: threading.Event) -> None:
+    with serve({"/a": chunked(lambda: trickle(stop, count=80, every_s=0.05))}) as srv:
+        err = load_error(HttpLoader(srv.policy(deadline_s=0.5)), srv.url("/a"))
+    assert err.code == Code.FETCH_FAILED
+    assert "deadline" in err.reason
+
+
+def test_ipv6_loopback_server_allowed_by_exact_entry() -> None:
+    try:
+        probe = socket.socket(socket.AF_INET6)
+        probe.bind(("::1", 0))
+        probe.close()
+    except OSError:
+        pytest.skip("this machine has no IPv6 loopback")
+    with serve({"/a": json_route(BODY)}, host="::1") as srv:
+        assert HttpLoader(srv.policy()).load(srv.url("/a")).content == BODY
+        assert srv.requests[0].headers["host"] == f"[::1]:{srv.port}"
+        assert load_error(HttpLoader(), srv.url("/a")).code == Code.URL_BLOCKED
+        assert len(srv.requests) == 1
