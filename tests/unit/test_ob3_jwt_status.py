@@ -396,3 +396,20 @@ def test_plain_http_list_is_blocked_and_never_requested(fake_proofs: FakeProofs)
     assert report.codes() == ["url_blocked", "status_unavailable"]
     assert store.requested == []
     assert report.revoked is None
+
+
+def test_endorsement_jwts_are_verified_in_child_reports(fake_keys: FakeKeys, fake_proofs: FakeProofs) -> None:
+    endorsement = credential(type=["VerifiableCredential", "EndorsementCredential"], id="urn:uuid:e1",
+                             credentialSubject={"id": "did:example:learner", "type": ["EndorsementSubject"]})
+    endorsement_claims = {**endorsement, "iss": ISSUER, "jti": "urn:uuid:e1", "sub": "did:example:learner",
+                          "nbf": claims()["nbf"]}
+    good = token({"alg": "EdDSA", "kid": KID}, endorsement_claims)
+    bad = token({"alg": "EdDSA", "kid": KID}, endorsement_claims, OTHER_KEY)
+    outer = signed()
+    outer["credentialSubject"]["achievement"]["endorsementJwt"] = [good, bad]
+    report, _ = run(outer)
+    assert report.valid, report.to_json()
+    nested = report.related["endorsements"]
+    assert [n["valid"] for n in nested] == [True, False]
+    assert nested[1]["report"]["errors"][0]["code"] == "proof_invalid"
+    assert [w.code for w in report.warnings if w.code == "endorsement_invalid"] == ["endorsement_invalid"]
