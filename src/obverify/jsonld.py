@@ -89,6 +89,54 @@ _CONTEXT_CODES = frozenset(
 
 DocumentLoader = Callable[[str, dict[str, Any]], dict[str, Any]]
 
+# Every dict/list object inside a loaded bundled context, by id, kept alive here so ids are never reused.
+# Bundled contexts are immutable, so processing one of these objects against a given (frozen, uniquely
+# identified) active context always gives the same result: `_Processor` memoizes that. pyld 3.x would
+# otherwise re-process every type-scoped context on every document (it clones the active context without
+# its identifier), which was most of the cost of one verification.
+_TRUSTED: dict[int, Any] = {}
+_PROCESSED: LRUCache[tuple[str, int, bool, bool, bool], Any] = LRUCache(maxsize=4096)
+
+
+def _register_trusted(document: Any) -> None:
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            _TRUSTED[id(node)] = node
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            _TRUSTED[id(node)] = node
+            stack.extend(node)
+
+
+class _Processor(jsonld.JsonLdProcessor):  # type: ignore[misc]
+    """pyld's processor with a memo for processing bundled (scoped) contexts; results are identical."""
+
+    def _process_context(
+        self,
+        active_ctx: Any,
+        local_ctx: Any,
+        options: Any,
+        override_protected: bool = False,
+        propagate: bool = True,
+        validate_scoped: bool = True,
+        cycles: Any = None,
+    ) -> Any:
+        uid = active_ctx.get("_uuid") if isinstance(active_ctx, dict) or hasattr(active_ctx, "get") else None
+        if isinstance(uid, str) and id(local_ctx) in _TRUSTED and _TRUSTED[id(local_ctx)] is local_ctx:
+            key = (uid, id(local_ctx), override_protected, propagate, validate_scoped)
+            hit = _PROCESSED.get(key)
+            if hit is None:
+                hit = super()._process_context(
+                    active_ctx, local_ctx, options, override_protected, propagate, validate_scoped, cycles
+                )
+                _PROCESSED[key] = hit
+            return hit
+        return super()._process_context(
+            active_ctx, local_ctx, options, override_protected, propagate, validate_scoped, cycles
+        )
+
 
 class JsonLdProcessingError(Exception):
     """JSON-LD processing failed: `code` is `context_invalid` or `proof_invalid`; the message is ours."""
@@ -118,11 +166,13 @@ def _make_loader(ctx: RunContext | None, stage: str, state: _LoaderState) -> Doc
         bundled = bundled_context(url)
         if bundled is not None:
             # Tagged "static": pyld then keeps the resolved context in the (process-wide) shared cache.
+            document = copy.deepcopy(bundled)
+            _register_trusted(document)
             return {
                 "contentType": "application/ld+json",
                 "contextUrl": None,
                 "documentUrl": url,
-                "document": copy.deepcopy(bundled),
+                "document": document,
                 "tag": "static",
             }
         pinned = fetch_pin(url) is not None
@@ -238,7 +288,7 @@ def expand_safe(doc: Any, ctx: RunContext | None, *, stage: str = "proofs") -> l
     """Expand `doc` in safe mode; raise `JsonLdProcessingError` (`context_invalid` or `proof_invalid`)."""
     state = _LoaderState()
     dropped: list[str | None] = []
-    proc = jsonld.JsonLdProcessor(on_property_dropped=dropped.append)
+    proc = _Processor(on_property_dropped=dropped.append)
     try:
         expanded = proc.expand(doc, _options(ctx, stage, state))
     except JsonLdProcessingError:

@@ -11,6 +11,8 @@ Pure Python integers: this runs once per key and costs well under a millisecond.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
@@ -67,6 +69,7 @@ def _is_identity(pt: Point) -> bool:
     return x % P == 0 and (y - z) % P == 0
 
 
+@lru_cache(maxsize=1024)
 def check_public_key(raw: bytes) -> str | None:
     """None if `raw` is an acceptable Ed25519 public key; else the reason (our own text)."""
     point = _decode(raw)
