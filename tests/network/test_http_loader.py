@@ -8,6 +8,7 @@ from __future__ import annotations
 import gzip
 import socket
 import threading
+import tracemalloc
 import zlib
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
@@ -216,9 +217,15 @@ def test_gzip_bomb_is_capped_on_the_decoded_size() -> None:
     bomb = _gzip_bomb(64 * 1024 * 1024)  # 64 MiB of zeros in about 64 KiB
     assert len(bomb) < 100 * 1024
     with serve({"/a": json_route(bomb, headers={"Content-Encoding": "gzip"})}) as srv:
-        err = load_error(HttpLoader(srv.policy()), srv.url("/a"))
+        tracemalloc.start()
+        try:
+            err = load_error(HttpLoader(srv.policy()), srv.url("/a"))
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
     assert err.code == Code.FETCH_FAILED
     assert "larger than 2097152 bytes" in err.reason
+    assert peak < 12 * 1024 * 1024  # never inflated past the cap (one 64 KiB chunk alone would give ~64 MiB)
 
 
 @pytest.mark.parametrize(
