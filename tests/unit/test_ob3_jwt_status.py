@@ -129,6 +129,19 @@ def test_vc_claim_form(fake_keys: FakeKeys) -> None:
     assert report.valid, report.to_json()
 
 
+def test_vc_claim_may_leave_issuer_id_subject_and_dates_to_the_claims(fake_keys: FakeKeys) -> None:
+    vc = credential()
+    for key in ("issuer", "id", "validFrom"):
+        del vc[key]
+    del vc["credentialSubject"]["id"]
+    payload = {"iss": ISSUER, "jti": "urn:uuid:j", "sub": "did:example:learner", "nbf": claims()["nbf"], "vc": vc}
+    report, _ = run(token({"alg": "EdDSA", "kid": KID}, payload))
+    assert report.valid, report.to_json()
+    assert report.badge is not None
+    assert report.badge["issuer"] == ISSUER
+    assert report.badge["validFrom"] == "2025-01-01T00:00:00Z"
+
+
 @pytest.mark.parametrize(
     ("changes", "code"),
     [

@@ -35,7 +35,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
 from obverify.context import RunContext
 from obverify.errors import Code
-from obverify.ob3.model import as_list, node_id
+from obverify.ob3.model import as_list, data_model, node_id
 from obverify.strictjson import JSONError, parse_json
 from obverify.text import quote
 from obverify.timeparse import parse_datetime
@@ -84,9 +84,30 @@ def decode(ctx: RunContext, token: str) -> DecodedJwt | None:
         return None
     vc = payload.get("vc")
     if isinstance(vc, dict):
-        return DecodedJwt(header, payload, dict(vc), vc_claim=True)
+        return DecodedJwt(header, payload, _from_claims(dict(vc), payload), vc_claim=True)
     credential = {k: v for k, v in payload.items() if k not in JWT_CLAIMS}
     return DecodedJwt(header, payload, credential, vc_claim=False)
+
+
+def _from_claims(vc: dict[str, Any], payload: Mapping[str, Any]) -> dict[str, Any]:
+    """VC-JWT 1.1 decoding (VC DM 1.1 §6.3.1): a `vc` claim may leave `issuer`, `id`, the subject id and the
+    dates to the registered claims; fill only what the credential leaves out, never overwrite it. A `vc` with
+    embedded proofs is left alone: those proofs cover the credential exactly as it stands."""
+    if "proof" in vc:
+        return vc
+    if "issuer" not in vc and isinstance(payload.get("iss"), str):
+        vc["issuer"] = payload["iss"]
+    if "id" not in vc and isinstance(payload.get("jti"), str):
+        vc["id"] = payload["jti"]
+    subject = vc.get("credentialSubject")
+    if isinstance(subject, dict) and "id" not in subject and isinstance(payload.get("sub"), str):
+        vc["credentialSubject"] = {**subject, "id": payload["sub"]}
+    v1 = data_model(vc) == "1.1"
+    if "validFrom" not in vc and "issuanceDate" not in vc and (nbf := _numeric_date(payload.get("nbf"))):
+        vc["issuanceDate" if v1 else "validFrom"] = nbf.isoformat().replace("+00:00", "Z")
+    if "validUntil" not in vc and "expirationDate" not in vc and (exp := _numeric_date(payload.get("exp"))):
+        vc["expirationDate" if v1 else "validUntil"] = exp.isoformat().replace("+00:00", "Z")
+    return vc
 
 
 def _numeric_date(value: Any) -> datetime | None:
