@@ -12,6 +12,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from loopback import json_route, serve
 
 from obverify import Code, HttpLoader, LoadError, NetworkPolicy
@@ -266,3 +268,20 @@ def test_blocked_spellings_of_a_listener_cause_no_connection() -> None:
                 HttpLoader().load(url)  # the real resolver and connector
             assert info.value.code == Code.URL_BLOCKED, url
         assert listener.connections == 0
+
+
+@given(st.text(max_size=60), st.sampled_from(["", "http://", "https://", "https://public.test/"]))
+def test_any_url_gives_a_document_or_a_load_error(text: str, prefix: str) -> None:
+    connector = RecordingConnector()
+    loader = HttpLoader(resolver=FakeResolver({"public.test": [PUBLIC]}), connector=connector)
+    code: str | None = None
+    try:
+        loader.load(prefix + text)
+    except LoadError as exc:
+        code = exc.code
+    if code is None:
+        assert [r.address for r in connector.seen] == [PUBLIC]
+    else:
+        assert code in (Code.URL_BLOCKED, Code.FETCH_FAILED)
+        if code == Code.URL_BLOCKED:
+            assert connector.seen == []  # refused before any connection
