@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import copy
 import re
-import uuid
 from datetime import UTC
 from typing import Any, Literal
 
@@ -123,6 +122,8 @@ def upgrade_assertion(doc: dict[str, Any], version: Version, *, source_url: str 
 
 
 def _uid_iri(uid: str) -> str:
+    import uuid  # only legacy signed badges need it; keeps start-up lean
+
     try:
         return uuid.UUID(uid).urn
     except ValueError:

@@ -1,0 +1,105 @@
+"""`obverify.ob2.validate`: IRIs, formats, images, language tags, IdentityObject consistency."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from obverify.context import RunContext
+from obverify.loaders.store import DocumentStore
+from obverify.ob2.validate import check_document, is_email, is_image_data_uri, is_iri, is_language_tag, is_telephone
+from obverify.report import Collector, Report
+
+
+@pytest.mark.parametrize("value", [
+    "https://a.example/x", "http://a.example:8080/p?q#f", "urn:uuid:5E0F6B51-3AD7-4B2E-9D38-1B4D0C1C2A01",
+    "_:b0", "did:example:123", "did:web:a.example%3A8443:u:alice#key-1",
+])
+def test_iris(value: str) -> None:
+    assert is_iri(value)
+
+
+@pytest.mark.parametrize("value", [
+    "", "javascript:alert(1)", "ftp://a.example/", "https://", "urn:uuid:1234", "_:", "did:example",
+    "https://a.example/\n", "https://a b.example/", "/relative", "https://bücher.example/", 5, None,
+])
+def test_not_iris(value: Any) -> None:
+    assert not is_iri(value)
+
+
+def test_formats() -> None:
+    assert is_email("a.b+c@mail.example.org")
+    assert not is_email("a@b")
+    assert not is_email("\u212aim@example.org")
+    assert is_telephone("+15555550100")
+    assert not is_telephone("+1 555 555 0100")
+    assert not is_telephone("15555550100")
+    for tag in ("en", "en-US", "zh-Hant-TW", "de-CH-1996", "x-private", "sr-Latn-RS"):
+        assert is_language_tag(tag), tag
+    for tag in ("en_US", "english language", "e", "en-", "toolongtag", ""):
+        assert not is_language_tag(tag), tag
+    assert is_image_data_uri("data:image/png;base64,AAAA")
+    assert is_image_data_uri("data:image/svg+xml;charset=utf-8,<svg/>")
+    assert not is_image_data_uri("data:image/gif;base64,AAAA")
+    assert not is_image_data_uri("data:text/html,<script>")
+
+
+def _ctx() -> RunContext:
+    return RunContext(loader=DocumentStore(), at=datetime(2024, 6, 1, tzinfo=UTC), recipients=(),
+                      out=Collector(Report()))
+
+
+def _assertion(**over: Any) -> dict[str, Any]:
+    base: dict[str, Any] = {
+        "@context": "https://w3id.org/openbadges/v2", "type": "Assertion", "id": "https://i.example/a/1",
+        "recipient": {"type": "email", "hashed": False, "identity": "alice@example.org"},
+        "badge": "https://i.example/b/1", "issuedOn": "2024-01-01T00:00:00Z", "verification": {"type": "hosted"},
+    }
+    base.update(over)
+    return base
+
+
+def test_valid_assertion_passes_and_records_a_check() -> None:
+    ctx = _ctx()
+    assert check_document(ctx, _assertion(), "assertion")
+    assert [(c.name, c.status) for c in ctx.out.report.checks] == [("schema.assertion", "passed")]
+
+
+@pytest.mark.parametrize(("over", "path"), [
+    ({"image": "data:image/png;base64,AAAA"}, "/image"),
+    ({"image": {"id": "data:image/svg+xml,<svg/>"}}, "/image/id"),
+    ({"badge": "mailto:x@example.org"}, "/badge"),
+    ({"evidence": ["https://i.example/e", {"id": "javascript:x"}]}, "/evidence/1/id"),
+    ({"recipient": {"type": "email", "hashed": False, "identity": "sha256$" + "a" * 64}}, "/recipient/hashed"),
+    ({"recipient": {"type": "telephone", "hashed": False, "identity": "555-0100"}}, "/recipient/identity"),
+    ({"recipient": {"type": "url", "hashed": False, "identity": "not a url"}}, "/recipient/identity"),
+    ({"@language": "en_US"}, "/@language"),
+    ({"verification": {"type": "signed", "creator": "key-1"}}, "/verification/creator"),
+])
+def test_semantic_rules(over: dict[str, Any], path: str) -> None:
+    ctx = _ctx()
+    assert not check_document(ctx, _assertion(**over), "assertion")
+    assert path in {f.path for f in ctx.out.report.errors}
+    assert {f.code for f in ctx.out.report.errors} == {"schema_invalid"}
+
+
+def test_profile_rules() -> None:
+    ctx = _ctx()
+    profile = {"id": "https://i.example/p", "type": "Issuer", "name": "N", "url": "ftp://i.example", "email": "x",
+               "telephone": "12", "image": "data:image/jpeg;base64,AA"}
+    assert not check_document(ctx, profile, "issuer")
+    assert {"/url", "/email", "/telephone", "/image"} <= {f.path for f in ctx.out.report.errors}
+
+
+def test_unknown_recipient_type_is_a_warning() -> None:
+    ctx = _ctx()
+    assert check_document(ctx, _assertion(recipient={"type": "sms", "hashed": False, "identity": "x"}), "assertion")
+    assert [w.code for w in ctx.out.report.warnings] == ["recipient_type_unknown"]
+
+
+def test_non_object_document() -> None:
+    ctx = _ctx()
+    assert not check_document(ctx, ["x"], "badgeclass")
+    assert ctx.out.report.codes() == ["schema_invalid"]
