@@ -11,13 +11,15 @@ to a stricter one.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from obverify.loaders.base import Loader
 from obverify.loaders.cache import DocumentCache
-from obverify.loaders.http import HttpLoader
-from obverify.loaders.policy import NetworkPolicy
 from obverify.loaders.record import RecordingLoader
 from obverify.loaders.store import DocumentStore
+
+if TYPE_CHECKING:
+    from obverify.loaders.policy import NetworkPolicy
 
 SHARED_CACHE = DocumentCache()
 """The process-wide cache behind `default_loader` (thread-safe, bounded; `SHARED_CACHE.clear()` empties it)."""
@@ -25,6 +27,10 @@ SHARED_CACHE = DocumentCache()
 
 def default_loader(policy: NetworkPolicy | None = None) -> Loader:
     """The loader used when the caller gives none: the safe HTTP loader under `policy`, with the shared cache."""
+    # imported here, not at module level: requests/urllib3 cost 0.1-0.2 s of start-up that offline runs never need
+    from obverify.loaders.http import HttpLoader
+    from obverify.loaders.policy import NetworkPolicy
+
     if policy is not None and not isinstance(policy, NetworkPolicy):
         raise TypeError(f"policy must be a NetworkPolicy, not {type(policy).__name__}")
     return HttpLoader(policy, cache=SHARED_CACHE)
