@@ -344,3 +344,20 @@ def test_interop_corpus_proofs(interop_dir: Path) -> None:
         checked += 1
     assert mismatches == []
     assert checked >= 100
+
+
+def test_jcs_proof_config_is_the_proof_as_given() -> None:
+    """JCS suites hash the proof options as they are: a signer puts the document's @context into the proof
+    (Create Proof step 2); an older signer that did not is verified over options without @context."""
+    key = ed_key("a")
+    did, vm = did_key(key)
+    signed = add_proof(credential(did), key, verification_method=vm, cryptosuite="eddsa-jcs-2022")
+    assert signed["proof"]["@context"] == signed["@context"]
+    legacy = copy.deepcopy(signed)
+    del legacy["proof"]["@context"]
+    config, _ = canonical_forms(legacy, legacy["proof"])
+    assert "@context" not in json.loads(config)
+    assert run(legacy, did)[:2] == (False, ["proof_invalid"])  # signed over options that held @context
+    rdfc = add_proof(credential(did), key, verification_method=vm)
+    assert "@context" not in rdfc["proof"]
+    assert run(rdfc, did)[:2] == (True, [])

@@ -14,7 +14,8 @@ Policy for several proofs (SECURITY.md §10), documented here because the specif
 - `previousProof` chains are not supported (`proof_invalid`): no OB 3.0 issuer uses them.
 - Per proof (Data Integrity §4.4): `type` and `cryptosuite` name a supported suite; `proofPurpose` is
   `assertionMethod`; `created` (when present) is an XML Schema dateTime not after the run's instant;
-  `expires` (when present) is not before it; a proof `@context` must be a prefix of the document's;
+  `expires` (when present) is not before it; a proof `@context` must equal the document's (stricter
+  than the prefix rule of Data Integrity §4.4, so nothing appended after signing goes unsigned);
   `proofValue` is multibase base58btc (`z…`).
 - No proof at all is `proof_invalid`.
 """
@@ -73,13 +74,10 @@ def _check_options(ctx: RunContext, document: dict[str, Any], proof: dict[str, A
             raise SuiteError(Code.PROOF_INVALID, f"proof created {quote(raw, 60)} lies in the future")
         if future_ok and when < ctx.at:
             raise SuiteError(Code.PROOF_INVALID, f"proof expired at {quote(raw, 60)}")
-    if "@context" in proof:
-        pctx = proof["@context"]
-        pctx_list = pctx if isinstance(pctx, list) else [pctx]
-        dctx = document.get("@context")
-        dctx_list = dctx if isinstance(dctx, list) else [dctx]
-        if dctx_list[: len(pctx_list)] != pctx_list:
-            raise SuiteError(Code.PROOF_INVALID, "the proof's @context is not a prefix of the document's @context")
+    if "@context" in proof and proof["@context"] != document.get("@context"):
+        # Data Integrity lets a proof's @context be a prefix of the document's and then hashes the shorter
+        # one; we require equality, so contexts appended after signing are never left unsigned.
+        raise SuiteError(Code.PROOF_INVALID, "the proof's @context differs from the document's @context")
 
 
 def _decode_proof_value(proof: dict[str, Any]) -> bytes:

@@ -61,6 +61,8 @@ def add_proof(
         proof["created"] = created
     proof["verificationMethod"] = verification_method
     proof["proofPurpose"] = proof_purpose
+    if suite.canon == "jcs" and "@context" in document:
+        proof["@context"] = document["@context"]  # JCS "Create Proof" step 2
     proof.update(extra or {})
     config_c14n = canonical(proof_config(document, proof, suite), suite, None, "sign")
     doc_c14n = canonical(unsecured(document), suite, None, "sign")

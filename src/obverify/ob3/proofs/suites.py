@@ -5,7 +5,7 @@ Implements VC Data Integrity EdDSA Cryptosuites v1.0 §3.3 (`eddsa-rdfc-2022`, a
 P-256 with SHA-256 and P-384 with SHA-384) and §3.4 (`ecdsa-jcs-2019`), and Ed25519Signature2020
 (W3C CCG "Ed25519 Signature 2020", the Linked Data Signatures algorithm). For every suite:
 
-    proofConfig  = the proof without `proofValue`, with the document's `@context`
+    proofConfig  = the proof without `proofValue` (RDFC: with the document's `@context`)
     hashData     = H(canonical(proofConfig)) || H(canonical(document without `proof`))
     verify(publicKey, proofValue, hashData)
 
@@ -90,23 +90,26 @@ def unsecured(document: dict[str, Any]) -> dict[str, Any]:
 
 
 def proof_config(document: dict[str, Any], proof: dict[str, Any], suite: Suite) -> dict[str, Any]:
-    """The proof options as the suite hashes them: no `proofValue`, and the document's `@context`.
+    """The proof options exactly as the suite hashes them (never the `proofValue`).
 
-    Ed25519Signature2020 (Linked Data Signatures) also drops `jws`/`signatureValue` and needs its suite
-    context to define its terms: appended when the document's context does not already hold it.
+    - RDFC suites (Proof Configuration, §3.3.5 of both specifications): the document's `@context`.
+    - JCS suites (§3.4): the proof options as they are; a JCS signer puts the document's `@context` into
+      the proof itself ("Create Proof" step 2), so it is covered exactly when the proof carries it. The
+      document hash covers the document's own `@context` either way.
+    - Ed25519Signature2020 (Linked Data Signatures) also drops `jws`/`signatureValue`, and needs its suite
+      context to define its terms: appended when the document's context does not already hold it.
     """
+    if suite.canon == "jcs":
+        return {k: v for k, v in proof.items() if k != "proofValue"}
     config = {k: v for k, v in proof.items() if k not in ("proofValue", "@context")}
+    context = document.get("@context")
     if suite is ED25519_2020:
         config.pop("jws", None)
         config.pop("signatureValue", None)
-    context = document.get("@context")
-    if suite is ED25519_2020:
         ctx_list = context if isinstance(context, list) else [context] if context is not None else []
         if ED25519_2020_CONTEXT not in ctx_list:
             context = [*ctx_list, ED25519_2020_CONTEXT]
-    if suite.canon == "rdfc" or context is not None:
-        config = {"@context": context, **config}
-    return config
+    return {"@context": context, **config}
 
 
 def _jcs(value: Any) -> bytes:
