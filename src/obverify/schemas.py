@@ -84,6 +84,26 @@ def _schemas_by_id() -> dict[str, Mapping[str, Any]]:
     return out
 
 
+_OWN_PREFIX = "https://obverify.dev/schemas/"
+
+
+@cache
+def _schema(schema_id: str) -> Mapping[str, Any] | None:
+    """One bundled schema by `$id`. The project's own ids name their file (`…/schemas/ob2/x.json` is
+    `ob2/x.json`), so they load without parsing the whole bundle (the official OB 3.0 schemas are large)."""
+    if schema_id.startswith(_OWN_PREFIX):
+        rel = schema_id[len(_OWN_PREFIX):]
+        path = data_dir() / rel
+        if ".." not in rel.split("/") and path.is_file():
+            try:
+                value = parse_json(path.read_bytes(), max_depth=256)
+            except (OSError, JSONError):
+                value = None
+            if isinstance(value, dict) and value.get("$id", "").rstrip("#") == schema_id:
+                return value
+    return _schemas_by_id().get(schema_id)
+
+
 def bundled_schema_ids() -> list[str]:
     """The `$id` of every bundled schema, sorted."""
     return sorted(_schemas_by_id())
@@ -193,7 +213,7 @@ def _resolve_ref(base: str, ref: str) -> tuple[str, Any]:
 
     target = urljoin(base, ref)
     url, fragment = urldefrag(target)
-    doc: Any = _schemas_by_id().get(url)
+    doc: Any = _schema(url)
     if doc is None:
         raise UnknownSchemaError(f"$ref {ref!r} is not in the bundle")
     for part in [p for p in fragment.split("/") if p]:
@@ -206,7 +226,7 @@ def _resolve_ref(base: str, ref: str) -> tuple[str, Any]:
 def _subset_ok(schema_id: str) -> bool:
     """Whether `schema_id` and everything it references use only the interpreter's keywords."""
     seen: set[str] = set()
-    stack: list[tuple[str, Any]] = [(schema_id, _schemas_by_id().get(schema_id))]
+    stack: list[tuple[str, Any]] = [(schema_id, _schema(schema_id))]
     while stack:
         base, node = stack.pop()
         if isinstance(node, list):
@@ -328,13 +348,14 @@ def _instance_at(root: Any, path: tuple[str | int, ...]) -> Any:
 def subset_errors(instance: Any, schema_id: str) -> list[SchemaIssue] | None:
     """The interpreter's issues, or None when the schema needs the full jsonschema engine."""
     sid = schema_id.rstrip("#")
-    if sid not in _schemas_by_id():
+    schema = _schema(sid)
+    if schema is None:
         raise UnknownSchemaError(f"no bundled schema with $id {schema_id!r}")
     if not _subset_ok(sid):
         return None
     found: _Found = []
     try:
-        _walk(instance, _schemas_by_id()[sid], sid, (), (), found)
+        _walk(instance, schema, sid, (), (), found)
     except (RecursionError, MemoryError, ValueError, LookupError, TypeError, re.error) as exc:
         return [SchemaIssue("", f"schema {schema_id} could not be applied ({type(exc).__name__})")]
     return _issues_from(schema_id, [(ip, kw, sp, val, _instance_at(instance, ip)) for ip, kw, sp, val in found])
