@@ -164,6 +164,46 @@ def test_unbake_survives_mutations(original: bytes, data: st.DataObject) -> None
     _no_internal_error(bytes(mutated))
 
 
+_tricky = st.sampled_from([
+    '<rect width="3"/>',
+    '<openbadges:assertion verify="a.b.c"/>',
+    '<openbadges:assertion verify="https://a.example/1"><![CDATA[{"a": "]]]]><![CDATA[>"}]]></openbadges:assertion>',
+    "<openbadges:assertion>\n  {&quot;a&quot;: 1}\n</openbadges:assertion >",
+    '<c:credential verify="a.b.c"></c:credential>',
+    '<g xmlns:openbadges="urn:other"><openbadges:assertion verify="a.b.c"/></g>',
+    '<g xmlns:q="http://openbadges.org"><q:assertion verify="a.b.c"/></g>',
+    '<g xmlns:q="http&#58;//openbadges.org"><q:assertion verify="a.b.c"/></g>',
+    '<assertion xmlns="http://openbadges.org" verify="a.b.c"/>',
+    '<credential xmlns="https://purl.imsglobal.org/ob/v3p0" verify="a.b.c"/>',
+    "<text>a ! b ? c &amp; d &#33; e: f</text>",
+    "<!-- </openbadges:assertion> <openbadges:assertion verify='x'/> -->",
+    "<?pi <openbadges:assertion verify='x'/> ?>",
+    "<style><![CDATA[ <openbadges:assertion/> </openbadges:assertion> ]]></style>",
+    '<openbadges:other/><openbadges:assertionX/><g openbadges:verify="x"/>',
+    "<text>openbadges:assertion http://openbadges.org</text>",
+    '<a href="?x=1!">link</a>',
+])
+
+
+@given(st.lists(_tricky, max_size=6), st.booleans())
+def test_fast_path_is_exact_or_steps_aside(fragments: list[str], with_ob3: bool) -> None:
+    """Whenever the fast path answers, it finds exactly the elements (and spans) the full parse finds."""
+    ob3 = f' xmlns:c="{OB3}"' if with_ob3 else ""
+    data = (f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="{OB2}"{ob3}>'
+            + "".join(fragments) + "</svg>").encode()
+    try:
+        _, _, full = svgmod.parse_full(data, keep_all=True)
+    except ValueError:
+        return  # not well-formed (e.g. c: unbound): the fast path may read past what it does not need
+    pos, _, _ = svgmod.prolog(data)
+    root = svgmod._parse_root(data, pos)
+    assert root is not None
+    fast = svgmod._fast_spans(data, root)
+    if fast is None:
+        return
+    assert fast == [(e.version, e.start, e.end) for e in full]
+
+
 @given(svgs(), st.sampled_from([
     '<openbadges:assertion verify="https://a.example/1"><![CDATA[{"a": 1}]]></openbadges:assertion>',
     '<openbadges:assertion verify="a.b.c"/>',

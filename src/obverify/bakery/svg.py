@@ -41,7 +41,9 @@ MAX_DEPTH = 256
 MAX_ELEMENTS = 200_000
 """Elements the full path walks before giving up (each costs a Python callback)."""
 MAX_MARKERS = 10_000
-"""Comments/CDATA/PIs or stray `xmlns` the fast path lexes before handing over to the full path."""
+"""`&`, `!` or `?` bytes the fast path looks at before handing over to the full parse."""
+MAX_COLONS = 20_000
+"""`:` bytes the fast path looks at before handing over to the full parse."""
 
 _WS = re.compile(rb"[ \t\r\n]*")
 _TAG = re.compile(rb"<([^\s/>!?<]+)((?:\s+[^\s=/>]+\s*=\s*(?:\"[^\"<]*\"|'[^'<]*'))*)\s*(/?)>")
@@ -49,7 +51,6 @@ _ATTR = re.compile(rb"\s+([^\s=/>]+)\s*=\s*(?:\"([^\"<]*)\"|'([^'<]*)')")
 _ENCODING = re.compile(rb"""\sencoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 _DOCTYPE = re.compile(rb"<!DOCTYPE(?:\s+(?:\"[^\"]*\"|'[^']*'|[^\s>\"'\[]+))*\s*(\[?)")
 _ASCII_ENCODINGS = frozenset({b"utf-8", b"utf8", b"us-ascii", b"ascii"})
-_OPENERS = ((b"<!--", b"-->"), (b"<![CDATA[", b"]]>"), (b"<?", b"?>"))
 
 
 @dataclass
@@ -162,32 +163,50 @@ def prolog(data: bytes, *, allow_doctype: bool = False) -> tuple[int, bool, tupl
 
 
 class _Markers:
-    """Comments, CDATA sections and PIs after the root start tag, lexed in document order."""
+    """Comments, CDATA sections and PIs after the root start tag, lexed in document order.
+
+    Found by memchr-speed scans for `!` and `?` (each preceded by `<`), not by searching for `<!--`,
+    whose first byte is the most common byte of an SVG. `ok` is False when the fast path must give up:
+    an unterminated construct, a DOCTYPE after the root (not well-formed), or too many stray `!`/`?`.
+    """
 
     def __init__(self, data: bytes, pos: int) -> None:
         self.starts: list[int] = []
         self.ends: list[int] = []
         self.ok = True
-        nxt = [data.find(o, pos) for o, _ in _OPENERS]
+        hits = 0
+        nxt = {b"!": data.find(b"!", pos), b"?": data.find(b"?", pos)}
         while True:
-            live = [(p, i) for i, p in enumerate(nxt) if p >= 0]
+            live = [(p, c) for c, p in nxt.items() if p >= 0]
             if not live:
                 return
-            if len(self.starts) >= MAX_MARKERS:
+            hits += 1
+            if hits > MAX_MARKERS:
                 self.ok = False
                 return
-            p, i = min(live)
-            opener, closer = _OPENERS[i]
-            close = data.find(closer, p + len(opener))
+            p, char = min(live)
+            if p == 0 or data[p - 1] != 0x3C:  # not preceded by "<": text or an attribute value
+                nxt[char] = data.find(char, p + 1)
+                continue
+            if char == b"?":
+                closer = b"?>"
+            elif data.startswith(b"!--", p):
+                closer = b"-->"
+            elif data.startswith(b"![CDATA[", p):
+                closer = b"]]>"
+            else:
+                self.ok = False
+                return
+            close = data.find(closer, p + 1 + (len(closer) if char == b"!" else 0))
             if close < 0:
                 self.ok = False
                 return
             end = close + len(closer)
-            self.starts.append(p)
+            self.starts.append(p - 1)
             self.ends.append(end)
-            for j in range(len(nxt)):
-                if 0 <= nxt[j] < end:
-                    nxt[j] = data.find(_OPENERS[j][0], end)
+            for c, q in nxt.items():
+                if 0 <= q < end:
+                    nxt[c] = data.find(c, end)
 
     def inside(self, pos: int) -> bool:
         """Whether `pos` lies inside a comment, CDATA section or processing instruction."""
@@ -195,63 +214,83 @@ class _Markers:
         return k >= 0 and pos < self.ends[k]
 
 
+_OB2_URI = OB2_NS.encode()
+_OB3_URI = OB3_NS.encode()
+_CLOSE_REST = re.compile(rb"\s*>")
+
+
 def _fast_spans(data: bytes, root: Root) -> list[tuple[BakedVersion, int, int]] | None:
-    """Byte spans of every badge element, or None when the fast path cannot be exact."""
+    """Byte spans of every badge element, or None when the fast path cannot be exact.
+
+    Every construct that could put an element in a badge namespace below the root holds a `:` (a
+    prefixed name, an `xmlns:` declaration, a namespace URI) or a `&#` (a character reference spelling
+    one of those), and everything that could hide markup starts with `<!` or `<?`; so a few memchr scans
+    for `&`, `!`, `?` and `:` find them all. A namespace declaration or a badge namespace URI below the
+    root, or any character reference, hands over to the full parse.
+    """
     namespaces = root.namespaces()
     if any(b"&" in uri for uri in namespaces.values()):
         return None
-    if namespaces.get(b"") in (OB2_NS.encode(), OB3_NS.encode()):
-        return None
-    local_root = root.name.rpartition(b":")[2]
-    if local_root in (b"assertion", b"credential"):
+    if namespaces.get(b"") in (_OB2_URI, _OB3_URI):
         return None
     if root.self_closing:
         return []
-    markers = _Markers(data, root.end)
+    start = root.end
+    pos, hits = data.find(b"&", start), 0
+    while pos >= 0:
+        hits += 1
+        if data.startswith(b"&#", pos) or hits > MAX_MARKERS:
+            return None
+        pos = data.find(b"&", pos + 1)
+    markers = _Markers(data, start)
     if not markers.ok:
         return None
-    # every namespace declaration must sit on the root start tag
-    pos = data.find(b"xmlns", root.end)
-    seen = 0
+    prefixes = {
+        prefix: LOCAL_NAMES[uri.decode("ascii")]
+        for prefix, uri in namespaces.items()
+        if prefix and uri in (_OB2_URI, _OB3_URI)
+    }
+    opens: list[tuple[BakedVersion, int, bytes]] = []
+    closes: dict[bytes, list[tuple[int, int]]] = {}
+    pos, hits = data.find(b":", start), 0
     while pos >= 0:
+        hits += 1
+        if hits > MAX_COLONS:
+            return None
         if not markers.inside(pos):
-            return None
-        seen += 1
-        if seen > MAX_MARKERS:
-            return None
-        pos = data.find(b"xmlns", pos + 5)
+            if data.startswith(b"xmlns", pos - 5):
+                return None  # a prefixed namespace declaration below the root
+            if data.startswith(_OB2_URI, pos - 4) or data.startswith(_OB3_URI, pos - 5):
+                return None  # a badge namespace named below the root
+            for prefix, (local, version) in prefixes.items():
+                name_end = pos + 1 + len(local)
+                if not (data.startswith(prefix, pos - len(prefix)) and data.startswith(local.encode(), pos + 1)):
+                    continue
+                after = data[name_end:name_end + 1]
+                if not (after.isspace() or after in (b"/", b">")):
+                    continue
+                qname = prefix + b":" + local.encode()
+                lead = pos - len(prefix)
+                if data.startswith(b"</", lead - 2):
+                    rest = _CLOSE_REST.match(data, name_end)
+                    if rest is not None:
+                        closes.setdefault(qname, []).append((lead - 2, rest.end()))
+                elif data.startswith(b"<", lead - 1):
+                    opens.append((version, lead - 1, qname))
+        pos = data.find(b":", pos + 1)
     spans: list[tuple[BakedVersion, int, int]] = []
-    for prefix, uri in namespaces.items():
-        target = LOCAL_NAMES.get(uri.decode("latin-1"))
-        if target is None or not prefix:
+    for version, begin, qname in opens:
+        tag = _TAG.match(data, begin)
+        if tag is None:
+            return None
+        if tag.group(3) == b"/":
+            spans.append((version, begin, tag.end()))
             continue
-        local, version = target
-        qname = prefix + b":" + local.encode()
-        needle = b"<" + qname
-        pos = data.find(needle, root.end)
-        while pos >= 0:
-            after = data[pos + len(needle):pos + len(needle) + 1]
-            if (after.isspace() or after in (b"/", b">")) and not markers.inside(pos):
-                end = _element_end(data, pos, qname, markers)
-                if end < 0:
-                    return None
-                spans.append((version, pos, end))
-            pos = data.find(needle, pos + len(needle))
-    spans.sort(key=lambda s: s[1])
+        end = next((e for s, e in closes.get(qname, []) if s >= tag.end()), -1)
+        if end < 0:
+            return None
+        spans.append((version, begin, end))
     return spans
-
-
-def _element_end(data: bytes, start: int, qname: bytes, markers: _Markers) -> int:
-    tag = _TAG.match(data, start)
-    if tag is None:
-        return -1
-    if tag.group(3) == b"/":
-        return tag.end()
-    closing = re.compile(b"</" + re.escape(qname) + rb"\s*>")
-    for m in closing.finditer(data, tag.end()):
-        if not markers.inside(m.start()):
-            return m.end()
-    return -1
 
 
 class _TooDeepError(Exception):
@@ -307,11 +346,11 @@ class _Target:
             index = self.parser.CurrentByteIndex
             element = self.current
             element.text = "".join(self.parts)
-            tag = _TAG.match(self.doc, element.start)
-            if tag is None:
+            start_tag = _TAG.match(self.doc, element.start)
+            if start_tag is None:
                 element.end = -1
-            elif tag.group(3) == b"/":  # an empty-element tag ends where its start tag does
-                element.end = tag.end()
+            elif start_tag.group(3) == b"/":  # an empty-element tag ends where its start tag does
+                element.end = start_tag.end()
             else:  # expat reports the end event at the "</" of the end tag
                 close = self.doc.find(b">", index)
                 element.end = close + 1 if close >= 0 else -1
