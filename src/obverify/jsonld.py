@@ -156,8 +156,16 @@ class _LoaderState:
 
 
 def _remote_allowed(ctx: RunContext, url: str) -> bool:
-    if isinstance(ctx.loader, DocumentStore) and url in ctx.loader:
-        return True
+    """A stored document (the store is trusted), or the policy's `allow_remote_contexts`."""
+    loader: Any = ctx.loader
+    for _ in range(4):  # look through wrappers such as the RecordingLoader (`inner`)
+        if isinstance(loader, DocumentStore):
+            if url in loader:
+                return True
+            break
+        loader = getattr(loader, "inner", None)
+        if loader is None:
+            break
     return bool(getattr(ctx.policy, "allow_remote_contexts", False))
 
 

@@ -239,3 +239,12 @@ def test_canonize_never_raises_other_exceptions(extra: dict[str, Any]) -> None:
         result = ""
     assert isinstance(result, str)
     assert set(codes) <= {Code.CONTEXT_INVALID, Code.PROOF_INVALID}
+
+
+def test_stored_context_allowed_through_a_recording_wrapper(tmp_path: Path) -> None:
+    from obverify.loaders.record import RecordingLoader
+
+    ctx_doc = {"@context": {"x": "https://x.example/x"}}
+    store = DocumentStore({"https://ctx.example/a": json.dumps(ctx_doc)})
+    doc = vc([VC1, "https://ctx.example/a"], issuanceDate="2024-01-01T00:00:00Z", x="value")
+    assert "<https://x.example/x>" in canonize(doc, make_ctx(RecordingLoader(store, tmp_path)))
