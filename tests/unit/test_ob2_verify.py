@@ -1,0 +1,187 @@
+"""OB 2.0 verification end to end through `obverify.verify` with in-memory stores: hosted refetch, scope,
+410, key binding (an unlisted key is never fetched), revocation fail-closed, report fields and checks."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from obverify import Document, DocumentStore, verify
+from obverify.report import Report
+from obverify.timeparse import parse_datetime
+
+CASES = Path(__file__).resolve().parents[2] / "fixtures" / "cases"
+AT = parse_datetime("2024-06-01T00:00:00Z")
+ASSERTION = "https://issuer.example/assertions/1"
+ISSUER = "https://issuer.example/issuer"
+
+
+def _docs(case: str) -> dict[str, Any]:
+    root = CASES / case / "documents"
+    index = json.loads((root / "index.json").read_text())
+    out: dict[str, Any] = {}
+    for url, entry in index.items():
+        raw = (root / (entry if isinstance(entry, str) else entry["file"])).read_bytes()
+        try:
+            out[url] = json.loads(raw)
+        except ValueError:
+            out[url] = raw
+    return out
+
+
+def _store(docs: dict[str, Any], **status: int) -> DocumentStore:
+    store = DocumentStore()
+    for url, doc in docs.items():
+        content = doc if isinstance(doc, bytes) else json.dumps(doc).encode()
+        store.add(url, Document(url=url, content=content, status=status.get(url, 200)))
+    return store
+
+
+def _hosted(**over: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    docs = _docs("ob2-hosted-valid")
+    docs[ASSERTION] = {**docs[ASSERTION], **over}
+    return docs[ASSERTION], docs
+
+
+def test_report_fields_and_checks() -> None:
+    assertion, docs = _hosted()
+    report = verify(assertion, recipients=["alice@example.org"], at=AT, loader=_store(docs))
+    assert report.valid, report.to_json()
+    assert report.version == "2.0"
+    assert report.badge is not None
+    assert report.badge["id"] == ASSERTION
+    assert report.related["badgeclass"]["name"] == "Robot Wrangler"
+    assert report.related["issuer"]["id"] == ISSUER
+    summary = report.to_dict()["summary"]
+    assert summary["name"] == "Robot Wrangler"
+    assert summary["issuer"] == "Example Robotics Guild"
+    assert summary["issuedOn"] == "2024-01-01T00:00:00Z"
+    assert summary["image"] == "https://issuer.example/badges/robotics.png"
+    assert report.revoked is False
+    assert report.expired is False
+    assert report.recipient.matched == "alice@example.org"
+    assert report.recipient.hashed is True
+    statuses = {c.name: c.status for c in report.checks}
+    for name in ("hosted.refetch", "hosted.scope", "schema.assertion", "schema.badgeclass", "schema.issuer",
+                 "recipient", "revocation", "validity"):
+        assert statuses[name] == "passed", name
+
+
+def test_without_recipients_the_check_is_skipped() -> None:
+    assertion, docs = _hosted()
+    report = verify(assertion, at=AT, loader=_store(docs))
+    assert report.valid
+    assert report.recipient.checked is False
+    assert any(c.name == "recipient" and c.status == "skipped" and c.detail == "no recipient given"
+               for c in report.checks)
+
+
+def test_the_hosted_copy_is_verified_not_the_presented_one() -> None:
+    assertion, docs = _hosted()
+    presented = {**assertion, "expires": "2000-01-01T00:00:00Z", "badge": "https://attacker.example/b"}
+    report = verify(presented, at=AT, loader=_store(docs))
+    assert report.valid, report.to_json()
+    assert report.badge is not None
+    assert "expires" not in report.badge
+
+
+def test_410_status_is_revoked_even_with_a_body_saying_otherwise() -> None:
+    assertion, docs = _hosted()
+    report = verify(assertion, at=AT, loader=_store(docs, **{ASSERTION: 410}))
+    assert report.codes() == ["revoked"]
+    assert report.revoked is True
+
+
+def test_url_input_answering_410_with_a_non_json_body() -> None:
+    store = DocumentStore()
+    store.add(ASSERTION, Document(url=ASSERTION, content=b"Gone", status=410))
+    report = verify(ASSERTION, at=AT, loader=store)
+    assert report.revoked is True
+    assert report.codes() == ["revoked"]
+
+
+def test_404_is_fetch_failed_not_revoked() -> None:
+    assertion, docs = _hosted()
+    report = verify(assertion, at=AT, loader=_store(docs, **{ASSERTION: 404}))
+    assert "fetch_failed" in report.codes()
+    assert report.revoked is None
+
+
+def test_a_json_body_is_read_whatever_the_content_type() -> None:
+    assertion, docs = _hosted()
+    store = _store(docs)
+    store.add(ASSERTION, Document(url=ASSERTION, content=json.dumps(assertion).encode(), content_type="text/html"))
+    assert verify(assertion, at=AT, loader=store).valid
+
+
+def test_an_unlisted_creator_key_is_never_fetched() -> None:
+    docs = _docs("ob2-signed-creator-not-listed")
+    store = _store(docs)
+    token = (CASES / "ob2-signed-creator-not-listed" / "input.txt").read_text()
+    report = verify(token.encode(), at=AT, loader=store)
+    assert {"issuer_mismatch", "proof_invalid"} <= set(report.codes())
+    assert "https://attacker.example/keys/1" not in store.requested
+
+
+def test_revocation_list_failure_leaves_revoked_unknown() -> None:
+    docs = _docs("ob2-signed-rs256-valid")
+    token = (CASES / "ob2-signed-rs256-valid" / "input.txt").read_bytes()
+    assert verify(token, at=AT, loader=_store(docs)).revoked is False
+    report = verify(token, at=AT, loader=_store(docs, **{"https://issuer.example/revocations": 503}))
+    assert report.revoked is None
+    assert {"fetch_failed", "status_unavailable"} <= set(report.codes())
+
+
+def test_signed_badge_checks() -> None:
+    docs = _docs("ob2-signed-rs256-valid")
+    token = (CASES / "ob2-signed-rs256-valid" / "input.txt").read_bytes()
+    report = verify(token, recipients=["alice@example.org"], at=AT, loader=_store(docs))
+    assert report.valid, report.to_json()
+    statuses = {c.name: c.status for c in report.checks}
+    assert statuses["signature"] == "passed"
+    assert statuses["key_binding"] == "passed"
+    assert "hosted.scope" not in statuses
+
+
+def test_embedded_issuer_key_list_is_not_trusted() -> None:
+    """A signed payload embedding an issuer (with an http id) that lists the attacker's key: the issuer is
+    taken from its id, whose key list does not include that key."""
+    docs = _docs("ob2-signed-creator-not-listed")
+    token = (CASES / "ob2-signed-creator-not-listed" / "input.txt").read_text()
+    report = verify(token.encode(), at=AT, loader=_store(docs))
+    assert not report.valid
+
+
+def test_mapping_input_and_unknown_context() -> None:
+    assertion, docs = _hosted()
+    report = verify({**assertion, "@context": "https://evil.example/ctx"}, at=AT, loader=_store(docs))
+    assert report.codes() == ["context_invalid"]
+    assert report.version is None
+
+
+def _mutations() -> st.SearchStrategy[Any]:
+    leaf = st.none() | st.booleans() | st.integers(-2, 2) | st.text(max_size=8) | st.sampled_from(
+        ["https://issuer.example/badges/robotics", "urn:uuid:x", "2024-01-01T00:00:00Z", "sha256$zz", "hosted"])
+    return st.recursive(leaf, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+        st.sampled_from(["id", "type", "identity", "hashed", "salt", "issuer", "@context"]), inner, max_size=3),
+        max_leaves=5)
+
+
+BASE, BASE_DOCS = _hosted()
+
+
+@given(st.sampled_from(sorted(BASE)), _mutations(), st.booleans())
+def test_any_mutation_gives_findings_never_a_crash(key: str, value: Any, serve_mutated: bool) -> None:
+    mutated = copy.deepcopy(BASE)
+    mutated[key] = value
+    docs = dict(BASE_DOCS)
+    if serve_mutated:
+        docs[ASSERTION] = mutated
+    report: Report = verify(mutated, recipients=["alice@example.org"], at=AT, loader=_store(docs))
+    assert all("internal error" not in f.message for f in report.errors), report.to_json()
+    assert json.loads(report.to_json())["valid"] is report.valid
