@@ -8,18 +8,23 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 from collections.abc import Mapping
 from typing import Any, Literal
 
 from obverify.baked import PayloadKind
 from obverify.bakery import BakeryError
 from obverify.sniff import sniff
-from obverify.strictjson import JSONError, parse_json
+from obverify.strictjson import parse_json
 
 BakedVersion = Literal["2.0", "3.0"]
 
 VC_CONTEXTS = frozenset({"https://www.w3.org/2018/credentials/v1", "https://www.w3.org/ns/credentials/v2"})
 VC_TYPES = frozenset({"VerifiableCredential", "OpenBadgeCredential", "AchievementCredential", "EndorsementCredential"})
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(name)
 
 
 def classify(text: str, version: BakedVersion) -> PayloadKind:
@@ -33,10 +38,12 @@ def classify(text: str, version: BakedVersion) -> PayloadKind:
         raise BakeryError("the badge text is empty")
     kind = sniff(text.encode("utf-8", "surrogatepass"))
     if kind == "json":
+        # a syntax check only: the pipeline parses the payload again with the strict parser, which
+        # also refuses duplicate keys, deep nesting and lone surrogates (SECURITY.md §5)
         try:
-            value = parse_json(text)
-        except JSONError as exc:
-            raise BakeryError(f"the baked JSON is not usable: {exc}") from None
+            value = json.loads(text, parse_constant=_reject_constant)
+        except (ValueError, RecursionError):
+            raise BakeryError("the baked JSON is not usable: not valid JSON") from None
         if not isinstance(value, dict):
             raise BakeryError("the baked JSON is not an object")
         return "json"
@@ -82,8 +89,6 @@ def prepare(payload: str | bytes | Mapping[str, Any], version: BakedVersion | No
     VC, is OB 3.0; everything else (OB 0.5-2.0 JSON, a signed OB 2.0 JWS, a hosted URL) is OB 2.0.
     """
     if isinstance(payload, Mapping):
-        import json
-
         try:
             text = json.dumps(dict(payload), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
         except (TypeError, ValueError):

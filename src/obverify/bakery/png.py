@@ -56,11 +56,10 @@ def walk(data: bytes) -> Iterator[tuple[bytes, int, int]]:
         length, ctype = _HEAD.unpack_from(data, pos)
         if not ctype.isalpha() or not ctype.isascii():
             raise BakeryError(f"PNG chunk {count} has an invalid type")
-        name = ctype.decode("ascii")
         if length > MAX_CHUNK_LENGTH:
-            raise BakeryError(f"PNG chunk {name} declares a length over 2^31-1")
+            raise BakeryError(f"PNG chunk {ctype.decode()} declares a length over 2^31-1")
         if length > left - 12:
-            raise BakeryError(f"PNG chunk {name} declares {length} bytes but only {max(left - 12, 0)} remain")
+            raise BakeryError(f"PNG chunk {ctype.decode()} declares {length} bytes but only {left - 12} remain")
         if count == 0 and (ctype != b"IHDR" or length != 13):
             raise BakeryError("PNG does not start with a 13-byte IHDR chunk")
         yield ctype, pos + 8, length

@@ -210,8 +210,12 @@ class _Markers:
 
     def inside(self, pos: int) -> bool:
         """Whether `pos` lies inside a comment, CDATA section or processing instruction."""
+        return self.skip(pos) != pos
+
+    def skip(self, pos: int) -> int:
+        """`pos`, or the end of the comment, CDATA section or PI that `pos` lies inside."""
         k = bisect.bisect_right(self.starts, pos) - 1
-        return k >= 0 and pos < self.ends[k]
+        return self.ends[k] if k >= 0 and pos < self.ends[k] else pos
 
 
 _OB2_URI = OB2_NS.encode()
@@ -236,15 +240,18 @@ def _fast_spans(data: bytes, root: Root) -> list[tuple[BakedVersion, int, int]] 
     if root.self_closing:
         return []
     start = root.end
-    pos, hits = data.find(b"&", start), 0
-    while pos >= 0:
-        hits += 1
-        if data.startswith(b"&#", pos) or hits > MAX_MARKERS:
-            return None
-        pos = data.find(b"&", pos + 1)
     markers = _Markers(data, start)
     if not markers.ok:
         return None
+    pos, hits = data.find(b"&", start), 0
+    while pos >= 0:
+        after = markers.skip(pos)
+        if after == pos:
+            hits += 1
+            if data.startswith(b"&#", pos) or hits > MAX_MARKERS:
+                return None
+            after += 1
+        pos = data.find(b"&", after)
     prefixes = {
         prefix: LOCAL_NAMES[uri.decode("ascii")]
         for prefix, uri in namespaces.items()
@@ -254,29 +261,32 @@ def _fast_spans(data: bytes, root: Root) -> list[tuple[BakedVersion, int, int]] 
     closes: dict[bytes, list[tuple[int, int]]] = {}
     pos, hits = data.find(b":", start), 0
     while pos >= 0:
+        after = markers.skip(pos)
+        if after != pos:  # inside a comment, CDATA section or PI: jump past it
+            pos = data.find(b":", after)
+            continue
         hits += 1
         if hits > MAX_COLONS:
             return None
-        if not markers.inside(pos):
-            if data.startswith(b"xmlns", pos - 5):
-                return None  # a prefixed namespace declaration below the root
-            if data.startswith(_OB2_URI, pos - 4) or data.startswith(_OB3_URI, pos - 5):
-                return None  # a badge namespace named below the root
-            for prefix, (local, version) in prefixes.items():
-                name_end = pos + 1 + len(local)
-                if not (data.startswith(prefix, pos - len(prefix)) and data.startswith(local.encode(), pos + 1)):
-                    continue
-                after = data[name_end:name_end + 1]
-                if not (after.isspace() or after in (b"/", b">")):
-                    continue
-                qname = prefix + b":" + local.encode()
-                lead = pos - len(prefix)
-                if data.startswith(b"</", lead - 2):
-                    rest = _CLOSE_REST.match(data, name_end)
-                    if rest is not None:
-                        closes.setdefault(qname, []).append((lead - 2, rest.end()))
-                elif data.startswith(b"<", lead - 1):
-                    opens.append((version, lead - 1, qname))
+        if data.startswith(b"xmlns", pos - 5):
+            return None  # a prefixed namespace declaration below the root
+        if data.startswith(_OB2_URI, pos - 4) or data.startswith(_OB3_URI, pos - 5):
+            return None  # a badge namespace named below the root
+        for prefix, (local, version) in prefixes.items():
+            name_end = pos + 1 + len(local)
+            if not (data.startswith(prefix, pos - len(prefix)) and data.startswith(local.encode(), pos + 1)):
+                continue
+            follower = data[name_end:name_end + 1]
+            if not (follower.isspace() or follower in (b"/", b">")):
+                continue
+            qname = prefix + b":" + local.encode()
+            lead = pos - len(prefix)
+            if data.startswith(b"</", lead - 2):
+                rest = _CLOSE_REST.match(data, name_end)
+                if rest is not None:
+                    closes.setdefault(qname, []).append((lead - 2, rest.end()))
+            elif data.startswith(b"<", lead - 1):
+                opens.append((version, lead - 1, qname))
         pos = data.find(b":", pos + 1)
     spans: list[tuple[BakedVersion, int, int]] = []
     for version, begin, qname in opens:
