@@ -154,9 +154,10 @@ def _verify_hosted_pointer(ctx: RunContext, url: str, version: Version, fetched:
     raw, hosted_version = read
     ctx.out.report.version = hosted_version
     if isinstance(raw, dict) and raw.get("revoked") is True:
-        if check_declared_id(ctx, raw, url, label="hosted assertion"):
-            ctx.out.report.badge = raw
-            record_revoked(ctx, raw.get("revocationReason"), url=url, how="the hosted assertion says revoked")
+        # the document at the assertion's URL speaks for that URL: a revocation stub needs no other property
+        # (OB 2.0 "Revoking Hosted Assertions"), and honouring it can only refuse a badge, never forge one
+        ctx.out.report.badge = raw
+        record_revoked(ctx, raw.get("revocationReason"), url=url, how="the hosted assertion says revoked")
         return
     assertion = upgrade_assertion(raw, hosted_version, source_url=url)
     if not check_declared_id(ctx, assertion, url, label="hosted assertion"):
@@ -204,6 +205,7 @@ def _verify_assertion(ctx: RunContext, assertion: dict[str, Any], version: Versi
     """The checks shared by hosted and signed assertions, once the trusted copy is in hand."""
     report = ctx.out.report
     report.badge = assertion
+    report.related["type"] = "Assertion"
     check_document(ctx, assertion, "assertion", url=None if token else assertion.get("id"))
     badgeclass = issuer = None
     resolved = resolve_node(ctx, assertion.get("badge"), label="badge class", kind="badgeclass", version=version,
@@ -289,7 +291,7 @@ def _trusted_copy(
 
 def _verify_badgeclass(ctx: RunContext, doc: dict[str, Any], version: Version, fetched: Document | None) -> None:
     report = ctx.out.report
-    report.kind = "badgeclass"
+    report.related["type"] = "BadgeClass"
     copy = _trusted_copy(ctx, doc, version, fetched, label="badge class", kind="badgeclass")
     if copy is None:
         return
@@ -315,7 +317,7 @@ def _verify_badgeclass(ctx: RunContext, doc: dict[str, Any], version: Version, f
 
 def _verify_profile(ctx: RunContext, doc: dict[str, Any], version: Version, fetched: Document | None) -> None:
     report = ctx.out.report
-    report.kind = "profile"
+    report.related["type"] = "Profile"
     copy = _trusted_copy(ctx, doc, version, fetched, label="profile", kind="issuer")
     if copy is None:
         return
@@ -330,7 +332,7 @@ def _verify_profile(ctx: RunContext, doc: dict[str, Any], version: Version, fetc
 
 def _verify_plain(ctx: RunContext, doc: dict[str, Any], kind: str, fetched: Document | None) -> None:
     report = ctx.out.report
-    report.kind = kind
+    report.related["type"] = "RevocationList" if kind == "revocation-list" else "CryptographicKey"
     read = read_document(ctx, doc, url=fetched.url if fetched else None, label=kind, default_version="2.0")
     if read is None:
         return
@@ -350,7 +352,7 @@ def _verify_plain(ctx: RunContext, doc: dict[str, Any], kind: str, fetched: Docu
 
 
 def _verify_endorsement_json(ctx: RunContext, doc: dict[str, Any], fetched: Document | None) -> None:
-    ctx.out.report.kind = "endorsement"
+    ctx.out.report.related["type"] = "Endorsement"
     if _verification_type(doc) in SIGNED_TYPES:
         ctx.out.error(Code.PROOF_INVALID, "a signed endorsement must be verified from its JWS", stage=STAGE_PROOFS)
         return
@@ -390,7 +392,7 @@ def _verify_endorsement_ref(ctx: RunContext, ref: Any, *, fetched: Document | No
 
 def _verify_endorsement_doc(ctx: RunContext, doc: dict[str, Any], *, token: str | None, url: str | None) -> None:
     report = ctx.out.report
-    report.kind = "endorsement"
+    report.related["type"] = "Endorsement"
     report.badge = doc
     check_document(ctx, doc, "endorsement", url=url)
     resolved = resolve_node(ctx, doc.get("issuer"), label="endorser", kind="issuer", version="2.0", path="/issuer")
