@@ -19,8 +19,9 @@ from typing import Any
 
 from obverify.context import RunContext
 from obverify.errors import Code
+from obverify.ob3.minischema import evaluate
 from obverify.ob3.model import Kind, as_list, require_https, types_of
-from obverify.schemas import SchemaIssue, json_pointer, schema_errors
+from obverify.schemas import SchemaIssue, json_pointer
 from obverify.text import quote, quote_url
 
 STAGE = "schemas"
@@ -67,7 +68,7 @@ def check_schemas(ctx: RunContext, credential: Mapping[str, Any], kind: Kind, *,
             continue
         own = own_schema_for(url)
         if own is not None:
-            issues = schema_errors(credential, own)
+            issues = own_issues(credential, own)
         else:
             fetched = _fetched_issues(ctx, url, credential, path)
             if fetched is None:
@@ -80,11 +81,17 @@ def check_schemas(ctx: RunContext, credential: Mapping[str, Any], kind: Kind, *,
             ok = False
             _report(ctx, issues, url, base, error=True)
     if not checked_any:
-        issues = schema_errors(credential, DEFAULT_FOR_KIND[kind])
+        issues = own_issues(credential, DEFAULT_FOR_KIND[kind])
         _report(ctx, issues, DEFAULT_FOR_KIND[kind], base, error=False)
     out.check("ob3.schema", "passed" if ok else "failed",
               "declared credentialSchema" if checked_any else "no declared 1EdTech schema; project schema as warnings")
     return ok
+
+
+def own_issues(credential: Mapping[str, Any], schema_id: str) -> list[SchemaIssue]:
+    """Issues of `credential` against one of the project's schemas (evaluated by `minischema`, no jsonschema)."""
+    return [SchemaIssue(path, f"fails '{keyword}' (schema {schema_id})") for path, keyword in
+            evaluate(credential, schema_id)]
 
 
 def _report(ctx: RunContext, issues: list[SchemaIssue], schema: str, base: str, *, error: bool) -> None:
