@@ -22,21 +22,57 @@ needs, under the rules of SECURITY.md §6:
 from __future__ import annotations
 
 import copy
+import importlib.util
 import re
+import sys
+import types
 from collections.abc import Callable
 from typing import Any
 
 from cachetools import LRUCache
-from pyld import jsonld
-from pyld.canon import URDNA2015
-from pyld.context_resolver import ContextResolver
-from pyld.identifier_issuer import IdentifierIssuer
 
 from obverify.context import RunContext
 from obverify.contexts import bundled_context, fetch_pin, matches_pin
 from obverify.errors import Code
 from obverify.loaders.store import DocumentStore
 from obverify.text import quote, quote_url
+
+
+def _prepare_pyld_import() -> None:
+    """Import pyld's processor without its own network document loaders (SECURITY.md "one way out").
+
+    `pyld/__init__.py` imports every document loader it ships (requests, aiohttp, sqlite cache), and
+    `pyld.jsonld` makes a requests-based loader its default: a second way out to the network, and most
+    of the process start-up time of `obverify verify` (~0.2 s). Unless pyld is already imported, we
+    register a bare `pyld` package (so its `__init__` is skipped) and mark its requests/aiohttp loader
+    modules as unavailable, so pyld falls back to its `dummy_document_loader`, which refuses every URL.
+    Every fetch of ours goes through `document_loader` below anyway.
+    """
+    if "pyld" in sys.modules:
+        return
+    spec = importlib.util.find_spec("pyld")
+    if spec is None or not spec.submodule_search_locations:
+        return
+    package = types.ModuleType("pyld")
+    package.__path__ = list(spec.submodule_search_locations)
+    package.__spec__ = spec
+    package.__file__ = spec.origin
+    package.__package__ = "pyld"
+    sys.modules["pyld"] = package
+    for name in ("pyld.documentloader.requests", "pyld.documentloader.aiohttp"):
+        sys.modules.setdefault(name, None)  # type: ignore[arg-type]  # None: "import fails", by design
+
+
+_prepare_pyld_import()
+
+from pyld import jsonld  # noqa: E402 - after the lean import above
+from pyld.canon import URDNA2015  # noqa: E402
+from pyld.context_resolver import ContextResolver  # noqa: E402
+from pyld.identifier_issuer import IdentifierIssuer  # noqa: E402
+
+# Whatever imported pyld first: its default loader (used when a caller forgets `documentLoader`) refuses
+# every URL instead of fetching with requests.
+jsonld._default_document_loader = jsonld.dummy_document_loader()
 
 MAX_REMOTE_CONTEXTS = 10
 

@@ -248,3 +248,14 @@ def test_stored_context_allowed_through_a_recording_wrapper(tmp_path: Path) -> N
     store = DocumentStore({"https://ctx.example/a": json.dumps(ctx_doc)})
     doc = vc([VC1, "https://ctx.example/a"], issuanceDate="2024-01-01T00:00:00Z", x="value")
     assert "<https://x.example/x>" in canonize(doc, make_ctx(RecordingLoader(store, tmp_path)))
+
+
+def test_pyld_has_no_network_loader_of_its_own() -> None:
+    """pyld's default document loader must never reach the network (our loader is the only way out)."""
+    from pyld import jsonld as pyld_jsonld
+
+    import obverify.jsonld  # noqa: F401 - makes sure our import preparation ran
+
+    assert "dummy_document_loader" in pyld_jsonld._default_document_loader.__qualname__
+    with pytest.raises(JsonLdError):
+        pyld_jsonld._default_document_loader("https://127.0.0.1:9/context.json", {})
