@@ -12,20 +12,20 @@ from typing import TYPE_CHECKING, Any
 from obverify.bake import bake
 from obverify.baked import Baked
 from obverify.errors import Code, LoadError
-from obverify.loaders.base import Document, Loader
-from obverify.loaders.store import DocumentStore
-from obverify.report import Check, Finding, RecipientResult, Report
 from obverify.unbake import unbake
 
 if TYPE_CHECKING:
     from obverify.audit import audit
     from obverify.importer import ImportResult, import_badge
+    from obverify.loaders.base import Document, Loader
     from obverify.loaders.http import HttpLoader
     from obverify.loaders.policy import NetworkPolicy
+    from obverify.loaders.store import DocumentStore
     from obverify.pipeline import verify
+    from obverify.report import Check, Finding, RecipientResult, Report
 
-# Loaded on first use (PEP 562): they pull in HTTP, JSON-LD and schema code, which `obverify unbake`
-# and `obverify bake` never need, so the command line starts fast (issue 3: unbake process < 100 ms).
+# Loaded on first use (PEP 562): they pull in HTTP, JSON-LD, schema and loader code, which `obverify
+# unbake` and `obverify bake` never need, so the command line starts fast (issue 3: process < 100 ms).
 _LAZY = {
     "audit": "obverify.audit",
     "ImportResult": "obverify.importer",
@@ -33,6 +33,13 @@ _LAZY = {
     "HttpLoader": "obverify.loaders.http",
     "NetworkPolicy": "obverify.loaders.policy",
     "verify": "obverify.pipeline",
+    "Document": "obverify.loaders.base",
+    "Loader": "obverify.loaders.base",
+    "DocumentStore": "obverify.loaders.store",
+    "Check": "obverify.report",
+    "Finding": "obverify.report",
+    "RecipientResult": "obverify.report",
+    "Report": "obverify.report",
 }
 
 

@@ -14,12 +14,14 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from obverify.bake import bake
-from obverify.report import Report
 from obverify.timeparse import parse_datetime
 from obverify.unbake import unbake
+
+if TYPE_CHECKING:
+    from obverify.report import Report
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 MAX_INPUT_BYTES = 16 * 1024 * 1024
