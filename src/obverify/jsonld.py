@@ -131,7 +131,9 @@ DocumentLoader = Callable[[str, dict[str, Any]], dict[str, Any]]
 # otherwise re-process every type-scoped context on every document (it clones the active context without
 # its identifier), which was most of the cost of one verification.
 _TRUSTED: dict[int, Any] = {}
-_PROCESSED: LRUCache[tuple[str, int, bool, bool, bool], Any] = LRUCache(maxsize=4096)
+_PROCESSED: LRUCache[tuple[str, int, bool, bool, bool], Any] = LRUCache(maxsize=512)
+# One private copy per bundled URL, registered once (bounded by the number of bundled contexts).
+_BUNDLED_COPIES: dict[str, Any] = {}
 
 
 def _register_trusted(document: Any) -> None:
@@ -210,8 +212,11 @@ def _make_loader(ctx: RunContext | None, stage: str, state: _LoaderState) -> Doc
         bundled = bundled_context(url)
         if bundled is not None:
             # Tagged "static": pyld then keeps the resolved context in the (process-wide) shared cache.
-            document = copy.deepcopy(bundled)
-            _register_trusted(document)
+            document = _BUNDLED_COPIES.get(url)
+            if document is None:
+                document = copy.deepcopy(bundled)
+                _register_trusted(document)
+                _BUNDLED_COPIES[url] = document
             return {
                 "contentType": "application/ld+json",
                 "contextUrl": None,

@@ -259,3 +259,16 @@ def test_pyld_has_no_network_loader_of_its_own() -> None:
     assert "dummy_document_loader" in pyld_jsonld._default_document_loader.__qualname__
     with pytest.raises(JsonLdError):
         pyld_jsonld._default_document_loader("https://127.0.0.1:9/context.json", {})
+
+
+def test_context_memo_keeps_documents_apart() -> None:
+    """The memo of processed bundled contexts never lets one document's inline context leak into another's."""
+    results = []
+    for base in ("https://a.example/", "https://b.example/", "https://a.example/"):
+        doc = vc([VC1, {"x": f"{base}x"}], issuanceDate="2024-01-01T00:00:00Z", x="v")
+        doc["credentialSubject"] = {"id": "did:example:1", "x": "w"}
+        results.append(canonize(doc, make_ctx()))
+    assert results[0] == results[2]
+    assert "<https://a.example/x>" in results[0]
+    assert "<https://b.example/x>" in results[1]
+    assert "<https://a.example/x>" not in results[1]
