@@ -335,6 +335,7 @@ def test_multibit_status_message(fake_proofs: FakeProofs) -> None:
         ({STATUS: status_doc(encoded_list="u" + b64(b"not gzip at all"))}, None),
         ({STATUS: status_doc(type=["VerifiableCredential"])}, None),
         ({STATUS: status_doc(proof=None)}, None),
+        ({STATUS: status_doc(purpose=None)}, None),
     ],
 )
 def test_status_failures_are_unavailable_never_not_revoked(fake_proofs: FakeProofs, docs: dict[str, bytes],

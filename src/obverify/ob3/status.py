@@ -128,7 +128,7 @@ def _check_bitstring(ctx: RunContext, entry: Mapping[str, Any], issuer_id: str |
     verified = lists[url]
     if verified is None:
         return "unavailable"
-    if verified.purposes and purpose not in verified.purposes:
+    if purpose not in verified.purposes:
         return _unavailable(ctx, f"the status list's purpose does not include {quote(purpose)}", path, url)
 
     start = index * size
