@@ -253,7 +253,7 @@ def encoded(bits: dict[int, int], entries: int = 131_072, *, raw: bytes | None =
     return "u" + b64(gzip.compress(raw if raw is not None else bytes(data), mtime=0))
 
 
-def status_doc(issuer: str = ISSUER, purpose: str = "revocation", encoded_list: str | None = None,
+def status_doc(issuer: str = ISSUER, purpose: str | None = "revocation", encoded_list: str | None = None,
                **extra: Any) -> bytes:
     doc = {"@context": ["https://www.w3.org/ns/credentials/v2"], "id": STATUS,
            "type": ["VerifiableCredential", "BitstringStatusListCredential"], "issuer": issuer,
