@@ -12,9 +12,11 @@ PayloadKind = Literal["json", "jws", "url"]
 class Baked:
     """The badge baked into an image, or why there is none.
 
-    `payload` is the baked text exactly as stored (JSON text, a compact JWS/JWT, or a hosted URL);
+    `payload` is the baked text as stored, without surrounding whitespace (JSON text, a compact JWS/JWT,
+    or a hosted URL; JSON is known to parse as an object, the pipeline still parses it strictly);
     `error` is the `unbake_failed` message when nothing usable was found (then `payload` is None).
-    `version` is the baking's own claim: "2.0" for `openbadges`, "3.0" for `openbadgecredential`.
+    `version` is the baking's own claim: "2.0" for the PNG keyword `openbadges` or the SVG namespace
+    `http://openbadges.org`, "3.0" for `openbadgecredential` or `https://purl.imsglobal.org/ob/v3p0`.
     """
 
     image: Literal["png", "svg"] | None
