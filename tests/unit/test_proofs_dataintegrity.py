@@ -14,6 +14,8 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from hypothesis import given
+from hypothesis import strategies as st
 
 from obverify.context import RunContext
 from obverify.loaders.store import DocumentStore
@@ -361,3 +363,51 @@ def test_jcs_proof_config_is_the_proof_as_given() -> None:
     rdfc = add_proof(credential(did), key, verification_method=vm)
     assert "@context" not in rdfc["proof"]
     assert run(rdfc, did)[:2] == (True, [])
+
+
+_SIGNING_KEY = ed_key("property")
+_DID, _VM = did_key(_SIGNING_KEY)
+_SIGNED = add_proof(credential(_DID), _SIGNING_KEY, verification_method=_VM)
+
+
+def _string_paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in _string_paths(v, (*prefix, k))]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in _string_paths(v, (*prefix, i))]
+    return [prefix] if isinstance(value, str) else []
+
+
+_PATHS = [p for p in _string_paths(_SIGNED) if p[:1] != ("@context",)]
+
+
+@given(index=st.integers(min_value=0, max_value=len(_PATHS) - 1), suffix=st.text(min_size=1, max_size=3))
+def test_any_changed_string_is_refused(index: int, suffix: str) -> None:
+    """Property (SECURITY.md §10): changing any signed string value makes the proof fail, never raise."""
+    doc = copy.deepcopy(_SIGNED)
+    target: Any = doc
+    path = _PATHS[index]
+    for step in path[:-1]:
+        target = target[step]
+    target[path[-1]] = target[path[-1]] + suffix
+    ok, codes, _ = run(doc, _DID)
+    assert ok is False
+    assert codes
+    assert set(codes) <= {"proof_invalid", "issuer_mismatch", "context_invalid", "fetch_failed"}
+
+
+json_leaf = st.none() | st.booleans() | st.integers() | st.text(max_size=10)
+json_any = st.recursive(
+    json_leaf,
+    lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=8), c, max_size=3),
+    max_leaves=15,
+)
+
+
+@given(proof=json_any, issuer=st.text(max_size=20))
+def test_arbitrary_proofs_never_raise(proof: Any, issuer: str) -> None:
+    doc = credential(_DID)
+    doc["proof"] = proof
+    ok, codes, _ = run(doc, issuer or _DID)
+    assert ok is False
+    assert codes
