@@ -12,6 +12,8 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from hypothesis import given
+from hypothesis import strategies as st
 
 from obverify.context import RunContext
 from obverify.loaders.store import DocumentStore
@@ -272,3 +274,23 @@ def test_keys_of_issuer_did_key_and_unknown() -> None:
     assert [k.id for k in keys] == [f"{did}#{mb}"]
     assert keys_of_issuer(ctx, "did:example:x") == []
     assert keys_of_issuer(ctx, "https://missing.example/") == []
+
+
+@given(method=st.text(max_size=60), issuer=st.text(max_size=30))
+def test_resolve_method_never_raises(method: str, issuer: str) -> None:
+    ctx = make_ctx()
+    prefixes = ("", "did:key:", "did:web:", "did:jwk:", "https://k.example/")
+    for candidate in (p + method for p in prefixes):
+        assert resolve_method(ctx, candidate, issuer_id=issuer) is None or issuer.startswith("did:")
+    allowed = ("proof_invalid", "issuer_mismatch", "fetch_failed", "url_blocked")
+    assert all(f.code in allowed for f in ctx.out.report.errors)
+
+
+@given(value=st.dictionaries(st.sampled_from(["kty", "crv", "x", "y", "n", "e", "d", "use"]),
+                             st.text(max_size=12) | st.integers(), max_size=6))
+def test_public_key_from_jwk_only_raises_key_format_error(value: dict[str, Any]) -> None:
+    try:
+        key = public_key_from_jwk(value)
+    except KeyFormatError:  # the only exception allowed out
+        return
+    assert jwk_of(key)["kty"] == value["kty"]
