@@ -8,10 +8,13 @@ import json
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from hypothesis import given
 from hypothesis import strategies as st
 
 from obverify import Document, DocumentStore, verify
+from obverify.jose import b64url_encode
 from obverify.report import Report
 from obverify.timeparse import parse_datetime
 
@@ -185,3 +188,78 @@ def test_any_mutation_gives_findings_never_a_crash(key: str, value: Any, serve_m
     report: Report = verify(mutated, recipients=["alice@example.org"], at=AT, loader=_store(docs))
     assert all("internal error" not in f.message for f in report.errors), report.to_json()
     assert json.loads(report.to_json())["valid"] is report.valid
+
+
+# --- endorsements and standalone documents ---------------------------------------------------------------
+
+ENDORSER = "https://endorser.example/profile"
+
+
+def _endorsement(claim_id: str, **over: Any) -> dict[str, Any]:
+    return {"@context": "https://w3id.org/openbadges/v2", "type": "Endorsement",
+            "id": "https://endorser.example/endorsements/1", "issuer": ENDORSER,
+            "issuedOn": "2024-02-01T00:00:00Z", "claim": {"id": claim_id, "endorsementComment": "Good."},
+            "verification": {"type": "HostedBadge"}, **over}
+
+
+def _endorser() -> dict[str, Any]:
+    return {"@context": "https://w3id.org/openbadges/v2", "type": "Issuer", "id": ENDORSER, "name": "E",
+            "url": "https://endorser.example", "email": "e@endorser.example"}
+
+
+def test_linked_endorsement_is_verified_in_a_nested_report() -> None:
+    docs = _docs("ob2-hosted-endorsed-badgeclass")
+    report = verify(docs[ASSERTION], at=AT, loader=_store(docs))
+    assert report.valid
+    nested = report.related["endorsements"]
+    assert [(e["of"], e["valid"]) for e in nested] == [("badge class", True)]
+    assert ("endorsements", "passed") in {(c.name, c.status) for c in report.checks}
+
+
+def test_bad_endorsement_is_a_warning_not_an_error() -> None:
+    docs = _docs("ob2-hosted-endorsed-badgeclass")
+    end_id = "https://endorser.example/endorsements/1"
+    docs[end_id] = _endorsement("https://issuer.example/badges/other")
+    report = verify(docs[ASSERTION], at=AT, loader=_store(docs))
+    assert report.valid
+    assert "endorsement_claim_mismatch" in {w.code for w in report.warnings}
+    docs[end_id] = {**_endorsement("https://issuer.example/badges/robotics"), "issuedOn": "2030-01-01T00:00:00Z"}
+    report = verify(docs[ASSERTION], at=AT, loader=_store(docs))
+    assert report.valid
+    assert "endorsement_invalid" in {w.code for w in report.warnings}
+
+
+def test_signed_endorsement() -> None:
+    pem = (CASES.parent / "keys" / "rsa-ob2-issuer.pem").read_bytes()
+    key = serialization.load_pem_private_key(pem, password=None)
+    assert isinstance(key, rsa.RSAPrivateKey)
+    docs = _docs("ob2-signed-rs256-valid")
+    payload = _endorsement("https://issuer.example/badges/robotics", id="urn:uuid:4d8e7c2a-1b3f-4a5e-9c6d-7e8f9a0b1c2d",
+                           issuer=ISSUER, verification={"type": "SignedBadge", "creator": "https://issuer.example/keys/1"})
+    head = b64url_encode(b'{"alg":"RS256"}')
+    body = b64url_encode(json.dumps(payload).encode())
+    sig = key.sign(f"{head}.{body}".encode(), padding.PKCS1v15(), hashes.SHA256())
+    token = f"{head}.{body}.{b64url_encode(sig)}"
+    report = verify(token.encode(), at=AT, loader=_store(docs))
+    assert report.valid, report.to_json()
+    assert report.related["type"] == "Endorsement"
+    other_body = b64url_encode(json.dumps({**payload, "claim": {"id": ENDORSER}}).encode())
+    tampered = f"{head}.{other_body}.{token.split('.')[2]}"
+    assert "proof_invalid" in verify(tampered.encode(), at=AT, loader=_store(docs)).codes()
+
+
+def test_standalone_documents() -> None:
+    docs = _docs("ob2-hosted-valid")
+    badge = docs["https://issuer.example/badges/robotics"]
+    report = verify(badge, at=AT, loader=_store(docs))
+    assert report.valid
+    assert report.related["type"] == "BadgeClass"
+    assert report.version == "2.0"
+    forged = {**badge, "name": "Forged"}
+    assert verify(forged, at=AT, loader=_store(docs)).badge["name"] == "Robot Wrangler"  # type: ignore[index]
+    profile = verify(docs[ISSUER], at=AT, loader=_store(docs))
+    assert profile.valid
+    assert profile.related["type"] == "Profile"
+    revocations = verify(docs["https://issuer.example/revocations"], at=AT, loader=_store(docs))
+    assert revocations.valid
+    assert revocations.related["type"] == "RevocationList"
