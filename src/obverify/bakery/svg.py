@@ -38,8 +38,8 @@ SVG_NS = "http://www.w3.org/2000/svg"
 BADGE_TAGS: dict[str, BakedVersion] = {f"{{{OB2_NS}}}assertion": "2.0", f"{{{OB3_NS}}}credential": "3.0"}
 LOCAL_NAMES: dict[str, tuple[str, BakedVersion]] = {OB2_NS: ("assertion", "2.0"), OB3_NS: ("credential", "3.0")}
 MAX_DEPTH = 256
-MAX_ELEMENTS = 200_000
-"""Elements the full path walks before giving up (each costs a Python callback)."""
+MAX_ELEMENTS = 100_000
+"""Elements the full parse walks before giving up: each costs a Python callback, and a badge needs few."""
 MAX_MARKERS = 10_000
 """`&`, `!` or `?` bytes the fast path looks at before handing over to the full parse."""
 MAX_COLONS = 20_000
