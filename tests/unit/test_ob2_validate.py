@@ -40,9 +40,13 @@ def test_formats() -> None:
         assert is_language_tag(tag), tag
     for tag in ("en_US", "english language", "e", "en-", "toolongtag", ""):
         assert not is_language_tag(tag), tag
-    assert is_image_data_uri("data:image/png;base64,AAAA")
-    assert is_image_data_uri("data:image/svg+xml;charset=utf-8,<svg/>")
-    assert not is_image_data_uri("data:image/gif;base64,AAAA")
+    assert is_image_data_uri("data:image/png;base64,iVBORw0KGgo=")
+    assert is_image_data_uri("data:image/svg+xml;charset=utf-8,%3Csvg%20xmlns%3D%22x%22%2F%3E")
+    assert is_image_data_uri("data:image/svg+xml;base64,PD94bWwgdmVyc2lvbj0iMS4wIj8+PHN2Zy8+")
+    assert not is_image_data_uri("data:image/png;base64,AAAA")  # says PNG, is not
+    assert not is_image_data_uri("data:image/png;base64,iVBORw0KGgo")  # broken base64
+    assert not is_image_data_uri("data:image/svg+xml,<html>")
+    assert not is_image_data_uri("data:image/gif;base64,R0lGODlhAQABAAAAACw=")
     assert not is_image_data_uri("data:text/html,<script>")
 
 

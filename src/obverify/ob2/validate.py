@@ -3,8 +3,8 @@ semantic rules a schema cannot say (OB 2.0 "Primitive datatypes", "Image", "Iden
 
 - IRIs: http(s) URLs, `urn:uuid:` of any version, blank nodes `_:x`, and DIDs (OB 2.0 "IRI"); `url`-typed
   properties (`Profile.url`, `AlignmentObject.targetUrl`) must be http(s) URLs.
-- Images: a URL or a data URI of PNG or SVG only — never a data URI for an Assertion's own image (OB 2.0
-  "Assertion": the unbaked image belongs to the BadgeClass, and a data URI would carry another badge).
+- Images: a URL or a data URI of PNG or SVG only (its bytes checked, not just its media type) — never a data
+  URI for an Assertion's own image (OB 2.0 "Assertion": the unbaked image belongs to the BadgeClass).
 - Formats: email, telephone in E.164 (OB 2.0 "Profile"), BCP-47 language tags (OB 2.0 "Internationalization").
 - IdentityObject: `hashed: true` exactly when the identity is `sha256$`/`md5$` + hex of the right length.
 - Dates (ISO 8601 with a time zone) and Markdown-as-string are enforced by the schemas.
@@ -14,8 +14,11 @@ Every violation is `schema_invalid` with a JSON pointer; messages are templates 
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
 from obverify.context import RunContext
 from obverify.errors import Code
@@ -33,6 +36,7 @@ SCHEMAS = {
     "cryptographic-key": "cryptographic-key.json",
 }
 
+MAX_DATA_URI_CHARS = 4 * 1024 * 1024
 _UUID_URN = re.compile(r"urn:uuid:[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}", re.ASCII | re.IGNORECASE)
 _BLANK = re.compile(r"_:[A-Za-z0-9_.\-]+", re.ASCII)
 _DID = re.compile(r"did:[a-z0-9]+:(?:[A-Za-z0-9._:-]|%[0-9A-Fa-f]{2})*[A-Za-z0-9._-](?:[/?#]\S*)?", re.ASCII)
@@ -75,8 +79,24 @@ def is_language_tag(value: Any) -> bool:
 
 
 def is_image_data_uri(value: Any) -> bool:
-    """A PNG or SVG data URI."""
-    return isinstance(value, str) and _DATA_IMAGE.match(value) is not None
+    """A PNG or SVG data URI whose bytes really are PNG or SVG (the media type alone is only a claim)."""
+    if not isinstance(value, str) or len(value) > MAX_DATA_URI_CHARS:
+        return False
+    m = _DATA_IMAGE.match(value)
+    if m is None:
+        return False
+    header, data = value[: m.end()], value[m.end():]
+    if header.lower().endswith(";base64,"):
+        try:
+            raw = base64.b64decode(data.strip(), validate=True)
+        except (binascii.Error, ValueError):
+            return False
+    else:
+        raw = unquote_to_bytes(data)
+    if "png" in header.lower():
+        return raw.startswith(b"\x89PNG\r\n\x1a\n")
+    head = raw.lstrip(b"\xef\xbb\xbf \t\r\n")[:1024 * 1024]
+    return head.startswith(b"<") and b"<svg" in head
 
 
 class _Rules:
