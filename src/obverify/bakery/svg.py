@@ -9,12 +9,14 @@ iterative walk with a 256-level depth cap, matching by namespace URI and never b
 
 Two ways to locate the element give the same answer:
 
-- the *fast path* scans bytes, and runs only when the document makes that exact: an ASCII-compatible
-  encoding, every namespace declaration on the root start tag with no character references, and
-  comments, CDATA sections and processing instructions lexed so that a `<p:assertion` inside them is
-  not counted. Then an element is in a badge namespace exactly when its start tag reads
-  `<P:assertion` / `<P:credential` with P a prefix the root binds to that namespace. The one element
-  found is then parsed with defusedxml together with the root start tag (its namespace context);
+- the *fast path* scans bytes, and answers only when the document makes that exact: an ASCII-compatible
+  encoding, no DOCTYPE, and below the root start tag no prefixed namespace declaration, no badge
+  namespace URI and no character reference (outside comments, CDATA sections and PIs, which are lexed
+  so that a `<p:assertion` inside them is not counted). Then an element is in a badge namespace exactly
+  when its start tag reads `<P:assertion` / `<P:credential` with P a prefix the root binds to that
+  namespace. Each of those constructs holds a `:`, `&`, `!` or `?`, so memchr-speed scans for these four
+  bytes find them all. The one element found is then parsed with defusedxml inside a copy of the root
+  start tag (its namespace context). A property test checks it against the full parse;
 - otherwise the *full path* parses the whole document with defusedxml, event by event.
 
 As the specs say ("the rest of the SVG data can safely be discarded"), the fast path does not check that
