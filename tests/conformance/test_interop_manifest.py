@@ -53,4 +53,16 @@ def test_interop_case(interop_dir: Path, entry: dict[str, Any]) -> None:
         acceptable = {entry["reason"], *entry.get("also_acceptable", [])}
         assert acceptable & set(report.codes()), f"want one of {sorted(acceptable)}: {detail}"
     for field, value in entry.get("report", {}).items():
+        if field == "revoked" and _foreign_status_list(report):
+            # Deliberate deviation from the manifest's informational `report.revoked` (documented in README,
+            # "Conformance"): these lists are signed by another DID than the credential's issuer. SECURITY.md §12
+            # and ANCHORS.md (verifier-core accepts foreign lists) make that `status_unavailable` with `revoked`
+            # left unknown, never a bit read from an untrusted list. The main verdict and code still match.
+            assert report.revoked is None, detail
+            assert "status_unavailable" in report.codes(), detail
+            continue
         assert getattr(report, field) == value, f"{field}: {detail}"
+
+
+def _foreign_status_list(report: Any) -> bool:
+    return any(w.code == "status_list_foreign_issuer" for w in report.warnings)

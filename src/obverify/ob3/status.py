@@ -229,6 +229,10 @@ def _load_list(ctx: RunContext, url: str, issuer_id: str | None, path: str, *, l
     if list_issuer is None or issuer_id is None or list_issuer != issuer_id:
         _unavailable(ctx, f"the status list is issued by {quote(list_issuer)}, not by the credential's issuer", path,
                      url)
+        # a stable warning code so callers (and the interop harness) can tell this policy refusal from an outage:
+        # SECURITY.md §12 refuses a foreign-issued list, so `revoked` stays None whatever its bit says
+        ctx.out.warn("status_list_foreign_issuer", "status list issuer differs from the credential issuer",
+                     stage="status", path=path, url=url)
         return None
     ok, reason = window_ok(doc, ctx.at)
     if not ok:
