@@ -93,9 +93,9 @@ class Report:
     """The normalized badge (assertion or credential) that was verified."""
     related: dict[str, Any] = field(default_factory=dict)
     """Other verified documents by role: `badgeclass`, `issuer`, `endorsements` (nested reports)…"""
-    original: bytes | str | Mapping[str, Any] | None = None
+    original: bytes | str | Mapping[str, Any] | None = field(default=None, repr=False)
     """The input exactly as given, for the caller to store. Never part of `to_json()`."""
-    originals: dict[str, bytes] = field(default_factory=dict)
+    originals: dict[str, bytes] = field(default_factory=dict, repr=False)
     """The raw bytes of every document consulted, by URL. Never part of `to_json()`."""
     dropped_findings: int = 0
 
