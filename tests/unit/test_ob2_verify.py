@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from hypothesis import given
@@ -263,3 +264,18 @@ def test_standalone_documents() -> None:
     revocations = verify(docs["https://issuer.example/revocations"], at=AT, loader=_store(docs))
     assert revocations.valid
     assert revocations.related["type"] == "RevocationList"
+
+
+def test_a_bug_in_a_stage_becomes_that_stages_finding(monkeypatch: pytest.MonkeyPatch) -> None:
+    import obverify.ob2 as ob2
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RecursionError
+
+    monkeypatch.setattr(ob2, "check_revocation", broken)
+    assertion, docs = _hosted()
+    report = verify(assertion, at=AT, loader=_store(docs))
+    assert not report.valid
+    assert report.codes() == ["status_unavailable"]
+    assert "RecursionError" in report.errors[0].message
+    assert report.revoked is None

@@ -15,6 +15,7 @@ input verify as what they are. Every outcome is a finding or a check; nothing ra
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from obverify.context import RunContext
@@ -229,19 +230,34 @@ def _verify_assertion(ctx: RunContext, assertion: dict[str, Any], version: Versi
         if token is not None:
             from obverify.ob2.signed import verify_signature  # cryptography is imported for signed badges only
 
-            verify_signature(ctx, token, assertion, issuer, legacy=version != "2.0")
+            _guarded(ctx, Code.PROOF_INVALID, STAGE_PROOFS, verify_signature, ctx, token, assertion, issuer,
+                     legacy=version != "2.0")
         else:
             assert badgeclass is not None
             targets = [("assertion", assertion.get("id"))]
             if version != "0.5":  # a 0.5 badge class is embedded in the hosted assertion and has no id
                 targets.append(("badge class", badgeclass.get("id")))
-            check_scope(ctx, issuer, targets)
-        check_revocation(ctx, assertion, issuer)
-    check_recipient(ctx, assertion)
-    check_validity(ctx, assertion)
-    check_endorsements(ctx, [("assertion", assertion), ("badge class", badgeclass), ("issuer", issuer)],
-                       verify_endorsement=_verify_endorsement_ref)
+            _guarded(ctx, Code.ISSUER_MISMATCH, STAGE_PROOFS, check_scope, ctx, issuer, targets)
+        _guarded(ctx, Code.STATUS_UNAVAILABLE, "status", check_revocation, ctx, assertion, issuer)
+    _guarded(ctx, Code.RECIPIENT_MISMATCH, "recipient", check_recipient, ctx, assertion)
+    _guarded(ctx, Code.SCHEMA_INVALID, "validity", check_validity, ctx, assertion)
+    _guarded(ctx, None, STAGE_RESOLVE, check_endorsements, ctx,
+             [("assertion", assertion), ("badge class", badgeclass), ("issuer", issuer)],
+             verify_endorsement=_verify_endorsement_ref)
     report.related["summary"] = _summary(assertion, badgeclass, issuer, report.revoked, report.expired)
+
+
+def _guarded(ctx: RunContext, code: Code | None, stage: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+    """Run one stage; a bug in it becomes a finding with that stage's code and the exception's class name
+    (SECURITY.md §15), never a traceback and never a pass. `code` None (endorsements) makes it a warning."""
+    try:
+        fn(*args, **kwargs)
+    except Exception as exc:  # the stage boundary  # noqa: BLE001
+        message = f"internal error in stage {stage} ({type(exc).__name__}); the check did not complete"
+        if code is None:
+            ctx.out.warn("internal_error", message, stage=stage)
+        else:
+            ctx.out.error(code, message, stage=stage)
 
 
 def _display_image(value: Any) -> str | None:
