@@ -55,7 +55,10 @@ def read_document(
         ctx.out.error(Code.SCHEMA_INVALID, f"{label} must be a JSON object", stage=STAGE_SCHEMAS, url=url)
         return None
     if "@context" not in doc:
-        return doc, default_version if default_version != "2.0" else detect_version(doc) or "1.0"
+        # no JSON-LD context: an OB 0.5/1.0 object, read by its shape (OB 1.0 had no contexts)
+        if default_version != "2.0":
+            return doc, default_version
+        return doc, detect_version(doc) or "1.0"
     version = detect_version(doc)
     if version is None:
         ctx.out.error(
