@@ -29,6 +29,9 @@ def bake(
     """
     from obverify.unbake import unbake
 
+    if not isinstance(image, bytes | bytearray | memoryview):
+        raise TypeError(f"cannot bake into a {type(image).__name__}")
+    image = bytes(image)
     try:
         text, kind, ver = prepare(payload, version)
         if image.startswith(b"\x89PNG\r\n\x1a\n"):
