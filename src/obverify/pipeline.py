@@ -20,17 +20,12 @@ from obverify.loaders.factory import default_loader
 from obverify.ob2 import verify_ob2
 from obverify.ob3 import verify_ob3
 from obverify.report import Collector, Report
-from obverify.sniff import sniff
+from obverify.sniff import is_ob3, sniff
 from obverify.strictjson import JSONError, parse_json
 from obverify.unbake import unbake
 
 MAX_INPUT_BYTES = 16 * 1024 * 1024
 MAX_NESTING = 3
-VC_CONTEXTS = frozenset({"https://www.w3.org/2018/credentials/v1", "https://www.w3.org/ns/credentials/v2"})
-VC_TYPES = frozenset({
-    "VerifiableCredential", "OpenBadgeCredential", "AchievementCredential", "EndorsementCredential",
-    "VerifiablePresentation",
-})
 
 Source = bytes | bytearray | str | os.PathLike[str] | Mapping[str, Any]
 
@@ -158,17 +153,6 @@ def verify_url(ctx: RunContext, url: str, *, nesting: int) -> None:
         ctx.out.error(Code.INPUT_INVALID, "a badge URL answered with another URL", stage="resolve", url=url)
     else:
         verify_bytes(ctx, doc.content, nesting=nesting)
-
-
-def is_ob3(value: Mapping[str, Any]) -> bool:
-    """Whether a JSON object is a Verifiable Credential (OB 3.0) rather than an OB 0.5-2.0 badge."""
-    contexts = value.get("@context")
-    ctx_list = contexts if isinstance(contexts, list) else [contexts]
-    if any(isinstance(c, str) and c in VC_CONTEXTS for c in ctx_list):
-        return True
-    types = value.get("type")
-    type_list = types if isinstance(types, list) else [types]
-    return any(isinstance(t, str) and t in VC_TYPES for t in type_list)
 
 
 def dispatch_json(ctx: RunContext, value: dict[str, Any], *, fetched: Document | None = None) -> None:

@@ -7,7 +7,8 @@ non-blank character; a compact JWS/JWT by three base64url segments; a URL by an 
 from __future__ import annotations
 
 import re
-from typing import Literal
+from collections.abc import Mapping
+from typing import Any, Literal
 
 Kind = Literal["png", "svg", "svgz", "json", "jws", "url", "unknown"]
 
@@ -43,3 +44,26 @@ def sniff(data: bytes) -> Kind:
     if _URL.fullmatch(stripped):
         return "url"
     return "unknown"
+
+
+VC_CONTEXTS = frozenset({"https://www.w3.org/2018/credentials/v1", "https://www.w3.org/ns/credentials/v2"})
+VC_TYPES = frozenset({
+    "VerifiableCredential", "OpenBadgeCredential", "AchievementCredential", "EndorsementCredential",
+    "VerifiablePresentation",
+})
+
+
+def is_ob3(value: Any) -> bool:
+    """Whether a JSON value is a Verifiable Credential/Presentation (OB 3.0) rather than an OB 0.5-2.0 badge.
+
+    Decided by a VC `@context` entry or a VC type, so the pipeline and the bakery classify alike.
+    """
+    if not isinstance(value, Mapping):
+        return False
+    contexts = value.get("@context")
+    ctx_list = contexts if isinstance(contexts, list) else [contexts]
+    if any(isinstance(c, str) and c in VC_CONTEXTS for c in ctx_list):
+        return True
+    types = value.get("type")
+    type_list = types if isinstance(types, list) else [types]
+    return any(isinstance(t, str) and t in VC_TYPES for t in type_list)

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from obverify import Code, DocumentStore, verify
-from obverify.pipeline import MAX_INPUT_BYTES, is_ob3
+from obverify.pipeline import MAX_INPUT_BYTES
+from obverify.sniff import is_ob3
 
 AT = datetime(2024, 6, 1, tzinfo=UTC)
 

@@ -14,13 +14,11 @@ from typing import Any, Literal
 
 from obverify.baked import PayloadKind
 from obverify.bakery import BakeryError
-from obverify.sniff import sniff
+from obverify.sniff import is_ob3, sniff
 from obverify.strictjson import parse_json
 
 BakedVersion = Literal["2.0", "3.0"]
 
-VC_CONTEXTS = frozenset({"https://www.w3.org/2018/credentials/v1", "https://www.w3.org/ns/credentials/v2"})
-VC_TYPES = frozenset({"VerifiableCredential", "OpenBadgeCredential", "AchievementCredential", "EndorsementCredential"})
 
 
 def _reject_constant(name: str) -> Any:
@@ -54,19 +52,6 @@ def classify(text: str, version: BakedVersion) -> PayloadKind:
             raise BakeryError("an OB 3.0 baking holds a URL; OB 3.0 bakes only the credential JSON or its VC-JWT")
         return "url"
     raise BakeryError("the baked text is neither JSON, a compact JWS/JWT nor an http(s) URL")
-
-
-def is_vc(value: Any) -> bool:
-    """Whether a JSON value is a Verifiable Credential (an OB 3.0 baking) by its @context or type."""
-    if not isinstance(value, dict):
-        return False
-    contexts = value.get("@context")
-    ctx_list = contexts if isinstance(contexts, list) else [contexts]
-    if any(isinstance(c, str) and c in VC_CONTEXTS for c in ctx_list):
-        return True
-    types = value.get("type")
-    type_list = types if isinstance(types, list) else [types]
-    return any(isinstance(t, str) and t in VC_TYPES for t in type_list)
 
 
 def _jws_claims(token: str) -> Any:
@@ -109,10 +94,10 @@ def prepare(payload: str | bytes | Mapping[str, Any], version: BakedVersion | No
     kind = classify(text, version or "2.0")
     if version is None:
         if kind == "json":
-            version = "3.0" if is_vc(parse_json(text)) else "2.0"
+            version = "3.0" if is_ob3(parse_json(text)) else "2.0"
         elif kind == "jws":
             claims = _jws_claims(text)
-            version = "3.0" if isinstance(claims, dict) and ("vc" in claims or is_vc(claims)) else "2.0"
+            version = "3.0" if isinstance(claims, dict) and ("vc" in claims or is_ob3(claims)) else "2.0"
         else:
             version = "2.0"
     elif version == "3.0":
