@@ -91,7 +91,8 @@ def _key_from_document(
         ctx.out.error(Code.PROOF_INVALID, "signing key document is not a CryptographicKey", stage=STAGE_PROOFS,
                       url=url)
         return None
-    if doc.get("owner") != issuer_id:
+    embedded_without_owner = url is None and "owner" not in doc  # a key inside the issuer's own Profile
+    if doc.get("owner") != issuer_id and not embedded_without_owner:
         ctx.out.error(
             Code.ISSUER_MISMATCH, "signing key's owner is not the badge's issuer", stage=STAGE_PROOFS,
             path="/owner", url=url,
