@@ -272,3 +272,12 @@ def test_context_memo_keeps_documents_apart() -> None:
     assert "<https://a.example/x>" in results[0]
     assert "<https://b.example/x>" in results[1]
     assert "<https://a.example/x>" not in results[1]
+
+
+def test_lxml_html_still_usable_after_lazy_import() -> None:
+    """pyld's lxml.html import is deferred, never broken: first use loads the real module."""
+    import importlib
+
+    html = importlib.import_module("lxml.html")
+    assert html.fromstring("<p>kept</p>").text_content() == "kept"
+    assert type(importlib.import_module("lxml.html")).__name__ == "module"
