@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from obverify import Document, DocumentStore, verify
-from obverify.jose import b64url_encode
+from obverify.jose import b64url_decode, b64url_encode
 from obverify.report import Report
 from obverify.timeparse import parse_datetime
 
@@ -231,8 +231,7 @@ def test_bad_endorsement_is_a_warning_not_an_error() -> None:
 
 
 def test_signed_endorsement() -> None:
-    pem = (CASES.parent / "keys" / "rsa-ob2-issuer.pem").read_bytes()
-    key = serialization.load_pem_private_key(pem, password=None)
+    key = _ISSUER_KEY
     assert isinstance(key, rsa.RSAPrivateKey)
     docs = _docs("ob2-signed-rs256-valid")
     payload = _endorsement("https://issuer.example/badges/robotics", id="urn:uuid:4d8e7c2a-1b3f-4a5e-9c6d-7e8f9a0b1c2d",
@@ -279,3 +278,32 @@ def test_a_bug_in_a_stage_becomes_that_stages_finding(monkeypatch: pytest.Monkey
     assert report.codes() == ["status_unavailable"]
     assert "RecursionError" in report.errors[0].message
     assert report.revoked is None
+
+
+_ISSUER_KEY = serialization.load_pem_private_key((CASES.parent / "keys" / "rsa-ob2-issuer.pem").read_bytes(),
+                                                  password=None)
+
+
+def _sign(payload: Any) -> bytes:
+    key = _ISSUER_KEY
+    assert isinstance(key, rsa.RSAPrivateKey)
+    head = b64url_encode(b'{"alg":"RS256"}')
+    body = b64url_encode(json.dumps(payload).encode())
+    sig = key.sign(f"{head}.{body}".encode(), padding.PKCS1v15(), hashes.SHA256())
+    return f"{head}.{body}.{b64url_encode(sig)}".encode()
+
+
+SIGNED_DOCS = _docs("ob2-signed-rs256-valid")
+SIGNED_PAYLOAD = json.loads(b64url_decode((CASES / "ob2-signed-rs256-valid" / "input.txt").read_text().split(".")[1]))
+
+
+def test_resigned_payload_is_valid() -> None:
+    assert verify(_sign(SIGNED_PAYLOAD), at=AT, loader=_store(SIGNED_DOCS)).valid
+
+
+@given(st.sampled_from(sorted(SIGNED_PAYLOAD)), _mutations())
+def test_signed_mutations_give_findings_never_a_crash(key: str, value: Any) -> None:
+    mutated = copy.deepcopy(SIGNED_PAYLOAD)
+    mutated[key] = value
+    report = verify(_sign(mutated), recipients=["alice@example.org"], at=AT, loader=_store(SIGNED_DOCS))
+    assert all("internal error" not in f.message for f in report.errors), report.to_json()
