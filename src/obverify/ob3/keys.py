@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.asymmetric.ec import EllipticCurvePublicKey
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -111,7 +110,7 @@ def _ec_from_compressed(kind: str, raw: bytes) -> EllipticCurvePublicKey:
 def jwk_of(key: PublicKey) -> dict[str, Any]:
     """The public JWK of `key` (members in RFC 7638 thumbprint order)."""
     if isinstance(key, Ed25519PublicKey):
-        raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+        raw = key.public_bytes_raw()
         return {"crv": "Ed25519", "kty": "OKP", "x": _b64u(raw)}
     if isinstance(key, EllipticCurvePublicKey):
         nums = key.public_numbers()

@@ -23,7 +23,7 @@ from typing import Any
 
 import rfc8785
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
@@ -147,7 +147,7 @@ def verify_signature(suite: Suite, key: PublicKey, signature: bytes, data: bytes
     if suite.family == "eddsa":
         if not isinstance(key, Ed25519PublicKey):
             raise SuiteError(Code.PROOF_INVALID, "the key is not an Ed25519 key")
-        raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+        raw = key.public_bytes_raw()
         reason = verify_ed25519(raw, signature, data)
         if reason is not None:
             raise SuiteError(Code.PROOF_INVALID, reason)
