@@ -17,8 +17,6 @@ from obverify.context import ACCEPT_BADGE, RunContext
 from obverify.errors import Code
 from obverify.loaders.base import Document, Loader
 from obverify.loaders.factory import default_loader
-from obverify.ob2 import verify_ob2
-from obverify.ob3 import verify_ob3
 from obverify.report import Collector, Report
 from obverify.sniff import is_ob3, sniff
 from obverify.strictjson import JSONError, parse_json
@@ -144,7 +142,7 @@ def verify_url(ctx: RunContext, url: str, *, nesting: int) -> None:
         return
     if doc.status == 410:
         # a hosted OB 2.0 assertion answering 410 Gone is revoked (OB 2.0 "Hosted verification")
-        verify_ob2(ctx, url, fetched=doc)
+        _ob2(ctx, url, fetched=doc)
         return
     kind = sniff(doc.content)
     if kind == "json":
@@ -158,9 +156,9 @@ def verify_url(ctx: RunContext, url: str, *, nesting: int) -> None:
 def dispatch_json(ctx: RunContext, value: dict[str, Any], *, fetched: Document | None = None) -> None:
     """Route a JSON object to the OB 3.0 or OB 0.5-2.0 verifier."""
     if is_ob3(value):
-        verify_ob3(ctx, value)
+        _ob3(ctx, value)
     else:
-        verify_ob2(ctx, value, fetched=fetched)
+        _ob2(ctx, value, fetched=fetched)
 
 
 def _b64url_json(segment: str) -> Any:
@@ -180,6 +178,21 @@ def dispatch_jws(ctx: RunContext, token: str) -> None:
         ctx.out.error(Code.INPUT_INVALID, "compact JWS header and payload must be JSON objects", stage="sniff")
         return
     if "vc" in claims or is_ob3(claims):
-        verify_ob3(ctx, token)
+        _ob3(ctx, token)
     else:
-        verify_ob2(ctx, token)
+        _ob2(ctx, token)
+
+
+# The version verifiers are imported on first use: a process verifying one OB 2.0 badge never pays for the
+# OB 3.0 machinery (JSON-LD, Data Integrity suites), and vice versa — the whole `obverify verify` process has
+# a 150 ms budget.
+def _ob2(ctx: RunContext, payload: Any, *, fetched: Document | None = None) -> None:
+    from obverify.ob2 import verify_ob2
+
+    verify_ob2(ctx, payload, fetched=fetched)
+
+
+def _ob3(ctx: RunContext, payload: Any) -> None:
+    from obverify.ob3 import verify_ob3
+
+    verify_ob3(ctx, payload)
