@@ -74,6 +74,11 @@ class RunContext:
         return cached
 
     def _load(self, url: str, accept: str) -> Document | LoadError:
+        # defence in depth, whatever the loader: only http(s) is ever fetched (SECURITY.md §1) — a `file:`,
+        # `ftp:`, `gopher:` or `data:` reference in a badge is refused before any loader sees it
+        scheme = url.partition(":")[0].lower() if ":" in url else ""
+        if scheme not in ("http", "https"):
+            return LoadError(Code.URL_BLOCKED, url, f"scheme {scheme or '(none)'!r} is never fetched")
         if time.monotonic() - self._started > VERIFICATION_DEADLINE_S:
             return LoadError(Code.FETCH_FAILED, url, "verification deadline exceeded")
         if len(self._cache) >= MAX_DOCUMENTS:

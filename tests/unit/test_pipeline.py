@@ -90,3 +90,15 @@ def test_recipients_must_not_be_a_bare_string() -> None:
 )
 def test_is_ob3(doc: dict[str, Any], ob3: bool) -> None:
     assert is_ob3(doc) is ob3
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://a.example/x", "gopher://a.example/", "data:,{}", "x"])
+def test_only_http_urls_reach_any_loader(url: str) -> None:
+    from obverify.context import RunContext
+    from obverify.report import Collector, Report
+
+    store = DocumentStore({url: b"{}"})
+    ctx = RunContext(loader=store, at=AT, recipients=(), out=Collector(Report()))
+    assert ctx.fetch(url, stage="resolve") is None
+    assert ctx.out.report.codes() == [Code.URL_BLOCKED]
+    assert store.requested == []
