@@ -32,6 +32,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.types import PublicKeyTypes
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
+from obverify.ed25519check import check_public_key, check_signature_encoding
 from obverify.strictjson import JSONError, parse_json
 
 MAX_TOKEN_CHARS = 16 * 1024 * 1024
@@ -183,60 +184,19 @@ def _verify(alg: str, key: PublicKeyTypes, signature: bytes, data: bytes) -> Non
         return
     if isinstance(key, ed25519.Ed25519PublicKey):
         check_ed25519_public_key(key.public_bytes_raw())
-        if len(signature) != 64:
-            raise JoseError("Ed25519 signature must be 64 bytes")
-        if int.from_bytes(signature[32:], "little") >= _ED_L:
-            raise JoseError("Ed25519 signature S is not below the group order")
+        reason = check_signature_encoding(signature)
+        if reason is not None:
+            raise JoseError(reason)
         key.verify(signature, data)
         return
     raise JoseError("unsupported key type")  # pragma: no cover - algorithms_for_key refused it already
 
 
-# --- Ed25519 key checks (RFC 8032 §5.1.3 decoding; small-order rejection, SECURITY.md §9) ---
-
-_ED_P = 2**255 - 19
-_ED_L = 2**252 + 27742317777372353535851937790883648493
-_ED_D = (-121665 * pow(121666, _ED_P - 2, _ED_P)) % _ED_P
-_ED_SQRT_M1 = pow(2, (_ED_P - 1) // 4, _ED_P)
-
-
-def _ed_decode(raw: bytes) -> tuple[int, int] | None:
-    if len(raw) != 32:
-        return None
-    y = int.from_bytes(raw, "little")
-    sign = y >> 255
-    y &= (1 << 255) - 1
-    if y >= _ED_P:
-        return None
-    u = (y * y - 1) % _ED_P
-    v = (_ED_D * y * y + 1) % _ED_P
-    x = (u * pow(v, 3, _ED_P) * pow(u * pow(v, 7, _ED_P), (_ED_P - 5) // 8, _ED_P)) % _ED_P
-    vxx = (v * x * x) % _ED_P
-    if vxx == (-u) % _ED_P:
-        x = (x * _ED_SQRT_M1) % _ED_P
-    elif vxx != u:
-        return None
-    if x == 0 and sign:
-        return None
-    if x & 1 != sign:
-        x = _ED_P - x
-    return x, y
-
-
-def _ed_add(a: tuple[int, int], b: tuple[int, int]) -> tuple[int, int]:
-    (x1, y1), (x2, y2) = a, b
-    t = _ED_D * x1 * x2 * y1 * y2 % _ED_P
-    x3 = (x1 * y2 + x2 * y1) * pow(1 + t, _ED_P - 2, _ED_P) % _ED_P
-    y3 = (y1 * y2 + x1 * x2) * pow(1 - t, _ED_P - 2, _ED_P) % _ED_P
-    return x3, y3
-
-
 def check_ed25519_public_key(raw: bytes) -> None:
-    """Refuse a non-canonical, undecodable or small-order Ed25519 public key (raise `JoseError`)."""
-    point = _ed_decode(raw)
-    if point is None:
-        raise JoseError("Ed25519 public key is not a canonical curve point")
-    for _ in range(3):
-        point = _ed_add(point, point)
-    if point == (0, 1):
-        raise JoseError("Ed25519 public key has small order")
+    """Refuse a non-canonical, undecodable or small-order Ed25519 public key (raise `JoseError`).
+
+    The one implementation lives in `obverify.ed25519check` (shared with the Data Integrity suites).
+    """
+    reason = check_public_key(raw)
+    if reason is not None:
+        raise JoseError(reason)

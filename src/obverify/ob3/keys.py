@@ -12,7 +12,7 @@ model (Multikey §2.2.2, JsonWebKey §2.2.3):
   document listing it, or the method document itself with a `controller`.
 - Key material: `publicKeyMultibase` (Multikey, Ed25519VerificationKey2020), `publicKeyJwk` (JsonWebKey2020,
   JsonWebKey), `publicKeyBase58` (Ed25519VerificationKey2018). Ed25519 keys pass the small-order checks of
-  `obverify.ob3.proofs.ed25519check` before they are ever used.
+  `obverify.ed25519check` before they are ever used.
 - Binding (SECURITY.md §8): the method's `controller` must be the issuer id, **and** the controller's document
   must list the method under the purpose (`assertionMethod`). Otherwise `issuer_mismatch`. Other DID methods
   are `proof_invalid` (no remote resolver). No usable key at all is `proof_invalid`.
@@ -91,7 +91,7 @@ def _b64u(data: bytes) -> str:
 def ed25519_from_raw(raw: bytes) -> Ed25519PublicKey:
     """An Ed25519 public key after the small-order and canonical-encoding checks (SECURITY.md §9)."""
     # Imported here: the proofs package imports this module (a cycle at import time otherwise).
-    from obverify.ob3.proofs.ed25519check import check_public_key
+    from obverify.ed25519check import check_public_key
 
     reason = check_public_key(raw)
     if reason is not None:

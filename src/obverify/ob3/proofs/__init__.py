@@ -7,8 +7,8 @@
 
 from __future__ import annotations
 
+from obverify.ed25519check import check_public_key, verify_ed25519
 from obverify.ob3.proofs.dataintegrity import MAX_PROOFS, canonical_forms, check_embedded_proofs
-from obverify.ob3.proofs.ed25519check import check_public_key, verify_ed25519
 from obverify.ob3.proofs.suites import SUITES, SuiteError
 
 __all__ = [

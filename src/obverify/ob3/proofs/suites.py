@@ -29,10 +29,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
 from obverify.context import RunContext
+from obverify.ed25519check import verify_ed25519
 from obverify.errors import Code
 from obverify.jsonld import JsonLdProcessingError, canonize
 from obverify.ob3.keys import PublicKey
-from obverify.ob3.proofs.ed25519check import verify_ed25519
 
 ED25519_2020_CONTEXT = "https://w3id.org/security/suites/ed25519-2020/v1"
 
