@@ -274,6 +274,15 @@ def document_loader(ctx: RunContext | None, *, stage: str) -> DocumentLoader:
     return _make_loader(ctx, stage, _LoaderState())
 
 
+def compact(doc: Any, context_url: str, ctx: RunContext | None, *, stage: str) -> Any:
+    """`doc` compacted into `context_url` (OB 2.0 reads every node in the v2 context), through the guarded loader.
+
+    Raises pyld's errors; the caller reports `context_invalid`. Going through this module also keeps pyld's own
+    network loaders out of the process.
+    """
+    return jsonld.compact(doc, context_url, {"documentLoader": document_loader(ctx, stage=stage), "base": None})
+
+
 def _options(ctx: RunContext | None, stage: str, state: _LoaderState) -> dict[str, Any]:
     loader = _make_loader(ctx, stage, state)
     return {

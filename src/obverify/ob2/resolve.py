@@ -28,12 +28,9 @@ def compact_v2(ctx: RunContext, doc: dict[str, Any], *, url: str | None, label: 
     if is_exact_v2(doc):
         return doc
     try:
-        from pyld import jsonld
+        from obverify.jsonld import compact
 
-        from obverify.jsonld import document_loader
-
-        options = {"documentLoader": document_loader(ctx, stage=STAGE_SCHEMAS), "base": None}
-        result = jsonld.compact(doc, V2_CONTEXT, options)
+        result = compact(doc, V2_CONTEXT, ctx, stage=STAGE_SCHEMAS)
     except Exception as exc:  # pyld raises many types; any failure means the context is unusable  # noqa: BLE001
         ctx.out.error(
             Code.CONTEXT_INVALID, f"{label}: its JSON-LD @context cannot be processed ({type(exc).__name__})",
