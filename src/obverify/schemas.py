@@ -11,12 +11,16 @@ Findings never carry jsonschema's `message`: it embeds the instance, i.e. attack
 A `SchemaIssue` holds a JSON pointer into the instance and our own template naming the failed keyword
 and the schema location.
 
-Two engines give the same issues: schemas that use only the keywords OB 2.0 needs (`type`, `required`,
-`properties`, `items`, `anyOf`, `allOf`, `if`/`then`, `const`, `enum`, `contains`, `minLength`, `minItems`,
-`pattern`, `format`, `$ref`) run on a small interpreter here, which is some 50 times faster than building
-and running a jsonschema validator and needs no import of jsonschema (~0.15 s) — the OB 2.0 command line
-must start and finish fast. Any other schema (the official OB 3.0 ones) runs on jsonschema, imported
-lazily. `tests/unit/test_schemas.py` checks that both engines report the same (path, keyword) pairs.
+One interpreter, two engines. Schemas that use only the keywords the project's own schemas need (`type`,
+`required`, `properties`, `additionalProperties: false`, `items`, `prefixItems`, `anyOf`, `allOf`, `oneOf`,
+`if`/`then`, `const`, `enum`, `contains`, `minLength`, `minItems`, `pattern`, `format` from the checkers above
+plus `date`, and `$ref` within the bundle; 2020-12 only) run on a small interpreter here: some 50 times faster
+than building and running a jsonschema validator, and no import of jsonschema (0.1-0.25 s), so the command
+line starts and finishes fast for OB 2.0 (`schemas/ob2/`) and OB 3.0 (`schemas/ob3/`, OB 3.0 §9 step 1)
+alike. Before a schema runs on it, every keyword and keyword value reachable from it is checked: anything
+the interpreter does not implement sends that schema to jsonschema (imported lazily), so nothing is ever
+silently passed. `tests/unit/test_schemas.py` (OB 2.0) and `tests/unit/test_schemas_ob3.py` (OB 3.0, with
+the interop corpus and Hypothesis mutations) check that both engines report identical issues.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import re
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -43,7 +48,10 @@ MAX_ISSUES = 50
 _SKIP_DIRS = frozenset({"contexts"})
 _URI_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S*", re.ASCII)
 _EMAIL = re.compile(r"[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f.]+")
-_lock = threading.Lock()
+_lock = threading.RLock()
+"""Held while a schema is loaded, checked for the subset or compiled for jsonschema: each happens once per
+schema even when threads verify at the same time (re-entrant: compiling loads the bundle)."""
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -84,15 +92,16 @@ def _schemas_by_id() -> dict[str, Mapping[str, Any]]:
     return out
 
 
-_OWN_PREFIX = "https://obverify.dev/schemas/"
+_OWN_PREFIXES = ("https://obverify.dev/schemas/", "https://obverify.invalid/schemas/")
 
 
 @cache
 def _schema(schema_id: str) -> Mapping[str, Any] | None:
     """One bundled schema by `$id`. The project's own ids name their file (`…/schemas/ob2/x.json` is
     `ob2/x.json`), so they load without parsing the whole bundle (the official OB 3.0 schemas are large)."""
-    if schema_id.startswith(_OWN_PREFIX):
-        rel = schema_id[len(_OWN_PREFIX):]
+    prefix = next((p for p in _OWN_PREFIXES if schema_id.startswith(p)), None)
+    if prefix is not None:
+        rel = schema_id[len(prefix):]
         path = data_dir() / rel
         if ".." not in rel.split("/") and path.is_file():
             try:
@@ -143,6 +152,19 @@ def _check_uri(value: object) -> bool:
     return _URI_SCHEME.fullmatch(value) is not None and not any(ord(c) < 0x20 or c in "<>\"{}|\\^`" for c in value)
 
 
+def _check_date(value: object) -> bool:
+    """RFC 3339 `full-date`: exactly YYYY-MM-DD, and a real calendar day."""
+    if not isinstance(value, str):
+        return True
+    if _DATE.fullmatch(value) is None:
+        return False
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
 def _check_email(value: object) -> bool:
     return not isinstance(value, str) or _EMAIL.fullmatch(value) is not None
 
@@ -175,14 +197,15 @@ def _schema_location(parts: Sequence[str | int]) -> str:
 
 # --- the subset interpreter ---------------------------------------------------------------------------
 
+_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 _SUBSET = frozenset({
-    "$schema", "$id", "$comment", "title", "description", "$defs", "type", "required", "properties", "items",
-    "anyOf", "allOf", "if", "then", "const", "enum", "contains", "minLength", "minItems", "pattern", "format",
-    "$ref",
+    "$schema", "$id", "$comment", "title", "description", "$defs", "type", "required", "properties",
+    "additionalProperties", "items", "prefixItems", "anyOf", "allOf", "oneOf", "if", "then", "const", "enum",
+    "contains", "minLength", "minItems", "pattern", "format", "$ref",
 })
 _FORMATS = {
-    "date-time": _check_datetime, "uri": _check_uri, "iri": _check_uri, "uri-reference": _check_uri_ref,
-    "email": _check_email, "idn-email": _check_email,
+    "date-time": _check_datetime, "date": _check_date, "uri": _check_uri, "iri": _check_uri,
+    "uri-reference": _check_uri_ref, "email": _check_email, "idn-email": _check_email,
 }
 _TYPES: dict[str, Any] = {
     "object": lambda v: isinstance(v, dict), "array": lambda v: isinstance(v, list),
@@ -190,6 +213,8 @@ _TYPES: dict[str, Any] = {
     "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
     "integer": lambda v: (isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, float) and v.is_integer()),
 }
+_SUBSCHEMA_KEYS = ("items", "if", "then", "contains")
+_SUBSCHEMA_LISTS = ("prefixItems", "anyOf", "allOf", "oneOf")
 
 
 def _json_equal(a: Any, b: Any) -> bool:
@@ -222,49 +247,100 @@ def _resolve_ref(base: str, ref: str) -> tuple[str, Any]:
     return url, doc
 
 
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _values_in_subset(node: Mapping[str, Any]) -> bool:
+    """Whether every keyword value of one schema object has the shape the interpreter implements (a value it
+    would misread, say a list `items` or an `additionalProperties` schema, sends the schema to jsonschema)."""
+    t = node.get("type")
+    if t is not None and not all(isinstance(n, str) and n in _TYPES for n in (t if isinstance(t, list) else [t])):
+        return False
+    if "required" in node and not (isinstance(node["required"], list)
+                                   and all(isinstance(n, str) for n in node["required"])):
+        return False
+    if not all(isinstance(node.get(k, {}), dict) for k in ("properties", "$defs")):
+        return False
+    if not isinstance(node.get("additionalProperties", True), bool):
+        return False
+    if not all(node.get(k, True) is True or isinstance(node[k], dict) for k in _SUBSCHEMA_KEYS):
+        return False
+    if not all(isinstance(node.get(k, [True]), list) and node.get(k, [True]) for k in _SUBSCHEMA_LISTS):
+        return False
+    if not isinstance(node.get("enum", []), list) or not all(_is_count(node.get(k, 0)) for k in ("minLength",
+                                                                                                "minItems")):
+        return False
+    if "pattern" in node:
+        try:
+            re.compile(node["pattern"])
+        except (re.error, TypeError):
+            return False
+    return "format" not in node or (isinstance(node["format"], str) and node["format"] in _FORMATS)
+
+
 @cache
 def _subset_ok(schema_id: str) -> bool:
-    """Whether `schema_id` and everything it references use only the interpreter's keywords."""
-    seen: set[str] = set()
-    stack: list[tuple[str, Any]] = [(schema_id, _schema(schema_id))]
+    """Whether `schema_id` and everything it references use only the interpreter's keywords and value shapes.
+
+    Anything else (an unknown keyword, a `false` subschema, an embedded `$id`, another dialect) is refused
+    here, so the interpreter never silently passes what it does not implement: such a schema runs on jsonschema.
+    Cached (the bundle never changes); callers hold `_lock`, so each schema is checked once even under threads.
+    """
+    root = _schema(schema_id)
+    seen: set[int] = set()
+    stack: list[tuple[str, Any, bool]] = [(schema_id, root, True)]
     while stack:
-        base, node = stack.pop()
-        if isinstance(node, list):
-            stack.extend((base, n) for n in node)
+        base, node, is_root = stack.pop()
+        if node is True:
             continue
-        if not isinstance(node, dict):
-            if not isinstance(node, bool):
-                return False
-            continue
-        if not set(node) <= _SUBSET:
+        if not isinstance(node, dict) or not set(node) <= _SUBSET or not _values_in_subset(node):
             return False
-        if "format" in node and node["format"] not in _FORMATS:
-            return False
+        if not is_root and ("$id" in node or "$schema" in node):
+            return False  # an embedded resource moves the base URI; the interpreter does not follow that
+        if node.get("$schema", _DIALECT) != _DIALECT:
+            return False  # 2020-12 only: `items` and `prefixItems` mean other things in older drafts
         for key in ("properties", "$defs"):
-            if isinstance(node.get(key), dict):
-                stack.extend((base, n) for n in node[key].values())
-        for key in ("items", "anyOf", "allOf", "if", "then", "contains"):
-            if key in node:
-                stack.append((base, node[key]))
+            stack.extend((base, n, False) for n in node.get(key, {}).values())
+        stack.extend((base, node[k], False) for k in _SUBSCHEMA_KEYS if k in node)
+        for key in _SUBSCHEMA_LISTS:
+            stack.extend((base, n, False) for n in node.get(key, ()))
         ref = node.get("$ref")
-        if isinstance(ref, str):
+        if ref is not None:
             try:
                 target_base, target = _resolve_ref(base, ref)
-            except (UnknownSchemaError, LookupError, ValueError):
+            except (LookupError, ValueError, TypeError):
                 return False
-            marker = f"{target_base}#{id(target)}"
-            if marker not in seen:
-                seen.add(marker)
-                stack.append((target_base, target))
+            if id(target) not in seen:
+                seen.add(id(target))
+                stack.append((target_base, target, target is _schema(target_base)))
     return True
 
 
-_Found = list[tuple[tuple[str | int, ...], str, tuple[str | int, ...], Any]]
+_Entry = tuple[tuple[str | int, ...], str, tuple[str | int, ...], Mapping[str, Any]]
+_Found = list[_Entry]
+
+
+class _FirstFailureError(Exception):
+    """Raised by `_VerdictOnly.append`: when only a verdict is wanted, the first failure decides it."""
+
+
+class _VerdictOnly(list[_Entry]):
+    """A failure list that stops the walk at its first entry (`anyOf`, `oneOf`, `contains`, `if` only need
+    a verdict per subschema; the OB 3.0 schemas nest many of them). It never stores anything, so one instance
+    is shared by every thread."""
+
+    def append(self, item: _Entry, /) -> None:
+        raise _FirstFailureError
+
+
+_VERDICT = _VerdictOnly()
 
 
 def _walk(inst: Any, schema: Any, base: str, ipath: tuple[str | int, ...], spath: tuple[str | int, ...],
           out: _Found) -> None:
-    """Append (instance path, keyword, schema path, keyword value) for every failure, like jsonschema."""
+    """Append (instance path, keyword, schema path, schema object holding the keyword) for every failure, as
+    jsonschema's `iter_errors` reports them (`$ref` and `if` add no schema path segment, as there)."""
     if schema is True or not isinstance(schema, dict):
         return
     ref = schema.get("$ref")
@@ -275,64 +351,87 @@ def _walk(inst: Any, schema: Any, base: str, ipath: tuple[str | int, ...], spath
     if t is not None:
         names = t if isinstance(t, list) else [t]
         if not any(_TYPES[n](inst) for n in names):
-            out.append((ipath, "type", (*spath, "type"), t))
+            out.append((ipath, "type", (*spath, "type"), schema))
     if "const" in schema and not _json_equal(inst, schema["const"]):
-        out.append((ipath, "const", (*spath, "const"), schema["const"]))
+        out.append((ipath, "const", (*spath, "const"), schema))
     if "enum" in schema and not any(_json_equal(inst, e) for e in schema["enum"]):
-        out.append((ipath, "enum", (*spath, "enum"), schema["enum"]))
+        out.append((ipath, "enum", (*spath, "enum"), schema))
     if isinstance(inst, str):
         if "minLength" in schema and len(inst) < schema["minLength"]:
-            out.append((ipath, "minLength", (*spath, "minLength"), schema["minLength"]))
+            out.append((ipath, "minLength", (*spath, "minLength"), schema))
         if "pattern" in schema and re.search(schema["pattern"], inst) is None:
-            out.append((ipath, "pattern", (*spath, "pattern"), schema["pattern"]))
+            out.append((ipath, "pattern", (*spath, "pattern"), schema))
     if "format" in schema and not _FORMATS[schema["format"]](inst):
-        out.append((ipath, "format", (*spath, "format"), schema["format"]))
+        out.append((ipath, "format", (*spath, "format"), schema))
     if isinstance(inst, dict):
         if "required" in schema and any(name not in inst for name in schema["required"]):
-            out.append((ipath, "required", (*spath, "required"), schema["required"]))
-        for name, sub in schema.get("properties", {}).items():
+            out.append((ipath, "required", (*spath, "required"), schema))
+        props = schema.get("properties", {})
+        for name, sub in props.items():
             if name in inst:
                 _walk(inst[name], sub, base, (*ipath, name), (*spath, "properties", name), out)
+        if schema.get("additionalProperties") is False and any(name not in props for name in inst):
+            out.append((ipath, "additionalProperties", (*spath, "additionalProperties"), schema))
     if isinstance(inst, list):
         if "minItems" in schema and len(inst) < schema["minItems"]:
-            out.append((ipath, "minItems", (*spath, "minItems"), schema["minItems"]))
+            out.append((ipath, "minItems", (*spath, "minItems"), schema))
+        prefix = schema.get("prefixItems", ())
+        for i, sub in enumerate(prefix[:len(inst)]):
+            _walk(inst[i], sub, base, (*ipath, i), (*spath, "prefixItems", i), out)
         if "items" in schema:
-            for i, item in enumerate(inst):
-                _walk(item, schema["items"], base, (*ipath, i), (*spath, "items"), out)
+            for i in range(len(prefix), len(inst)):
+                _walk(inst[i], schema["items"], base, (*ipath, i), (*spath, "items"), out)
         if "contains" in schema and not any(_ok(item, schema["contains"], base) for item in inst):
-            out.append((ipath, "contains", (*spath, "contains"), schema["contains"]))
+            out.append((ipath, "contains", (*spath, "contains"), schema))
     for i, sub in enumerate(schema.get("allOf", ())):
         _walk(inst, sub, base, ipath, (*spath, "allOf", i), out)
     if "anyOf" in schema and not any(_ok(inst, sub, base) for sub in schema["anyOf"]):
-        out.append((ipath, "anyOf", (*spath, "anyOf"), schema["anyOf"]))
+        out.append((ipath, "anyOf", (*spath, "anyOf"), schema))
+    if "oneOf" in schema and sum(_ok(inst, sub, base) for sub in schema["oneOf"]) != 1:
+        out.append((ipath, "oneOf", (*spath, "oneOf"), schema))
     if "if" in schema and "then" in schema and _ok(inst, schema["if"], base):
         _walk(inst, schema["then"], base, ipath, (*spath, "then"), out)
 
 
 def _ok(inst: Any, schema: Any, base: str) -> bool:
-    found: _Found = []
-    _walk(inst, schema, base, (), (), found)
-    return not found
+    try:
+        _walk(inst, schema, base, (), (), _VERDICT)
+    except _FirstFailureError:
+        return False
+    return True
 
 
 _Failure = tuple[tuple[str | int, ...], str, tuple[str | int, ...], Any, Any]
 
 
+def _extra_properties(inst: Mapping[str, Any], schema: Mapping[str, Any]) -> list[str]:
+    """The members `additionalProperties` applies to, in instance order."""
+    props = schema.get("properties", {})
+    patterns = schema.get("patternProperties", {})
+    return [n for n in inst if n not in props and not any(re.search(p, n) for p in patterns)]
+
+
 def _issues_from(schema_id: str, found: list[_Failure]) -> list[SchemaIssue]:
-    """Our message templates, from (instance path, keyword, schema path, keyword value, instance) tuples."""
+    """Our message templates, from (instance path, keyword, schema path, schema object, instance) tuples."""
     issues: list[SchemaIssue] = []
 
     def order(f: _Failure) -> tuple[list[str], str, list[str]]:
         return list(map(str, f[0])), f[1], list(map(str, f[2]))
 
-    for ipath, keyword, spath, value, inst in sorted(found, key=order):
+    for ipath, keyword, spath, node, inst in sorted(found, key=order):
         where = f"(schema {schema_id}{_schema_location(list(spath))})"
         path = json_pointer(ipath)
+        value = node.get(keyword) if isinstance(node, Mapping) else None
         if keyword == "required" and isinstance(inst, dict) and isinstance(value, list):
             # the property names come from our schema, never from the instance: safe to name them
             for name in value:
                 if isinstance(name, str) and name not in inst:
                     issues.append(SchemaIssue(path, f"required property '{name}' is missing {where}"))
+        elif keyword == "additionalProperties" and value is False and isinstance(inst, dict):
+            # one issue per unexpected member, located at it: its name is attacker text, so it goes in the
+            # path (escaped as a JSON pointer) and never in the message
+            for name in _extra_properties(inst, node):
+                issues.append(SchemaIssue(json_pointer((*ipath, name)), f"fails '{keyword}' {where}"))
         else:
             issues.append(SchemaIssue(path, f"fails '{keyword}' {where}"))
     return list(dict.fromkeys(issues))[:MAX_ISSUES]
@@ -348,17 +447,18 @@ def _instance_at(root: Any, path: tuple[str | int, ...]) -> Any:
 def subset_errors(instance: Any, schema_id: str) -> list[SchemaIssue] | None:
     """The interpreter's issues, or None when the schema needs the full jsonschema engine."""
     sid = schema_id.rstrip("#")
-    schema = _schema(sid)
-    if schema is None:
-        raise UnknownSchemaError(f"no bundled schema with $id {schema_id!r}")
-    if not _subset_ok(sid):
-        return None
+    with _lock:
+        schema = _schema(sid)
+        if schema is None:
+            raise UnknownSchemaError(f"no bundled schema with $id {schema_id!r}")
+        if not _subset_ok(sid):
+            return None
     found: _Found = []
     try:
         _walk(instance, schema, sid, (), (), found)
     except (RecursionError, MemoryError, ValueError, LookupError, TypeError, re.error) as exc:
         return [SchemaIssue("", f"schema {schema_id} could not be applied ({type(exc).__name__})")]
-    return _issues_from(schema_id, [(ip, kw, sp, val, _instance_at(instance, ip)) for ip, kw, sp, val in found])
+    return _issues_from(schema_id, [(ip, kw, sp, node, _instance_at(instance, ip)) for ip, kw, sp, node in found])
 
 
 def jsonschema_errors(instance: Any, schema_id: str) -> list[SchemaIssue]:
@@ -370,7 +470,7 @@ def jsonschema_errors(instance: Any, schema_id: str) -> list[SchemaIssue]:
     except (RecursionError, MemoryError, ValueError, LookupError, TypeError) as exc:
         return [SchemaIssue("", f"schema {schema_id} could not be applied ({type(exc).__name__})")]
     return _issues_from(schema_id, [
-        (tuple(e.absolute_path), str(e.validator), tuple(e.absolute_schema_path), e.validator_value, e.instance)
+        (tuple(e.absolute_path), str(e.validator), tuple(e.absolute_schema_path), e.schema, e.instance)
         for e in errors
     ])
 

@@ -10,7 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from obverify import schemas
 from obverify.schemas import (
+    SchemaIssue,
     UnknownSchemaError,
     bundled_schema_ids,
     json_pointer,
@@ -177,8 +179,76 @@ def test_engines_agree_on_mutations(seed: int, name: str, value: Any) -> None:
     assert subset_errors(mutated, sid) == jsonschema_errors(mutated, sid)
 
 
-def test_a_schema_outside_the_subset_uses_jsonschema() -> None:
-    ob3 = [sid for sid in bundled_schema_ids() if not sid.startswith(OB2)]
-    if not ob3:
-        pytest.skip("no OB 3.0 schema bundled yet")
-    assert any(subset_errors({}, sid) is None for sid in ob3)
+def test_every_bundled_schema_runs_on_the_interpreter() -> None:
+    """OB 2.0 and OB 3.0 alike: the project's own schemas never need jsonschema (nor its import time)."""
+    ids = bundled_schema_ids()
+    assert len([sid for sid in ids if "/ob3/" in sid]) == 7
+    for sid in ids:
+        assert subset_errors({}, sid) is not None, sid
+
+
+def _with_fake_schema(monkeypatch: pytest.MonkeyPatch, schema_id: str, schema: dict[str, Any]) -> None:
+    real_schema, real_all = schemas._schema, schemas._schemas_by_id
+    monkeypatch.setattr(schemas, "_schema", lambda sid: schema if sid == schema_id else real_schema(sid))
+    monkeypatch.setattr(schemas, "_schemas_by_id", lambda: {**real_all(), schema_id: schema})
+
+
+OUTSIDE: list[dict[str, Any]] = [
+    {"maxItems": 1},  # an unknown keyword
+    {"additionalProperties": {"type": "string"}},  # a keyword value the interpreter does not implement
+    {"items": [{"type": "string"}]},  # draft-7 tuple form
+    {"properties": {"a": False}},  # a false subschema
+    {"type": "strng"},
+    {"format": "hostname"},
+    {"pattern": "("},
+    {"anyOf": []},
+    {"minItems": -1},
+    {"required": "a"},
+    {"properties": {"a": {"$id": "https://elsewhere.example/a.json", "type": "string"}}},
+    {"$schema": "https://json-schema.org/draft/2019-09/schema"},
+    {"$ref": "https://elsewhere.example/s.json"},
+    {"$defs": {"x": {"maxItems": 1}}},
+    {"oneOf": [{"$ref": "#/$defs/x"}], "$defs": {"x": {"not": {}}}},
+]
+
+
+@pytest.mark.parametrize("index", range(len(OUTSIDE)))
+def test_the_interpreter_never_silently_passes_what_it_does_not_implement(
+        monkeypatch: pytest.MonkeyPatch, index: int) -> None:
+    sid = f"https://obverify.dev/schemas/test/outside-{index}.json"
+    _with_fake_schema(monkeypatch, sid, {"$id": sid, **OUTSIDE[index]})
+    assert subset_errors({}, sid) is None
+
+
+def test_a_schema_outside_the_subset_runs_on_jsonschema_with_our_messages(monkeypatch: pytest.MonkeyPatch) -> None:
+    sid = "https://obverify.dev/schemas/test/max-items.json"
+    _with_fake_schema(monkeypatch, sid, {"$id": sid, "type": "object",
+                                         "properties": {"a": {"type": "array", "maxItems": 1}}})
+    assert subset_errors({}, sid) is None
+    assert schema_errors({"a": ["MARKER", 2]}, sid) == [
+        SchemaIssue("/a", f"fails 'maxItems' (schema {sid}#/properties/a/maxItems)")]
+    assert schema_errors({"a": [1]}, sid) == []
+
+
+def test_the_whole_subset_is_accepted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The positive control of the refusals above: every keyword the interpreter implements, in one schema."""
+    sid = "https://obverify.dev/schemas/test/inside.json"
+    schema = {
+        "$id": sid, "$schema": "https://json-schema.org/draft/2020-12/schema", "title": "t", "description": "d",
+        "$comment": "c", "$defs": {"s": {"type": ["string", "null"], "minLength": 1, "pattern": "^2",
+                                         "format": "date"}},
+        "type": "object", "required": ["a"], "additionalProperties": False,
+        "properties": {
+            "a": {"type": "array", "minItems": 1, "prefixItems": [{"$ref": "#/$defs/s"}], "items": {"enum": [1]},
+                  "contains": {"const": 1}},
+            "b": {"anyOf": [{"type": "integer"}], "allOf": [True], "oneOf": [{"type": "number"}],
+                  "if": {"type": "integer"}, "then": {"type": "number"}},
+        },
+    }
+    _with_fake_schema(monkeypatch, sid, schema)
+    good = {"a": ["2024-01-01", 1], "b": 3}
+    assert subset_errors(good, sid) == jsonschema_errors(good, sid) == []
+    bad = {"a": ["2024-02-30", "x"], "b": 1.5, "c": 0}
+    assert subset_errors(bad, sid) == jsonschema_errors(bad, sid)
+    assert [(i.path, i.message.split("'")[1]) for i in subset_errors(bad, sid) or []] == [
+        ("/c", "additionalProperties"), ("/a", "contains"), ("/a/0", "format"), ("/a/1", "enum"), ("/b", "anyOf")]
