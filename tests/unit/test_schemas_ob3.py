@@ -1,8 +1,10 @@
-"""`obverify.ob3.minischema` gives the same verdict as `jsonschema` on the project's OB 3.0 schemas.
+"""`obverify.schemas`' own interpreter gives the same issues as `jsonschema` on the project's OB 3.0 schemas.
 
 Differential test: the fixture credentials, the interop corpus (when `OBVERIFY_INTEROP_DIR` is set), and
 Hypothesis mutations of a complete credential are judged by both engines against every schema in
-`schemas/ob3/`; the verdicts and the instance locations of the faults must agree.
+`schemas/ob3/`; the issue lists (instance location, keyword, schema location, message) must be equal, so the
+verdicts agree too. A subprocess checks that verifying an OB 3.0 credential from the command line never
+imports jsonschema, which is why the interpreter exists.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 import base64
 import copy
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +21,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from obverify.ob3.minischema import _schemas, evaluate, known_schema
-from obverify.schemas import schema_errors
+from obverify.ob3.validate import DEFAULT_FOR_KIND, OFFICIAL_TO_OWN, OWN
+from obverify.schemas import bundled_schema_ids, jsonschema_errors, subset_errors
 
 CASES = Path(__file__).resolve().parents[2] / "fixtures" / "cases"
-SCHEMA_IDS = sorted(_schemas())
+SCHEMA_IDS = [sid for sid in bundled_schema_ids() if sid.startswith(OWN)]
+BASE: dict[str, Any] = json.loads((CASES / "ob3-eddsa-rdfc-valid" / "input.json").read_text()) if (
+    CASES / "ob3-eddsa-rdfc-valid" / "input.json").is_file() else {}
 
 
 def _credentials_in(paths: list[Path]) -> list[dict[str, Any]]:
@@ -44,14 +50,38 @@ def _credentials_in(paths: list[Path]) -> list[dict[str, Any]]:
 
 def agree(instance: Any) -> None:
     for schema_id in SCHEMA_IDS:
-        ours = evaluate(instance, schema_id)
-        theirs = schema_errors(instance, schema_id)
-        assert (not ours) == (not theirs), (schema_id, ours, [i.path for i in theirs])
+        ours = subset_errors(instance, schema_id)
+        theirs = jsonschema_errors(instance, schema_id)
+        assert ours is not None, schema_id
+        assert (not ours) == (not theirs), (schema_id, [i.path for i in ours], [i.path for i in theirs])
+        assert ours == theirs, schema_id
 
 
-def test_all_own_schemas_are_known() -> None:
+def test_all_own_schemas_are_known_and_run_on_the_interpreter() -> None:
     assert len(SCHEMA_IDS) == 7
-    assert known_schema("https://obverify.invalid/schemas/ob3/anyachievementcredential.json")
+    assert "https://obverify.invalid/schemas/ob3/anyachievementcredential.json" in SCHEMA_IDS
+    used = set(OFFICIAL_TO_OWN.values()) | set(DEFAULT_FOR_KIND.values())
+    assert used <= set(SCHEMA_IDS)
+    for schema_id in SCHEMA_IDS:
+        assert subset_errors({}, schema_id) is not None, schema_id
+
+
+@pytest.mark.skipif(not BASE, reason="fixtures not generated")
+def test_unexpected_members_are_located_at_them_and_never_quoted() -> None:
+    """`additionalProperties: false` yields one issue per unexpected member, at its own (escaped) path."""
+    credential = copy.deepcopy(BASE)
+    identity = credential["credentialSubject"]["identifier"][0]
+    identity["MARKER\x1b[31m/x"] = 1
+    identity["other"] = None
+    schema_id = OWN + "achievementcredential.json"  # the "any" schemas wrap both data models in one oneOf
+    issues = subset_errors(credential, schema_id)
+    assert issues is not None
+    assert issues == jsonschema_errors(credential, schema_id)
+    assert [i.path for i in issues] == ["/credentialSubject/identifier/0/MARKER\x1b[31m~1x",
+                                        "/credentialSubject/identifier/0/other"]
+    for issue in issues:
+        assert issue.message.startswith(f"fails 'additionalProperties' (schema {schema_id}#/properties/")
+        assert "MARKER" not in issue.message
 
 
 def test_fixture_credentials() -> None:
@@ -59,6 +89,28 @@ def test_fixture_credentials() -> None:
     assert len(creds) >= 40
     for credential in creds:
         agree(credential)
+
+
+def test_verify_on_ob3_never_imports_jsonschema() -> None:
+    """The command line verifies OB 3.0 credentials (default and declared official schemas) without jsonschema."""
+    runs = []
+    for case in ("ob3-eddsa-rdfc-valid", "ob3-credential-schema-invalid"):
+        folder = CASES / case
+        runs.append(f"main(['verify', {str(folder / 'input.json')!r}, '--offline', '--json', '--at', "
+                    f"'2026-01-01T00:00:00Z', '--documents', {str(folder / 'documents')!r}])")
+    code = (
+        "import sys, json, io, contextlib\n"
+        "from obverify.cli import main\n"
+        "for run in RUNS:\n"
+        "    buf = io.StringIO()\n"
+        "    with contextlib.redirect_stdout(buf):\n"
+        "        status = eval(run)\n"
+        "    print(status, sorted({e['code'] for e in json.loads(buf.getvalue())['errors']}))\n"
+        "print('jsonschema' in sys.modules, 'obverify.ob3.validate' in sys.modules)\n"
+    ).replace("RUNS", repr(runs))
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == ["0 []", "1 ['schema_invalid']", "False True"]
 
 
 def test_interop_corpus(interop_dir: Path) -> None:
@@ -75,8 +127,6 @@ def test_interop_corpus(interop_dir: Path) -> None:
         agree(credential)
 
 
-BASE: dict[str, Any] = json.loads((CASES / "ob3-eddsa-rdfc-valid" / "input.json").read_text()) if (
-    CASES / "ob3-eddsa-rdfc-valid" / "input.json").is_file() else {}
 leaf = st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.floats(allow_nan=False, allow_infinity=False),
                  st.sampled_from(["", "Image", "Achievement", "2025-01-01T00:00:00Z", "2025-13-01T00:00:00Z",
                                   "2025-01-01", "ext:Local", "ext:", "Program", "VerifiableCredential",
