@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -198,11 +198,6 @@ def _schema_location(parts: Sequence[str | int]) -> str:
 # --- the subset interpreter ---------------------------------------------------------------------------
 
 _DIALECT = "https://json-schema.org/draft/2020-12/schema"
-_SUBSET = frozenset({
-    "$schema", "$id", "$comment", "title", "description", "$defs", "type", "required", "properties",
-    "additionalProperties", "items", "prefixItems", "anyOf", "allOf", "oneOf", "if", "then", "const", "enum",
-    "contains", "minLength", "minItems", "pattern", "format", "$ref",
-})
 _FORMATS = {
     "date-time": _check_datetime, "date": _check_date, "uri": _check_uri, "iri": _check_uri,
     "uri-reference": _check_uri_ref, "email": _check_email, "idn-email": _check_email,
@@ -213,8 +208,6 @@ _TYPES: dict[str, Any] = {
     "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
     "integer": lambda v: (isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, float) and v.is_integer()),
 }
-_SUBSCHEMA_KEYS = ("items", "if", "then", "contains")
-_SUBSCHEMA_LISTS = ("prefixItems", "anyOf", "allOf", "oneOf")
 
 
 def _json_equal(a: Any, b: Any) -> bool:
@@ -251,68 +244,87 @@ def _is_count(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
-def _values_in_subset(node: Mapping[str, Any]) -> bool:
-    """Whether every keyword value of one schema object has the shape the interpreter implements (a value it
-    would misread, say a list `items` or an `additionalProperties` schema, sends the schema to jsonschema)."""
-    t = node.get("type")
-    if t is not None and not all(isinstance(n, str) and n in _TYPES for n in (t if isinstance(t, list) else [t])):
+def _is_type(value: Any) -> bool:
+    names = value if isinstance(value, list) else [value]
+    return bool(names) and all(isinstance(n, str) and n in _TYPES for n in names)
+
+
+def _is_pattern(value: Any) -> bool:
+    try:
+        re.compile(value)
+    except (re.error, TypeError):
         return False
-    if "required" in node and not (isinstance(node["required"], list)
-                                   and all(isinstance(n, str) for n in node["required"])):
-        return False
-    if not all(isinstance(node.get(k, {}), dict) for k in ("properties", "$defs")):
-        return False
-    if not isinstance(node.get("additionalProperties", True), bool):
-        return False
-    if not all(node.get(k, True) is True or isinstance(node[k], dict) for k in _SUBSCHEMA_KEYS):
-        return False
-    if not all(isinstance(node.get(k, [True]), list) and node.get(k, [True]) for k in _SUBSCHEMA_LISTS):
-        return False
-    if not isinstance(node.get("enum", []), list) or not all(_is_count(node.get(k, 0)) for k in ("minLength",
-                                                                                                "minItems")):
-        return False
-    if "pattern" in node:
-        try:
-            re.compile(node["pattern"])
-        except (re.error, TypeError):
-            return False
-    return "format" not in node or (isinstance(node["format"], str) and node["format"] in _FORMATS)
+    return True
+
+
+def _is_schema(value: Any) -> bool:
+    return value is True or isinstance(value, dict)  # a `false` subschema is not implemented
+
+
+def _is_schema_list(value: Any) -> bool:
+    return isinstance(value, list) and len(value) > 0
+
+
+def _anything(value: Any) -> bool:
+    return True
+
+
+_KEYWORDS: dict[str, Callable[[Any], bool]] = {
+    "$schema": lambda v: v == _DIALECT,  # 2020-12 only: `items` and `prefixItems` mean other things elsewhere
+    "$id": _anything, "$comment": _anything, "title": _anything, "description": _anything, "const": _anything,
+    "$ref": lambda v: isinstance(v, str),
+    "$defs": lambda v: isinstance(v, dict), "properties": lambda v: isinstance(v, dict),
+    "type": _is_type,
+    "required": lambda v: isinstance(v, list) and all(isinstance(n, str) for n in v),
+    "additionalProperties": lambda v: isinstance(v, bool),  # a schema here is not implemented
+    "items": _is_schema, "if": _is_schema, "then": _is_schema, "contains": _is_schema,
+    "prefixItems": _is_schema_list, "anyOf": _is_schema_list, "allOf": _is_schema_list, "oneOf": _is_schema_list,
+    "enum": lambda v: isinstance(v, list),
+    "minLength": _is_count, "minItems": _is_count,
+    "pattern": _is_pattern,
+    "format": lambda v: isinstance(v, str) and v in _FORMATS,
+}
+"""The interpreter's keywords, each with the shape of value it implements: this table is the subset."""
+_SUBSCHEMA = frozenset({"items", "if", "then", "contains"})
+_SUBSCHEMA_LISTS = frozenset({"prefixItems", "anyOf", "allOf", "oneOf"})
+_SUBSCHEMA_MAPS = frozenset({"properties", "$defs"})
 
 
 @cache
 def _subset_ok(schema_id: str) -> bool:
     """Whether `schema_id` and everything it references use only the interpreter's keywords and value shapes.
 
-    Anything else (an unknown keyword, a `false` subschema, an embedded `$id`, another dialect) is refused
-    here, so the interpreter never silently passes what it does not implement: such a schema runs on jsonschema.
-    Cached (the bundle never changes); callers hold `_lock`, so each schema is checked once even under threads.
+    Anything else (an unknown keyword, a list `items`, an `additionalProperties` schema, a `false` subschema,
+    an embedded `$id`, another dialect) is refused here, so the interpreter never silently passes what it does
+    not implement: such a schema runs on jsonschema. Cached (the bundle never changes); callers hold `_lock`,
+    so each schema is checked once even under threads.
     """
-    root = _schema(schema_id)
     seen: set[int] = set()
-    stack: list[tuple[str, Any, bool]] = [(schema_id, root, True)]
+    stack: list[tuple[str, Any, bool]] = [(schema_id, _schema(schema_id), True)]
     while stack:
         base, node, is_root = stack.pop()
-        if node is True:
+        if node is True or id(node) in seen:
             continue
-        if not isinstance(node, dict) or not set(node) <= _SUBSET or not _values_in_subset(node):
+        seen.add(id(node))
+        if not isinstance(node, dict):
             return False
         if not is_root and ("$id" in node or "$schema" in node):
             return False  # an embedded resource moves the base URI; the interpreter does not follow that
-        if node.get("$schema", _DIALECT) != _DIALECT:
-            return False  # 2020-12 only: `items` and `prefixItems` mean other things in older drafts
-        for key in ("properties", "$defs"):
-            stack.extend((base, n, False) for n in node.get(key, {}).values())
-        stack.extend((base, node[k], False) for k in _SUBSCHEMA_KEYS if k in node)
-        for key in _SUBSCHEMA_LISTS:
-            stack.extend((base, n, False) for n in node.get(key, ()))
-        ref = node.get("$ref")
-        if ref is not None:
-            try:
-                target_base, target = _resolve_ref(base, ref)
-            except (LookupError, ValueError, TypeError):
+        for key, value in node.items():
+            check = _KEYWORDS.get(key)
+            if check is None or not check(value):
                 return False
-            if id(target) not in seen:
-                seen.add(id(target))
+            if key in _SUBSCHEMA:
+                stack.append((base, value, False))
+            elif key in _SUBSCHEMA_LISTS:
+                stack.extend((base, n, False) for n in value)
+            elif key in _SUBSCHEMA_MAPS:
+                stack.extend((base, n, False) for n in value.values())
+            elif key == "$ref":
+                try:
+                    target_base, target = _resolve_ref(base, value)
+                except (LookupError, ValueError, TypeError):
+                    return False
                 stack.append((target_base, target, target is _schema(target_base)))
     return True
 
