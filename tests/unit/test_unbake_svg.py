@@ -14,6 +14,7 @@ import pytest
 from helpers.bounded import MAX_EXTRA_BYTES, peak_extra
 from obverify import Baked, unbake
 from obverify.bakery import svg as svgmod
+from obverify.bakery.payload import BakedVersion
 
 OB2 = "http://openbadges.org"
 OB3 = "https://purl.imsglobal.org/ob/v3p0"
@@ -160,6 +161,120 @@ def test_fast_and_full_paths_agree_on_a_plain_file() -> None:
     ]
     assert data[fast.elements[0].start:fast.elements[0].end].startswith(b"<openbadges:assertion ")
     assert data[fast.elements[0].start:fast.elements[0].end].endswith(b"</openbadges:assertion>")
+
+
+# --- the fast path's lazy lexer (comments, CDATA sections, PIs) -------------------------------------------
+
+PAD = '<path d="M1 2 L3 4Z" fill="#012345"/>\n' * 400
+
+
+def _agree(data: bytes) -> list[tuple[BakedVersion, int, int]] | None:
+    """The fast path's spans, checked against the full parse whenever the fast path answers."""
+    pos, _, _ = svgmod.prolog(data)
+    root = svgmod._parse_root(data, pos)
+    assert root is not None
+    fast = svgmod._fast_spans(data, root)
+    _, _, full = svgmod.parse_full(data, keep_all=True)
+    if fast is not None:
+        assert fast == [(e.version, e.start, e.end) for e in full]
+    return fast
+
+
+def test_lexer_shortcut_far_position_without_question_mark_after() -> None:
+    # a PI early, the position far in: no `!` before it and no `?` after it, so the `?` scan of
+    # everything before it is skipped (the lexer records that no `?` follows)
+    data = doc("<?pi early?>" + PAD + "<text>x: y</text>")
+    colon = data.rindex(b":")
+    lexer = svgmod._Lexer(data, data.index(b">") + 1)
+    assert lexer.skip(colon) == colon
+    assert lexer.ok
+    assert (lexer.next[b"?"], lexer.seen[b"?"]) == (-1, len(data))
+    assert lexer.pos == colon
+
+
+def test_lexer_shortcut_refused_inside_a_late_pi_or_comment() -> None:
+    for inner, closer in (("<?pi a: b ?>", b"?>"), ("<!-- a: b -->", b"-->"), ("<![CDATA[ a: b ]]>", b"]]>")):
+        data = doc(PAD + f"<style>{inner}</style>")
+        lexer = svgmod._Lexer(data, data.index(b">") + 1)
+        end = data.index(closer) + len(closer)
+        assert lexer.skip(data.rindex(b":")) == end, inner
+        assert lexer.ok
+
+
+def test_lexer_shortcut_refused_when_a_question_mark_follows() -> None:
+    # a `?` after the position: the PI before it must be lexed exactly, which finds that it encloses it
+    data = doc("<?pi " + PAD + " a: b ?>" + "<text>?</text>")
+    lexer = svgmod._Lexer(data, data.index(b">") + 1)
+    assert lexer.skip(data.index(b"a: b")) == data.index(b"?>") + 2
+    assert lexer.q_after > 0
+
+
+def test_lexer_positions_after_a_construct_and_stray_marks() -> None:
+    data = doc('<text>wow! what?</text><!-- a: b --><g id="c:d"/>')
+    lexer = svgmod._Lexer(data, data.index(b">") + 1)
+    a, c = data.index(b"a: b"), data.index(b"c:d")
+    end = data.index(b"-->") + 3
+    assert lexer.skip(a) == end
+    assert lexer.skip(a + 1) == end  # still inside the construct lexed last
+    assert lexer.skip(c) == c
+    assert lexer.ok
+    assert lexer.hits == 3
+
+
+def test_empty_comment_hides_nothing() -> None:
+    # "<!---->" ends at its own "-->": the element after it is real (the fast path once searched past it)
+    data = doc(f'<!----><openbadges:assertion verify="{JWT}"/><!-- x -->')
+    assert _agree(data) == [("2.0", data.index(b"<openbadges:"), data.index(b"/><!-- x") + 2)]
+    assert ok(data).payload == JWT
+    two = doc(f'<!----><openbadges:assertion verify="{JWT}"/><!-- --><openbadges:assertion verify="{JWT}"/>')
+    fails(two, "more than one badge element")
+
+
+def test_lexer_gives_up_on_unterminated_or_unknown_constructs() -> None:
+    for inner in ("<!-- a: b", "<![CDATA[ a: b", "<?pi a: b", "<!DOCTYPE x> a: b"):
+        data = doc(inner + PAD)  # the position is near the start: lexed exactly
+        lexer = svgmod._Lexer(data, data.index(b">") + 1)
+        lexer.skip(data.index(b"a: b"))
+        assert not lexer.ok, inner
+
+
+def test_lexer_shortcut_does_not_look_for_a_pi_that_never_ends() -> None:
+    # documented limit: far in, with no `?` after the position, a PI that never ends (so the document
+    # is not well-formed) is not looked for; a comment or CDATA section that never ends still is
+    data = doc(PAD + "<?pi a: b")
+    lexer = svgmod._Lexer(data, data.index(b">") + 1)
+    at = data.index(b"a: b")
+    assert (lexer.skip(at), lexer.ok) == (at, True)
+    for inner in ("<!-- a: b", "<![CDATA[ a: b"):
+        data = doc(PAD + inner)
+        lexer = svgmod._Lexer(data, data.index(b">") + 1)
+        lexer.skip(data.index(b"a: b"))
+        assert not lexer.ok, inner
+
+
+@pytest.mark.parametrize(
+    "inner",
+    [
+        # the real element far in, after a PI and with no `?` after it: the shortcut answers
+        "<?pi early?>" + PAD + f'<openbadges:assertion verify="{JWT}"/>',
+        # fake elements far in, inside a PI, a comment and a CDATA section, after the real one
+        f'<openbadges:assertion verify="{JWT}"/>' + PAD + "<?pi <openbadges:assertion verify='x'/> ?>",
+        f'<openbadges:assertion verify="{JWT}"/>' + PAD + "<!-- <openbadges:assertion verify='x'/> -->",
+        f'<openbadges:assertion verify="{JWT}"/>' + PAD
+        + "<style><![CDATA[ <openbadges:assertion verify='x'/> ]]></style>",
+        # a PI far in that holds `<!--`: the comment opener inside it must not hide the real element
+        PAD + "<?pi <!-- ?>" + f'<openbadges:assertion verify="{JWT}"/>' + "<!-- -->",
+        # the real element far in with a CDATA body, PIs both before and after it
+        "<?a?>" + PAD + f'<openbadges:assertion verify="https://x.example/a"><![CDATA[{ASSERTION}]]>'
+        "</openbadges:assertion><?b?>",
+    ],
+)
+def test_fast_path_far_in_agrees_with_the_full_parse(inner: str) -> None:
+    data = doc(inner)
+    spans = _agree(data)
+    assert spans is not None
+    assert len(spans) == 1
+    assert ok(data).payload in (JWT, ASSERTION)
 
 
 # --- hostile documents ------------------------------------------------------------------------------

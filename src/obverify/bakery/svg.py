@@ -11,25 +11,31 @@ Two ways to locate the element give the same answer:
 
 - the *fast path* scans bytes, and answers only when the document makes that exact: an ASCII-compatible
   encoding, no DOCTYPE, and below the root start tag no prefixed namespace declaration, no badge
-  namespace URI and no character reference (outside comments, CDATA sections and PIs, which are lexed
-  so that a `<p:assertion` inside them is not counted). Then an element is in a badge namespace exactly
-  when its start tag reads `<P:assertion` / `<P:credential` with P a prefix the root binds to that
-  namespace. Each of those constructs holds a `:`, `&`, `!` or `?`, so memchr-speed scans for these four
-  bytes find them all. The one element found is then parsed with defusedxml inside a copy of the root
-  start tag (its namespace context). A property test checks it against the full parse;
+  namespace URI and no character reference (outside comments, CDATA sections and PIs, so that a
+  `<p:assertion` inside them is not counted). Then an element is in a badge namespace exactly when its
+  start tag reads `<P:assertion` / `<P:credential` with P a prefix the root binds to that namespace.
+  Each of those constructs holds a `:` or a `&`, so two memchr-speed scans for these bytes find them
+  all; comments, CDATA sections and PIs (`<!`, `<?`) are lexed lazily, only as far as the last byte
+  found needs (`_Lexer`). The one element found is then parsed with defusedxml inside a copy of the root
+  start tag (its namespace context). Property tests check it against the full parse;
 - otherwise the *full path* parses the whole document with defusedxml, event by event.
 
 As the specs say ("the rest of the SVG data can safely be discarded"), the fast path does not check that
-the rest of the document is well-formed.
+the rest of the document is well-formed: past the last `:` or `&` nothing is lexed, and far into the
+document a PI that never ends is not looked for (see `_Lexer`). On well-formed documents both paths agree.
 """
 
 from __future__ import annotations
 
-import bisect
 import re
 import zlib
 from dataclasses import dataclass, field
 from typing import Any
+from xml.etree.ElementTree import ParseError
+from xml.parsers.expat import ExpatError
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import DefusedXMLParser
 
 from obverify.bakery import MAX_IMAGE_BYTES, BakeryError
 from obverify.bakery.payload import BakedVersion
@@ -164,60 +170,105 @@ def prolog(data: bytes, *, allow_doctype: bool = False) -> tuple[int, bool, tupl
             return -1, ascii_ok, doctype
 
 
-class _Markers:
-    """Comments, CDATA sections and PIs after the root start tag, lexed in document order.
+class _Lexer:
+    """Comments, CDATA sections and PIs after the root start tag, lexed lazily in document order.
 
-    Found by memchr-speed scans for `!` and `?` (each preceded by `<`), not by searching for `<!--`,
-    whose first byte is the most common byte of an SVG. `ok` is False when the fast path must give up:
-    an unterminated construct, a DOCTYPE after the root (not well-formed), or too many stray `!`/`?`.
+    `skip(p)` answers whether `p` lies inside one of them, lexing only as far as `p`: openers are found by
+    memchr-speed scans for `!` and `?` (each preceded by `<`), not by searching for `<!--`, whose first
+    byte is the most common byte of an SVG. Everything before `pos` is lexed, and `pos` lies outside every
+    construct, so lexing on from `pos` is exact; a position that is never asked about is never scanned.
+
+    When `p` lies in the second half of what is left, one shortcut replaces the `?` scan of [pos, p) by a
+    scan of the (shorter) rest: if no `!` occurs in [pos, p) no comment or CDATA section contains `p`, and
+    if no `?` occurs at or after `p` no processing instruction can end after `p`, so none contains it.
+    (A PI that never ends makes the document not well-formed, which the fast path does not check.)
+
+    `ok` turns False when the fast path must give up: an unterminated comment or CDATA section, a
+    `<!` that opens neither (a DOCTYPE after the root is not well-formed), or too many stray `!`/`?`.
     """
 
     def __init__(self, data: bytes, pos: int) -> None:
-        self.starts: list[int] = []
-        self.ends: list[int] = []
+        self.data = data
+        self.pos = pos
+        self.last = (pos, pos)
+        """The construct lexed last; `pos` is its end when it straddled the position asked about."""
         self.ok = True
-        hits = 0
-        nxt = {b"!": data.find(b"!", pos), b"?": data.find(b"?", pos)}
+        self.hits = 0
+        self.next = {b"!": -1, b"?": -1}
+        """The first occurrence at or after `pos` when >= `pos`; -1: none in [pos, `seen`)."""
+        self.seen = {b"!": pos, b"?": pos}
+        self.q_after = -1
+        """A `?` found at or after some position asked about (the shortcut fails up to there)."""
+
+    def _find(self, char: bytes, limit: int) -> int:
+        """The first `char` in [pos, limit), or -1; each byte is scanned for each char at most once."""
+        n = self.next[char]
+        if n >= self.pos:
+            return n if n < limit else -1
+        if n < 0 and self.seen[char] >= limit:
+            return -1
+        lo = self.pos if n >= 0 else max(self.pos, self.seen[char])
+        n = self.data.find(char, lo, limit)
+        self.next[char] = n
+        self.seen[char] = limit
+        return n
+
+    def _shortcut(self, p: int) -> bool:
+        """Whether `p` is shown to lie outside every construct without scanning [pos, p) for `?`."""
+        if 2 * (p - self.pos) <= len(self.data) - self.pos or self.q_after >= p:
+            return False
+        if self._find(b"!", p) >= 0:
+            return False
+        if self.next[b"?"] < 0 and self.seen[b"?"] >= len(self.data):
+            return True
+        self.q_after = self.data.find(b"?", p)
+        if self.q_after >= 0:
+            return False
+        self.next[b"?"], self.seen[b"?"] = -1, len(self.data)
+        return True
+
+    def skip(self, p: int) -> int:
+        """`p`, or the end of the comment, CDATA section or PI that `p` lies inside.
+
+        Calls must come with increasing `p`; after one, `ok` may be False (then the answer is void).
+        """
+        if p < self.pos:  # inside the construct lexed last, which ends at pos
+            start, end = self.last
+            return end if start <= p < end else p
+        if self._shortcut(p):
+            self.pos = p
+            return p
+        data = self.data
         while True:
-            live = [(p, c) for c, p in nxt.items() if p >= 0]
-            if not live:
-                return
-            hits += 1
-            if hits > MAX_MARKERS:
+            bang, query = self._find(b"!", p), self._find(b"?", p)
+            if bang < 0 and query < 0:
+                self.pos = p
+                return p
+            at = bang if query < 0 or 0 <= bang < query else query
+            self.hits += 1
+            if self.hits > MAX_MARKERS:
                 self.ok = False
-                return
-            p, char = min(live)
-            if p == 0 or data[p - 1] != 0x3C:  # not preceded by "<": text or an attribute value
-                nxt[char] = data.find(char, p + 1)
+                return p
+            if data[at - 1] != 0x3C:  # not preceded by "<": text or an attribute value
+                self.pos = at + 1
                 continue
-            if char == b"?":
-                closer = b"?>"
-            elif data.startswith(b"!--", p):
-                closer = b"-->"
-            elif data.startswith(b"![CDATA[", p):
-                closer = b"]]>"
+            if at == query:
+                closer, content = b"?>", at + 1
+            elif data.startswith(b"!--", at):
+                closer, content = b"-->", at + 3  # the empty comment "<!---->" ends right there
+            elif data.startswith(b"![CDATA[", at):
+                closer, content = b"]]>", at + 8
             else:
                 self.ok = False
-                return
-            close = data.find(closer, p + 1 + (len(closer) if char == b"!" else 0))
+                return p
+            close = data.find(closer, content)
             if close < 0:
                 self.ok = False
-                return
+                return p
             end = close + len(closer)
-            self.starts.append(p - 1)
-            self.ends.append(end)
-            for c, q in nxt.items():
-                if 0 <= q < end:
-                    nxt[c] = data.find(c, end)
-
-    def inside(self, pos: int) -> bool:
-        """Whether `pos` lies inside a comment, CDATA section or processing instruction."""
-        return self.skip(pos) != pos
-
-    def skip(self, pos: int) -> int:
-        """`pos`, or the end of the comment, CDATA section or PI that `pos` lies inside."""
-        k = bisect.bisect_right(self.starts, pos) - 1
-        return self.ends[k] if k >= 0 and pos < self.ends[k] else pos
+            self.last, self.pos = (at - 1, end), end
+            if end > p:
+                return end
 
 
 _OB2_URI = OB2_NS.encode()
@@ -230,9 +281,10 @@ def _fast_spans(data: bytes, root: Root) -> list[tuple[BakedVersion, int, int]] 
 
     Every construct that could put an element in a badge namespace below the root holds a `:` (a
     prefixed name, an `xmlns:` declaration, a namespace URI) or a `&#` (a character reference spelling
-    one of those), and everything that could hide markup starts with `<!` or `<?`; so a few memchr scans
-    for `&`, `!`, `?` and `:` find them all. A namespace declaration or a badge namespace URI below the
-    root, or any character reference, hands over to the full parse.
+    one of those), so two memchr scans, for `:` and for `&`, find them all; they run side by side in
+    document order, and only what they find is checked against comments, CDATA sections and PIs (see
+    `_Lexer`). A namespace declaration or a badge namespace URI below the root, or any character
+    reference, hands over to the full parse.
     """
     namespaces = root.namespaces()
     if any(b"&" in uri for uri in namespaces.values()):
@@ -242,46 +294,51 @@ def _fast_spans(data: bytes, root: Root) -> list[tuple[BakedVersion, int, int]] 
     if root.self_closing:
         return []
     start = root.end
-    markers = _Markers(data, start)
-    if not markers.ok:
-        return None
-    pos, hits = data.find(b"&", start), 0
-    while pos >= 0:
-        after = markers.skip(pos)
-        if after == pos:
-            hits += 1
-            if data.startswith(b"&#", pos) or hits > MAX_MARKERS:
-                return None
-            after += 1
-        pos = data.find(b"&", after)
-    prefixes = {
-        prefix: LOCAL_NAMES[uri.decode("ascii")]
+    lexer = _Lexer(data, start)
+    prefixes = [
+        (prefix, local.encode(), version)
         for prefix, uri in namespaces.items()
         if prefix and uri in (_OB2_URI, _OB3_URI)
-    }
+        for local, version in (LOCAL_NAMES[uri.decode("ascii")],)
+    ]
     opens: list[tuple[BakedVersion, int, bytes]] = []
     closes: dict[bytes, list[tuple[int, int]]] = {}
-    pos, hits = data.find(b":", start), 0
-    while pos >= 0:
-        after = markers.skip(pos)
-        if after != pos:  # inside a comment, CDATA section or PI: jump past it
+    amp, amps = data.find(b"&", start), 0
+    pos, colons = data.find(b":", start), 0
+    while pos >= 0 or amp >= 0:
+        if pos < 0 or 0 <= amp < pos:  # the next hit is a `&`
+            after = lexer.skip(amp)
+            if not lexer.ok:
+                return None
+            if after != amp:  # inside a comment, CDATA section or PI: jump past it
+                amp = data.find(b"&", after)
+                continue
+            amps += 1
+            if data.startswith(b"&#", amp) or amps > MAX_MARKERS:
+                return None
+            amp = data.find(b"&", amp + 1)
+            continue
+        after = lexer.skip(pos)
+        if not lexer.ok:
+            return None
+        if after != pos:
             pos = data.find(b":", after)
             continue
-        hits += 1
-        if hits > MAX_COLONS:
+        colons += 1
+        if colons > MAX_COLONS:
             return None
         if data.startswith(b"xmlns", pos - 5):
             return None  # a prefixed namespace declaration below the root
         if data.startswith(_OB2_URI, pos - 4) or data.startswith(_OB3_URI, pos - 5):
             return None  # a badge namespace named below the root
-        for prefix, (local, version) in prefixes.items():
+        for prefix, local, version in prefixes:
             name_end = pos + 1 + len(local)
-            if not (data.startswith(prefix, pos - len(prefix)) and data.startswith(local.encode(), pos + 1)):
+            if not (data.startswith(prefix, pos - len(prefix)) and data.startswith(local, pos + 1)):
                 continue
             follower = data[name_end:name_end + 1]
             if not (follower.isspace() or follower in (b"/", b">")):
                 continue
-            qname = prefix + b":" + local.encode()
+            qname = prefix + b":" + local
             lead = pos - len(prefix)
             if data.startswith(b"</", lead - 2):
                 rest = _CLOSE_REST.match(data, name_end)
@@ -374,32 +431,42 @@ class _Target:
         return None
 
 
+def _bakery_error(exc: Exception) -> BakeryError:
+    """The `BakeryError` for anything a defusedxml parse raised (with our caps' own exceptions)."""
+    if isinstance(exc, BakeryError):
+        return exc
+    if isinstance(exc, _TooDeepError):
+        return BakeryError(f"SVG is nested deeper than {MAX_DEPTH} levels")
+    if isinstance(exc, _TooManyError):
+        return BakeryError(f"SVG has more than {MAX_ELEMENTS} elements")
+    if isinstance(exc, DefusedXmlException):
+        return BakeryError("SVG has a DOCTYPE, an entity declaration or an external reference; refused")
+    if isinstance(exc, ParseError | ExpatError):
+        line, col = getattr(exc, "position", None) or (getattr(exc, "lineno", 0), getattr(exc, "offset", 0))
+        return BakeryError(f"SVG is not well-formed XML (line {line}, column {col})")
+    return BakeryError("SVG cannot be parsed (unsupported encoding or malformed)")
+
+
+_PARSE_ERRORS = (_TooDeepError, _TooManyError, DefusedXmlException, ParseError, ExpatError, ValueError, LookupError,
+                 OverflowError)
+
+
 def parse_full(data: bytes, *, keep_all: bool = False) -> tuple[int, str, list[Element]]:
-    """Parse a whole document with defusedxml: (root offset, root tag, badge elements), or `BakeryError`."""
-    from xml.etree.ElementTree import ParseError
+    """Parse a whole document with defusedxml: (root offset, root tag, badge elements), or `BakeryError`.
 
-    from defusedxml import DefusedXmlException
-    from defusedxml.ElementTree import DefusedXMLParser
-
+    The target's reference to the expat parser is dropped afterwards: it closes a reference cycle
+    (parser → handlers → target → parser) that would otherwise wait for the cyclic garbage collector.
+    """
     target = _Target(data, keep_all=keep_all)
     parser = DefusedXMLParser(target=target, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     target.parser = parser.parser
     try:
         parser.feed(data)
         parser.close()
-    except BakeryError:
-        raise
-    except _TooDeepError:
-        raise BakeryError(f"SVG is nested deeper than {MAX_DEPTH} levels") from None
-    except _TooManyError:
-        raise BakeryError(f"SVG has more than {MAX_ELEMENTS} elements") from None
-    except DefusedXmlException:
-        raise BakeryError("SVG has a DOCTYPE, an entity declaration or an external reference; refused") from None
-    except ParseError as exc:
-        line, col = getattr(exc, "position", (0, 0))
-        raise BakeryError(f"SVG is not well-formed XML (line {line}, column {col})") from None
-    except (ValueError, LookupError, OverflowError):
-        raise BakeryError("SVG cannot be parsed (unsupported encoding or malformed)") from None
+    except _PARSE_ERRORS as exc:
+        raise _bakery_error(exc) from None
+    finally:
+        target.parser = None
     return target.root_start, target.root_tag, target.found
 
 
@@ -424,15 +491,59 @@ def locate(data: bytes, *, keep_all: bool = False, allow_doctype: bool = False) 
     return Located(root, elements)
 
 
+class _NoEvents:
+    """A parser target without handlers: `_parse_one` sets its own straight on the expat parser."""
+
+
 def _parse_one(data: bytes, root: Root, start: int, end: int, version: BakedVersion) -> Element:
-    """Parse one located element inside a copy of the root start tag, which holds its namespaces."""
+    """Parse one located element inside a copy of the root start tag, which holds its namespaces.
+
+    The same defusedxml parser as `parse_full` (any DOCTYPE, entity declaration or external reference
+    refused; the same depth and element caps), with handlers set straight on its expat parser: the
+    element's attributes and direct text are all it needs, and ElementTree's per-event wrappers and a
+    second parser call cost more than parsing a 1 KB element. The result is what `parse_full` gives.
+    """
     mini = data[root.start:root.end] + data[start:end] + b"</" + root.name + b">"
-    _, _, found = parse_full(mini)
-    if len(found) != 1 or found[0].version != version:
+    parser = DefusedXMLParser(target=_NoEvents(), forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    expat = parser.parser
+    depth = count = 0
+    found: list[tuple[str, list[str]]] = []
+    parts: list[str] = []
+
+    def start_element(tag: str, attrs: list[str]) -> None:
+        nonlocal depth, count
+        depth += 1
+        count += 1
+        if depth > MAX_DEPTH:
+            raise _TooDeepError
+        if count > MAX_ELEMENTS:
+            raise _TooManyError
+        if depth == 2:
+            found.append((tag, attrs))
+
+    def end_element(tag: str) -> None:
+        nonlocal depth
+        depth -= 1
+
+    def character_data(text: str) -> None:
+        if depth == 2:
+            parts.append(text)
+
+    expat.StartElementHandler = start_element
+    expat.EndElementHandler = end_element
+    expat.CharacterDataHandler = character_data
+    expat.DefaultHandlerExpand = None
+    try:
+        expat.Parse(mini, True)
+    except _PARSE_ERRORS as exc:
+        raise _bakery_error(exc) from None
+    finally:  # expat holds the defusedxml handlers, bound to `parser`, which holds expat: drop the cycle now
+        vars(parser).clear()
+    if len(found) != 1 or BADGE_TAGS.get("{" + found[0][0]) != version:
         raise BakeryError("SVG badge element could not be read")
-    element = found[0]
-    element.start, element.end = start, end
-    return element
+    raw = found[0][1]
+    attrs = {("{" + key if "}" in key else key): value for key, value in zip(raw[::2], raw[1::2], strict=True)}
+    return Element(version, attrs, "".join(parts), start, end)
 
 
 @dataclass(frozen=True, slots=True)
