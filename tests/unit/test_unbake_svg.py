@@ -8,6 +8,7 @@ import socket
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -238,18 +239,58 @@ def test_lexer_gives_up_on_unterminated_or_unknown_constructs() -> None:
         assert not lexer.ok, inner
 
 
-def test_lexer_shortcut_does_not_look_for_a_pi_that_never_ends() -> None:
-    # documented limit: far in, with no `?` after the position, a PI that never ends (so the document
-    # is not well-formed) is not looked for; a comment or CDATA section that never ends still is
-    data = doc(PAD + "<?pi a: b")
+def test_lexer_shortcuts_do_not_look_for_constructs_that_never_end() -> None:
+    # documented limits (such a document is not well-formed): far in with no `?` after the position, a
+    # PI that never ends; within the last TAIL_BYTES, any construct that never ends
+    data = doc(PAD * 4 + "<?pi a: b" + PAD * 2)
     lexer = svgmod._Lexer(data, data.index(b">") + 1)
     at = data.index(b"a: b")
     assert (lexer.skip(at), lexer.ok) == (at, True)
     for inner in ("<!-- a: b", "<![CDATA[ a: b"):
-        data = doc(PAD + inner)
+        data = doc(PAD * 4 + inner + PAD * 2)  # far in, but too far from the end: lexed exactly
         lexer = svgmod._Lexer(data, data.index(b">") + 1)
         lexer.skip(data.index(b"a: b"))
         assert not lexer.ok, inner
+        data = doc(PAD + inner)
+        lexer = svgmod._Lexer(data, data.index(b">") + 1)
+        at = data.index(b"a: b")
+        assert (lexer.skip(at), lexer.ok) == (at, True)
+
+
+def test_lexer_tail() -> None:
+    far = doc(PAD + "<text>a: b</text><g/>")
+    lexer = svgmod._Lexer(far, far.index(b">") + 1)
+    assert lexer.tail(far.index(b"a: b")) == -1  # no `?>`, `-->` or `]]>` after it
+    assert lexer.tail(far.index(b"<path")) is None  # near the start: not worth it
+    for closer in ("?>", "-->"):
+        data = doc(PAD + f"<text>a: b {closer}</text>")
+        assert svgmod._Lexer(data, data.index(b">") + 1).tail(data.index(b"a: b")) is None
+    data = doc(PAD + "<text>a: b</text><style><![CDATA[ x ]]></style>")
+    assert svgmod._Lexer(data, data.index(b">") + 1).tail(data.index(b"a: b")) == data.index(b"]]>")
+    long_tail = doc("<text>a: b</text>" + PAD * 2)
+    assert svgmod._Lexer(long_tail, 50).tail(long_tail.index(b"a: b")) is None
+
+
+@pytest.mark.parametrize(
+    "inner",
+    [
+        # near the end, the only start tag, with its own CDATA body: settled by the end tag after it
+        PAD + f'<openbadges:assertion verify="https://x.example/a"><![CDATA[{ASSERTION}]]></openbadges:assertion>',
+        # a CDATA section enclosing a fake start tag with its own fake body and end tag: not counted
+        PAD + "<style><![CDATA[ <openbadges:assertion><![CDATA[ x ]]></style>",
+        # a second start tag of the same name before it: the tail check does not apply
+        f'<openbadges:assertion verify="{JWT}"/>' + PAD
+        + "<style><![CDATA[ <openbadges:assertion><![CDATA[ x ]]></style>",
+        # a self-closing real element with a CDATA section after it
+        PAD + f'<openbadges:assertion verify="{JWT}"/><style><![CDATA[ x ]]></style>',
+    ],
+)
+def test_fast_path_near_the_end_with_cdata(inner: str) -> None:
+    data = doc(inner)
+    _agree(data)
+    _, _, full = svgmod.parse_full(data, keep_all=True)
+    baked = unbake(data)
+    assert baked.ok == bool(full)
 
 
 @pytest.mark.parametrize(
@@ -275,6 +316,34 @@ def test_fast_path_far_in_agrees_with_the_full_parse(inner: str) -> None:
     assert spans is not None
     assert len(spans) == 1
     assert ok(data).payload in (JWT, ASSERTION)
+
+
+class _CountingBytes(bytes):
+    """bytes whose `find` adds up how far each search reads, per needle."""
+
+    read: dict[bytes, int]
+
+    def find(self, sub: Any, start: Any = None, end: Any = None) -> int:
+        lo = 0 if start is None else start
+        hi = len(self) if end is None else end
+        found = super().find(sub, lo, hi)
+        self.read[sub] = self.read.get(sub, 0) + ((found if found >= 0 else hi) - lo)
+        return found
+
+
+def test_badge_near_the_end_reads_the_document_twice_only() -> None:
+    # the benchmark's shape: the `&` and `:` scans read it all, nothing else reads more than the tail
+    plain = doc(PAD * 8 + f'<openbadges:assertion verify="https://x.example/a"><![CDATA[{ASSERTION}]]>'
+                "</openbadges:assertion>" + PAD[:PAD.index("\n") + 1])
+    data = _CountingBytes(plain)
+    data.read = {}
+    pos, _, _ = svgmod.prolog(data)
+    root = svgmod._parse_root(data, pos)
+    assert root is not None
+    assert svgmod._fast_spans(data, root) == _agree(plain)
+    assert data.read.pop(b"&") > len(data) * 0.99
+    assert data.read.pop(b":") > len(data) * 0.9
+    assert sum(data.read.values()) < 2000, data.read
 
 
 # --- hostile documents ------------------------------------------------------------------------------
