@@ -25,6 +25,10 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(name)
 
 
+_SYNTAX_CHECK = json.JSONDecoder(parse_constant=_reject_constant)
+"""Built once: `json.loads(text, parse_constant=...)` builds a decoder and scanner on every call."""
+
+
 def classify(text: str, version: BakedVersion) -> PayloadKind:
     """Return the kind of baked `text` (already stripped), or raise `BakeryError`.
 
@@ -39,7 +43,7 @@ def classify(text: str, version: BakedVersion) -> PayloadKind:
         # a syntax check only: the pipeline parses the payload again with the strict parser, which
         # also refuses duplicate keys, deep nesting and lone surrogates (SECURITY.md §5)
         try:
-            value = json.loads(text, parse_constant=_reject_constant)
+            value = _SYNTAX_CHECK.decode(text)
         except (ValueError, RecursionError):
             raise BakeryError("the baked JSON is not usable: not valid JSON") from None
         if not isinstance(value, dict):

@@ -150,9 +150,34 @@ def _read_badge_chunk(data: bytes, ctype: bytes, start: int, length: int, keywor
 
 
 def read_badge(data: bytes) -> BadgeText:
-    """Find and decode the one badge chunk of a PNG, or raise `BakeryError`."""
+    """Find and decode the one badge chunk of a PNG, or raise `BakeryError`.
+
+    The chunk walk of `walk`, with the same checks in the same order, written out as one loop: on a
+    small badge the generator's per-chunk cost was a sizeable part of unbaking.
+    """
+    if not data.startswith(PNG_SIGNATURE):
+        raise BakeryError("not a PNG image (bad signature)")
     found: BadgeText | None = None
-    for ctype, start, length in walk(data):
+    size = len(data)
+    pos = len(PNG_SIGNATURE)
+    unpack = _HEAD.unpack_from
+    for count in range(MAX_CHUNKS):
+        left = size - pos
+        if left < 12:
+            raise BakeryError("PNG is truncated: it ends without an IEND chunk")
+        length, ctype = unpack(data, pos)
+        if not ctype.isalpha() or not ctype.isascii():
+            raise BakeryError(f"PNG chunk {count} has an invalid type")
+        if length > MAX_CHUNK_LENGTH:
+            raise BakeryError(f"PNG chunk {ctype.decode()} declares a length over 2^31-1")
+        if length > left - 12:
+            raise BakeryError(f"PNG chunk {ctype.decode()} declares {length} bytes but only {left - 12} remain")
+        if count == 0 and (ctype != b"IHDR" or length != 13):
+            raise BakeryError("PNG does not start with a 13-byte IHDR chunk")
+        start = pos + 8
+        pos = start + length + 4
+        if ctype == b"IEND":
+            break
         if ctype not in TEXT_CHUNKS:
             continue
         keyword = keyword_of(data, start, length)
@@ -165,6 +190,8 @@ def read_badge(data: bytes) -> BadgeText:
                 f"{keyword.decode()}); the spec allows only one"
             )
         found = _read_badge_chunk(data, ctype, start, length, keyword)
+    else:
+        raise BakeryError(f"PNG has more than {MAX_CHUNKS} chunks before IEND")
     if found is None:
         raise BakeryError("PNG holds no Open Badges chunk (iTXt openbadges/openbadgecredential, tEXt/zTXt openbadges)")
     return found
