@@ -54,6 +54,8 @@ MAX_MARKERS = 10_000
 """`&`, `!` or `?` bytes the fast path looks at before handing over to the full parse."""
 MAX_COLONS = 20_000
 """`:` bytes the fast path looks at before handing over to the full parse."""
+LOOKAHEAD = 4096
+"""`_Lexer` scans at least this far for `!` and `?` each time, so that the next few positions cost nothing."""
 TAIL_BYTES = 16 * 1024
 """Up to this many bytes after a position far into the document, `_Lexer.tail` reads them instead."""
 
@@ -208,17 +210,18 @@ class _Lexer:
         """A `?` found at or after some position asked about (the shortcut fails up to there)."""
 
     def _find(self, char: bytes, limit: int) -> int:
-        """The first `char` in [pos, limit), or -1; each byte is scanned for each char at most once."""
+        """The first `char` in [pos, limit), or -1; a byte is scanned again only after a jump past a construct."""
         n = self.next[char]
         if n >= self.pos:
             return n if n < limit else -1
         if n < 0 and self.seen[char] >= limit:
             return -1
         lo = self.pos if n >= 0 else max(self.pos, self.seen[char])
-        n = self.data.find(char, lo, limit)
+        hi = min(len(self.data), max(limit, lo + LOOKAHEAD))  # the next position asked about is often near
+        n = self.data.find(char, lo, hi)
         self.next[char] = n
-        self.seen[char] = limit
-        return n
+        self.seen[char] = hi
+        return n if n < limit else -1
 
     def _shortcut(self, p: int) -> bool:
         """Whether `p` is shown to lie outside every construct without scanning [pos, p) for `?`."""
@@ -262,6 +265,10 @@ class _Lexer:
         if p < self.pos:  # inside the construct lexed last, which ends at pos
             start, end = self.last
             return end if start <= p < end else p
+        bang, query = self.next[b"!"], self.next[b"?"]
+        if (bang >= p or (bang < 0 <= self.seen[b"!"] - p)) and (query >= p or (query < 0 <= self.seen[b"?"] - p)):
+            self.pos = p  # already known: no `!` or `?` in [pos, p)
+            return p
         if self.tail(p) == -1:
             self.assume_outside(p)
             return p
@@ -315,7 +322,7 @@ def _candidate(
     """
     for prefix, local, version in prefixes:
         name_end = pos + 1 + len(local)
-        if not (data.startswith(prefix, pos - len(prefix)) and data.startswith(local, pos + 1)):
+        if not (data.startswith(local, pos + 1) and data.startswith(prefix, pos - len(prefix))):
             continue
         follower = data[name_end:name_end + 1]
         if not (follower.isspace() or follower in (b"/", b">")):
