@@ -363,6 +363,7 @@ def _fast_spans(data: bytes, root: Root) -> list[tuple[BakedVersion, int, int]] 
         if prefix and uri in (_OB2_URI, _OB3_URI)
         for local, version in (LOCAL_NAMES[uri.decode("ascii")],)
     ]
+    firsts = {local[:1] for _, local, _ in prefixes}
     opens: list[tuple[BakedVersion, int, bytes]] = []
     closes: dict[bytes, list[tuple[int, int]]] = {}
     pending: list[tuple[bytes, int, int]] = []
@@ -381,7 +382,7 @@ def _fast_spans(data: bytes, root: Root) -> list[tuple[BakedVersion, int, int]] 
                 return None
             amp = data.find(b"&", amp + 1)
             continue
-        candidate = _candidate(data, pos, prefixes)
+        candidate = _candidate(data, pos, prefixes) if data[pos + 1:pos + 2] in firsts else None
         after = -1
         if candidate is not None and candidate[0] == "open":
             cdata_end = lexer.tail(pos)
