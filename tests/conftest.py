@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import socket
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -88,3 +89,30 @@ def _no_traffic_off_the_machine(monkeypatch: pytest.MonkeyPatch) -> Iterator[Non
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
     yield
     assert not attempts, f"the test tried to reach beyond loopback: {attempts}"
+
+
+@pytest.fixture
+def listener() -> Iterator[tuple[int, list[int]]]:
+    """A loopback TCP listener counting the connections it accepts: a refused fetch must leave it at 0."""
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    server.settimeout(0.2)
+    count = [0]
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                continue
+            count[0] += 1
+            conn.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield server.getsockname()[1], count
+    stop.set()
+    thread.join(2)
+    server.close()

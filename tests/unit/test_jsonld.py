@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
-import threading
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -180,33 +177,6 @@ def test_protected_term_redefinition_is_context_invalid() -> None:
     with pytest.raises(JsonLdProcessingError) as info:
         canonize(doc, make_ctx())
     assert info.value.code == Code.CONTEXT_INVALID
-
-
-@pytest.fixture
-def listener() -> Iterator[tuple[int, list[int]]]:
-    """A loopback TCP listener counting the connections it accepts."""
-    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    server.bind(("127.0.0.1", 0))
-    server.listen(8)
-    server.settimeout(0.2)
-    count = [0]
-    stop = threading.Event()
-
-    def serve() -> None:
-        while not stop.is_set():
-            try:
-                conn, _ = server.accept()
-            except OSError:
-                continue
-            count[0] += 1
-            conn.close()
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    yield server.getsockname()[1], count
-    stop.set()
-    thread.join(2)
-    server.close()
 
 
 def test_loopback_context_url_makes_no_connection(listener: tuple[int, list[int]]) -> None:

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import socket
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -388,33 +385,6 @@ def test_xxe_file_marker_never_appears(tmp_path: Path) -> None:
     ):
         baked = fails(data, "DOCTYPE")
         assert MARKER not in repr(baked)
-
-
-@pytest.fixture
-def listener() -> Iterator[tuple[int, list[int]]]:
-    """A loopback TCP listener that counts the connections it receives."""
-    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    server.bind(("127.0.0.1", 0))
-    server.listen(8)
-    server.settimeout(0.2)
-    count = [0]
-    stop = threading.Event()
-
-    def serve() -> None:
-        while not stop.is_set():
-            try:
-                conn, _ = server.accept()
-            except OSError:
-                continue
-            count[0] += 1
-            conn.close()
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    yield server.getsockname()[1], count
-    stop.set()
-    thread.join(2)
-    server.close()
 
 
 def test_external_dtd_and_entities_make_no_connection(listener: tuple[int, list[int]]) -> None:
