@@ -3,6 +3,7 @@
     obverify verify INPUT [--recipient ID]... [--at ISO8601] [--documents DIR] [--offline] [--record DIR] [--json]
     obverify unbake FILE [--json]
     obverify bake IMAGE PAYLOAD -o OUT
+    obverify audit PATH... [--recipient ID]... [--at ISO8601] [--documents DIR] [--offline] [--jobs N]
 
 Exit status: 0 verified, 1 not verified (the report says why), 2 the command line itself was wrong.
 """
@@ -12,7 +13,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -53,6 +56,13 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("image")
     b.add_argument("payload", help="a file holding JSON or a JWS/JWT, or a URL")
     b.add_argument("-o", "--output", required=True)
+    a = sub.add_parser("audit", help="verify many badge files offline-capable, one JSON line per file")
+    a.add_argument("paths", nargs="+", metavar="PATH", help="badge files, or directories searched recursively")
+    a.add_argument("--recipient", action="append", default=[], metavar="ID")
+    a.add_argument("--at", metavar="ISO8601", help="one instant for the whole run (default: now, fixed at start)")
+    a.add_argument("--documents", metavar="DIR", help="a document store shared by every file")
+    a.add_argument("--offline", action="store_true", help="no network at all")
+    a.add_argument("--jobs", type=int, default=None, metavar="N", help="verifications in parallel")
     return parser
 
 
@@ -82,16 +92,20 @@ def _print_report(report: Report, as_json: bool) -> None:
     sys.stdout.write(f"  revoked: {report.revoked}  expired: {report.expired}\n")
 
 
+def _parse_at(parser: argparse.ArgumentParser, text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    try:
+        return parse_datetime(text)
+    except ValueError as exc:
+        parser.error(f"--at: {exc}")
+
+
 def _cmd_verify(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     from obverify.loaders.factory import make_loader
     from obverify.pipeline import verify
 
-    at = None
-    if args.at is not None:
-        try:
-            at = parse_datetime(args.at)
-        except ValueError as exc:
-            parser.error(f"--at: {exc}")
+    at = _parse_at(parser, args.at)
     try:
         loader = make_loader(documents=args.documents, offline=args.offline, record=args.record)
     except ValueError as exc:
@@ -135,6 +149,40 @@ def _cmd_bake(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _audit_paths(parser: argparse.ArgumentParser, names: Sequence[str]) -> Iterator[Path]:
+    for name in names:
+        path = Path(name)
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*") if p.is_file())
+        elif path.is_file():
+            yield path
+        else:
+            parser.error(f"no such file or directory: {name}")
+
+
+def _cmd_audit(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    """JSON Lines on stdout (`{"path": ..., ...report}` per file), counts by code on stderr; exit 1 if any fails."""
+    from obverify.audit import audit
+    from obverify.loaders.factory import make_loader
+
+    at = _parse_at(parser, args.at) or datetime.now(UTC)
+    if args.jobs is not None and args.jobs < 1:
+        parser.error("--jobs must be at least 1")
+    try:
+        loader = make_loader(documents=args.documents, offline=args.offline)
+    except ValueError as exc:
+        parser.error(f"--documents: {exc}")
+    paths = list(_audit_paths(parser, args.paths))
+    totals: Counter[str] = Counter()
+    for path, report in audit(paths, jobs=args.jobs, recipients=args.recipient, at=at, loader=loader):
+        line = {"path": str(path), **report.to_dict()}
+        sys.stdout.write(json.dumps(line, ensure_ascii=True, default=str) + "\n")
+        totals["valid" if report.valid else "invalid"] += 1
+        totals.update(f"error:{code}" for code in sorted(set(report.codes())))
+    sys.stderr.write(" ".join(f"{k}={v}" for k, v in sorted(totals.items())) + "\n")
+    return EXIT_OK if totals["invalid"] == 0 else EXIT_INVALID
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (the console script exits with it)."""
     parser = _parser()
@@ -143,6 +191,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _cmd_verify(parser, args)
     if args.command == "unbake":
         return _cmd_unbake(parser, args)
+    if args.command == "audit":
+        return _cmd_audit(parser, args)
     return _cmd_bake(parser, args)
 
 
