@@ -168,6 +168,21 @@ def read_facts(ctx: RunContext, credential: Mapping[str, Any], kind: Kind, *, ba
     if facts.valid_from_field not in credential:
         out.error(Code.SCHEMA_INVALID, f"the credential has no {facts.valid_from_field}", stage=STAGE,
                   path=f"{base}/{facts.valid_from_field}")
+    # The other data model's name for a bound, when present, is signed as well (the VC 1.1 context defines
+    # validFrom/validUntil too, and a VC-JWT's exp may equal either): the stricter of the two bounds wins, so
+    # an expiry or start date under the "wrong" name is never silently ignored.
+    chosen = (facts.valid_from_field, facts.valid_until_field)
+    for name, later in (("validFrom", True), ("issuanceDate", True), ("validUntil", False), ("expirationDate", False)):
+        current = facts.valid_from if later else facts.valid_until
+        if name in chosen or name not in credential:
+            continue
+        other = _date(ctx, credential, name, f"{base}/{name}")
+        if other is None or (current is not None and (other <= current if later else other >= current)):
+            continue
+        if later:
+            facts.valid_from, facts.valid_from_field = other, name
+        else:
+            facts.valid_until, facts.valid_until_field = other, name
     if facts.valid_from and facts.valid_until and facts.valid_until < facts.valid_from:
         out.error(Code.SCHEMA_INVALID, f"{facts.valid_until_field} lies before {facts.valid_from_field}",
                   stage=STAGE, path=f"{base}/{facts.valid_until_field}")

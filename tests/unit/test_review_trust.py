@@ -1,0 +1,118 @@
+"""Regression tests from the adversarial review of obverify's trust decisions (SECURITY.md §8, §11-§14).
+
+Each test pins one way a forged, foreign, revoked or expired badge could have come out `valid`. Keys are fixed
+(derived like `fixtures/gen/common.py` does), documents come from a `DocumentStore`, and the instant is fixed.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric import ed25519
+
+from obverify import DocumentStore, verify
+from obverify.ob3.multibase import encode_multikey
+from obverify.report import Report
+
+AT = datetime(2026, 1, 1, tzinfo=UTC)
+VC1 = "https://www.w3.org/2018/credentials/v1"
+VC2 = "https://www.w3.org/ns/credentials/v2"
+OB3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+
+
+def ed25519_key(name: str) -> ed25519.Ed25519PrivateKey:
+    """A fixed Ed25519 key derived from `name` (as `fixtures/gen/common.py` derives them)."""
+    return ed25519.Ed25519PrivateKey.from_private_bytes(
+        hashlib.sha256(b"obverify test ed25519 " + name.encode()).digest())
+
+
+ISSUER_KEY = ed25519_key("review-issuer")
+ISSUER = "did:key:" + encode_multikey("Ed25519", ISSUER_KEY.public_key().public_bytes_raw())
+KID = f"{ISSUER}#{ISSUER.removeprefix('did:key:')}"
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def _ts(text: str) -> int:
+    return int(datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp())
+
+
+def ob3_credential(model: str = "2.0", **dates: str) -> dict[str, Any]:
+    """A minimal OpenBadgeCredential by `ISSUER` with exactly the given date fields."""
+    return {
+        "@context": [VC2 if model == "2.0" else VC1, OB3],
+        "id": "urn:uuid:5b1d0c3e-6f0e-4a57-9d55-000000000001",
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "name": "Review Badge",
+        "issuer": {"id": ISSUER, "type": ["Profile"], "name": "Review Issuer"},
+        **dates,
+        "credentialSubject": {
+            "id": "did:example:learner", "type": ["AchievementSubject"],
+            "achievement": {"id": "https://issuer.example/a/1", "type": ["Achievement"], "name": "A",
+                            "description": "d", "criteria": {"narrative": "n"}},
+        },
+    }
+
+
+def vc_jwt(cred: dict[str, Any], *, nbf: str, exp: str | None = None) -> bytes:
+    """The credential as a VC-JWT signed by `ISSUER_KEY` under its did:key `kid`."""
+    payload = {**cred, "iss": ISSUER, "jti": cred["id"], "sub": "did:example:learner", "nbf": _ts(nbf)}
+    if exp is not None:
+        payload["exp"] = _ts(exp)
+    signing_input = _b64(json.dumps({"alg": "EdDSA", "kid": KID, "typ": "JWT"}).encode()) + "." + _b64(
+        json.dumps(payload).encode())
+    return (signing_input + "." + _b64(ISSUER_KEY.sign(signing_input.encode()))).encode()
+
+
+def run(source: Any, docs: dict[str, Any] | None = None, **kwargs: Any) -> Report:
+    store = DocumentStore({url: v if isinstance(v, bytes) else json.dumps(v).encode()
+                           for url, v in (docs or {}).items()})
+    return verify(source, at=AT, loader=store, **kwargs)
+
+
+def codes(report: Report) -> set[str]:
+    return {str(f.code) for f in report.errors}
+
+
+# --- OB 3.0 validity: an expiry or start under the other data model's name ---------------------------------
+
+
+def test_control_a_well_formed_vc_jwt_is_valid() -> None:
+    report = run(vc_jwt(ob3_credential(validFrom="2025-01-01T00:00:00Z"), nbf="2025-01-01T00:00:00Z"))
+    assert report.valid, report.to_json()
+
+
+def test_vcdm11_credential_with_past_valid_until_is_expired() -> None:
+    # the VC 1.1 context defines validUntil too, and the signed JWT's exp equals it: the JWT has expired
+    cred = ob3_credential("1.1", issuanceDate="2025-01-01T00:00:00Z", validUntil="2025-06-01T00:00:00Z")
+    report = run(vc_jwt(cred, nbf="2025-01-01T00:00:00Z", exp="2025-06-01T00:00:00Z"))
+    assert not report.valid
+    assert "expired" in codes(report)
+    assert report.expired is True
+
+
+def test_vcdm20_credential_with_past_expiration_date_is_expired() -> None:
+    cred = ob3_credential(validFrom="2025-01-01T00:00:00Z", expirationDate="2025-06-01T00:00:00Z")
+    report = run(vc_jwt(cred, nbf="2025-01-01T00:00:00Z", exp="2025-06-01T00:00:00Z"))
+    assert not report.valid
+    assert "expired" in codes(report)
+
+
+def test_the_earlier_of_two_expiry_fields_wins() -> None:
+    cred = ob3_credential("1.1", issuanceDate="2025-01-01T00:00:00Z", validUntil="2025-06-01T00:00:00Z",
+                          expirationDate="2027-01-01T00:00:00Z")
+    report = run(vc_jwt(cred, nbf="2025-01-01T00:00:00Z", exp="2025-06-01T00:00:00Z"))
+    assert "expired" in codes(report)
+
+
+def test_the_later_of_two_start_fields_wins() -> None:
+    cred = ob3_credential("1.1", issuanceDate="2025-01-01T00:00:00Z", validFrom="2027-01-01T00:00:00Z")
+    report = run(vc_jwt(cred, nbf="2027-01-01T00:00:00Z"))
+    assert not report.valid
+    assert "not_yet_valid" in codes(report)
