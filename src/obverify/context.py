@@ -106,9 +106,18 @@ class RunContext:
         path: str | None = None,
         what: str = "document",
     ) -> Any | None:
-        """`fetch` and parse strictly; a broken document is `fetch_failed` plus `consequence`."""
+        """`fetch` and parse strictly; a broken document is `fetch_failed` plus `consequence`.
+
+        A 410 is a failure here: only a hosted OB 2.0 assertion gives 410 a meaning (revoked), and those are
+        read through `fetch`. A badge class, issuer, key or revocation list that is Gone is never used."""
         doc = self.fetch(url, stage=stage, accept=accept, consequence=consequence, path=path, what=what)
         if doc is None:
+            return None
+        if doc.status == 410:
+            self.out.error(Code.FETCH_FAILED, f"could not load {what} {quote_url(url)}: HTTP status 410",
+                           stage=stage, path=path, url=url)
+            if consequence is not None:
+                self.out.error(consequence, f"{what} is unavailable", stage=stage, path=path, url=url)
             return None
         try:
             return parse_json(doc.content)

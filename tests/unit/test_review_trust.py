@@ -10,15 +10,18 @@ import base64
 import hashlib
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
+import pytest
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
-from obverify import DocumentStore, verify
+from obverify import Document, DocumentStore, verify
 from obverify.ob3.multibase import encode_multikey
 from obverify.report import Report
 
 AT = datetime(2026, 1, 1, tzinfo=UTC)
+CASES = Path(__file__).resolve().parents[2] / "fixtures" / "cases"
 VC1 = "https://www.w3.org/2018/credentials/v1"
 VC2 = "https://www.w3.org/ns/credentials/v2"
 OB3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
@@ -116,3 +119,42 @@ def test_the_later_of_two_start_fields_wins() -> None:
     report = run(vc_jwt(cred, nbf="2027-01-01T00:00:00Z"))
     assert not report.valid
     assert "not_yet_valid" in codes(report)
+
+
+# --- HTTP 410 Gone on anything but a hosted assertion -------------------------------------------------------
+
+
+def case_run(case: str, *, gone: str, at: datetime) -> Report:
+    """Run a fixture case with the document at `gone` answering 410 Gone (its body unchanged)."""
+    root = CASES / case
+    expected = json.loads((root / "expected.json").read_text())
+    index = json.loads((root / "documents" / "index.json").read_text())
+    store = DocumentStore()
+    assert gone in index
+    for url, entry in index.items():
+        content = (root / "documents" / (entry if isinstance(entry, str) else entry["file"])).read_bytes()
+        store.add(url, Document(url=url, content=content, status=410 if url == gone else 200))
+    return verify((root / expected["input"]).read_bytes(), at=at, loader=store)
+
+
+OB2_AT = datetime(2024, 6, 1, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(("case", "gone", "code"), [
+    ("ob2-hosted-valid", "https://issuer.example/badges/robotics", "fetch_failed"),
+    ("ob2-hosted-valid", "https://issuer.example/issuer", "fetch_failed"),
+    ("ob2-hosted-valid", "https://issuer.example/revocations", "status_unavailable"),
+    ("ob2-signed-rs256-valid", "https://issuer.example/keys/1", "proof_invalid"),
+    ("ob2-signed-rs256-valid", "https://issuer.example/revocations", "status_unavailable"),
+])
+def test_an_ob2_document_answering_410_is_never_used(case: str, gone: str, code: str) -> None:
+    report = case_run(case, gone=gone, at=OB2_AT)
+    assert not report.valid
+    assert code in codes(report), report.to_json()
+
+
+def test_an_ob3_status_list_answering_410_is_unavailable() -> None:
+    report = case_run("ob3-status-bitstring-ok", gone="https://status.example/lists/1", at=AT)
+    assert not report.valid
+    assert "status_unavailable" in codes(report)
+    assert report.revoked is None

@@ -59,6 +59,10 @@ def _key_from_document(
                             what="signing key")
         if fetched is None:
             return None
+        if fetched.status == 410:  # a key that is Gone is withdrawn, whatever its body still says
+            ctx.out.error(Code.PROOF_INVALID, f"signing key {quote_url(key_id)} answers 410 Gone", stage=STAGE_PROOFS,
+                          url=key_id)
+            return None
         url = key_id
         content = fetched.content
         if content.lstrip().startswith(b"-----BEGIN"):
