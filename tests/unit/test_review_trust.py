@@ -158,3 +158,24 @@ def test_an_ob3_status_list_answering_410_is_unavailable() -> None:
     assert not report.valid
     assert "status_unavailable" in codes(report)
     assert report.revoked is None
+
+
+# --- VerifiablePresentation: nothing unverified rides along ------------------------------------------------
+
+
+def _presentation(items: list[Any]) -> dict[str, Any]:
+    return {"@context": [VC2], "type": ["VerifiablePresentation"], "verifiableCredential": items}
+
+
+def test_control_a_presentation_of_verified_credentials_is_valid() -> None:
+    good = vc_jwt(ob3_credential(validFrom="2025-01-01T00:00:00Z"), nbf="2025-01-01T00:00:00Z").decode()
+    report = run(_presentation([good, good]))
+    assert report.valid, report.to_json()
+
+
+def test_a_presentation_cannot_hide_an_unproven_credential_past_the_cap() -> None:
+    good = vc_jwt(ob3_credential(validFrom="2025-01-01T00:00:00Z"), nbf="2025-01-01T00:00:00Z").decode()
+    forged = ob3_credential(validFrom="2025-01-01T00:00:00Z")  # no proof at all
+    report = run(_presentation([good] * 16 + [forged]))
+    assert not report.valid
+    assert "input_invalid" in codes(report)

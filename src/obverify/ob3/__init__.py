@@ -187,8 +187,9 @@ def verify_presentation(ctx: RunContext, presentation: Mapping[str, Any]) -> Non
             out.report.related.setdefault("summary", child_report.related.get("summary"))
             out.report.recipient = child_report.recipient
     if len(items) > MAX_PRESENTED:
-        out.warn("presentation_truncated", f"only the first {MAX_PRESENTED} credentials were verified",
-                 stage="sniff", path="/verifiableCredential")
+        # an error, not a warning: the presentation must not come out valid with credentials nobody verified
+        out.error(Code.INPUT_INVALID, f"only the first {MAX_PRESENTED} credentials were verified; the rest were "
+                  "not", stage="sniff", path="/verifiableCredential")
     revoked = [r["revoked"] for r in results]
     out.report.revoked = True if True in revoked else (None if None in revoked else False)
     expired = [r["expired"] for r in results]
