@@ -179,3 +179,40 @@ def test_a_presentation_cannot_hide_an_unproven_credential_past_the_cap() -> Non
     report = run(_presentation([good] * 16 + [forged]))
     assert not report.valid
     assert "input_invalid" in codes(report)
+
+
+# --- OB 2.0 hosted scope: only a profile loaded from its own http(s) id may widen it ---------------------------
+
+
+def _hosted_case_docs() -> dict[str, Any]:
+    root = CASES / "ob2-hosted-valid" / "documents"
+    index = json.loads((root / "index.json").read_text())
+    return {url: json.loads((root / name).read_text()) for url, name in index.items()}
+
+
+@pytest.mark.parametrize("policy", [{"allowedOrigins": "attacker.example"},
+                                    {"startsWith": "https://attacker.example/"}])
+def test_an_embedded_urn_issuer_cannot_grant_itself_a_foreign_origin(policy: dict[str, str]) -> None:
+    # nobody controls urn:uuid:X, so anyone could embed it (named like the real issuer) with their own policy
+    docs = _hosted_case_docs()
+    assertion_url, badge_url = "https://attacker.example/assertions/1", "https://attacker.example/badges/x"
+    issuer = {"id": "urn:uuid:2f1c9f3a-0000-4000-8000-00000000aaaa", "type": "Issuer", "name": "Example Guild",
+              "url": "https://issuer.example", "email": "badges@issuer.example",
+              "verification": {"type": "VerificationObject", **policy}}
+    badge = {**docs["https://issuer.example/badges/robotics"], "id": badge_url, "issuer": issuer}
+    assertion = {**docs["https://issuer.example/assertions/1"], "id": assertion_url, "badge": badge_url}
+    report = verify(assertion, at=OB2_AT, recipients=["alice@example.org"],
+                    loader=DocumentStore({assertion_url: json.dumps(assertion).encode(),
+                                          badge_url: json.dumps(badge).encode()}))
+    assert not report.valid
+    assert "issuer_mismatch" in codes(report)
+
+
+def test_control_an_http_issuer_allowing_another_host_is_honoured() -> None:
+    docs = _hosted_case_docs()
+    issuer_url = "https://issuer.example/issuer"
+    docs[issuer_url] = {**docs[issuer_url], "verification": {"type": "VerificationObject",
+                                                             "allowedOrigins": "issuer.example"}}
+    assertion = docs["https://issuer.example/assertions/1"]
+    report = verify(assertion, at=OB2_AT, loader=DocumentStore({u: json.dumps(d).encode() for u, d in docs.items()}))
+    assert report.valid, report.to_json()

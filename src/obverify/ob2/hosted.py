@@ -94,6 +94,14 @@ def check_scope(ctx: RunContext, issuer: dict[str, Any], targets: list[tuple[str
                 stage=STAGE_PROOFS, path="/verification/startsWith",
             )
     issuer_origin = origin(issuer_id) if isinstance(issuer_id, str) else None
+    if issuer_origin is None and (allowed or starts):
+        # a profile with a urn:uuid or blank-node id was never loaded from an id its issuer controls: anyone can
+        # embed the same id with their own allowedOrigins/startsWith, so such a policy widens nothing
+        ctx.out.error(
+            Code.ISSUER_MISMATCH, "the issuer id is not an http(s) URL, so its allowedOrigins/startsWith cannot be "
+            "trusted", stage=STAGE_PROOFS, path="/verification",
+        )
+        ok = False
     for label, target in targets:
         if not is_http_url(target):
             ctx.out.error(
@@ -103,7 +111,7 @@ def check_scope(ctx: RunContext, issuer: dict[str, Any], targets: list[tuple[str
             ok = False
             continue
         assert isinstance(target, str)
-        if allowed or starts:
+        if (allowed or starts) and issuer_origin is not None:
             if allowed and host_of(target) not in allowed:
                 ctx.out.error(
                     Code.ISSUER_MISMATCH, f"hosted {label} {quote_url(target)} is not on a host the issuer allows",
