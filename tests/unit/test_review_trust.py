@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cryptography.hazmat.primitives.asymmetric import ed25519
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ed25519, padding, rsa
 
 from obverify import Document, DocumentStore, verify
 from obverify.ob3.multibase import encode_multikey
@@ -215,4 +216,42 @@ def test_control_an_http_issuer_allowing_another_host_is_honoured() -> None:
                                                              "allowedOrigins": "issuer.example"}}
     assertion = docs["https://issuer.example/assertions/1"]
     report = verify(assertion, at=OB2_AT, loader=DocumentStore({u: json.dumps(d).encode() for u, d in docs.items()}))
+    assert report.valid, report.to_json()
+
+
+
+# --- OB 2.0 signed: an issuer profile that came inside the signed payload binds no key ----------------------
+
+
+def _sign_rs256(payload: dict[str, Any]) -> bytes:
+    """A compact JWS by the fixture RSA key `rsa-ob2-issuer` (any key would do: the signer is the attacker)."""
+    key = serialization.load_pem_private_key((CASES.parent / "keys" / "rsa-ob2-issuer.pem").read_bytes(), None)
+    assert isinstance(key, rsa.RSAPrivateKey)
+    head, body = _b64(b'{"alg":"RS256"}'), _b64(json.dumps(payload).encode())
+    return f"{head}.{body}.{_b64(key.sign(f'{head}.{body}'.encode(), padding.PKCS1v15(), hashes.SHA256()))}".encode()
+
+
+@pytest.mark.parametrize("creator", [True, False])
+def test_a_signed_badge_cannot_embed_its_own_urn_issuer_and_key(creator: bool) -> None:
+    root = CASES / "ob2-signed-rs256-valid"
+    payload = json.loads(base64.urlsafe_b64decode((root / "input.txt").read_text().split(".")[1] + "=="))
+    key_doc = json.loads((root / "documents" / "doc02.json").read_text())
+    badge = json.loads((root / "documents" / "doc00.json").read_text())
+    key_id = "urn:uuid:2f1c9f3a-0000-4000-8000-00000000bbbb"
+    issuer = {"id": "urn:uuid:2f1c9f3a-0000-4000-8000-00000000aaaa", "type": "Issuer", "name": "Example Guild",
+              "url": "https://issuer.example", "email": "badges@issuer.example",
+              "publicKey": {"id": key_id, "type": "CryptographicKey", "publicKeyPem": key_doc["publicKeyPem"]}}
+    payload["badge"] = {**badge, "id": "urn:uuid:2f1c9f3a-0000-4000-8000-00000000cccc", "issuer": issuer}
+    payload["verification"] = {"type": "SignedBadge", **({"creator": key_id} if creator else {})}
+    report = verify(_sign_rs256(payload), at=OB2_AT, recipients=["alice@example.org"], loader=DocumentStore({}))
+    assert not report.valid
+    assert "issuer_mismatch" in codes(report)
+
+
+def test_control_the_resigned_fixture_payload_is_valid() -> None:
+    root = CASES / "ob2-signed-rs256-valid"
+    payload = json.loads(base64.urlsafe_b64decode((root / "input.txt").read_text().split(".")[1] + "=="))
+    index = json.loads((root / "documents" / "index.json").read_text())
+    store = DocumentStore({url: (root / "documents" / name).read_bytes() for url, name in index.items()})
+    report = verify(_sign_rs256(payload), at=OB2_AT, recipients=["alice@example.org"], loader=store)
     assert report.valid, report.to_json()

@@ -116,6 +116,15 @@ def verify_signature(
 ) -> bool:
     """Steps 4-6: choose the trusted keys from the issuer, fetch them, verify the JWS. Records findings."""
     issuer_id = issuer.get("id")
+    if not is_http_url(issuer_id):
+        # a profile without an http(s) id was never loaded from its issuer: it came embedded in the signed
+        # payload, so its key list is the signer's own claim and binds nothing (anyone could sign as it)
+        ctx.out.error(Code.ISSUER_MISMATCH, "the issuer id is not an http(s) URL, so none of its keys can be trusted",
+                      stage=STAGE_PROOFS, path="/badge/issuer")
+        ctx.out.error(Code.PROOF_INVALID, "no key bound to the issuer signed this badge", stage=STAGE_PROOFS)
+        ctx.out.check("key_binding", "failed", "issuer profile not loaded from an http(s) id")
+        ctx.out.check("signature", "failed", "no trusted key")
+        return False
     verification = assertion.get("verification")
     creator = verification.get("creator") if isinstance(verification, dict) else None
     listed: dict[str, dict[str, Any] | None] = {}
