@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from obverify.context import RunContext
 from obverify.errors import Code
@@ -42,6 +43,15 @@ def fetch_hosted(ctx: RunContext, url: str, *, fetched: Document | None, label: 
         doc = ctx.fetch(url, stage=STAGE_RESOLVE, what=label)
     if doc is None:
         return None
+    if _left_origin(url, doc.final_url):
+        # an open redirect on the issuer's site must not let another host answer for the id: the copy that is
+        # verified has to come from the origin the id names (an http -> https upgrade of the same host is fine)
+        ctx.out.error(
+            Code.ISSUER_MISMATCH,
+            f"hosted {label} {quote_url(url)} redirected to another origin ({quote_url(doc.final_url or '')})",
+            stage=STAGE_PROOFS, url=url,
+        )
+        return None
     try:
         value = parse_json(doc.content)
     except JSONError as exc:
@@ -53,6 +63,18 @@ def fetch_hosted(ctx: RunContext, url: str, *, fetched: Document | None, label: 
         )
         return None
     return HostedCopy(url, value, doc.status)
+
+
+def _left_origin(url: str, final_url: str | None) -> bool:
+    """Whether following redirects from `url` ended on another origin (scheme upgrade to https excepted)."""
+    if not final_url or final_url == url:
+        return False
+    a, b = urlsplit(url), urlsplit(final_url)
+    try:
+        same_host = (a.hostname or "").lower() == (b.hostname or "").lower() and a.port == b.port
+    except ValueError:
+        return True
+    return not (same_host and (a.scheme == b.scheme or (a.scheme == "http" and b.scheme == "https")))
 
 
 def record_revoked(ctx: RunContext, reason: Any, *, url: str | None, how: str) -> None:
