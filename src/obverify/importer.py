@@ -76,15 +76,7 @@ def _assertion_entity(report: Report) -> dict[str, Any]:
     related = report.related
     badgeclass = related.get("badgeclass")
     issuer = related.get("issuer")
-    original = report.original
-    if isinstance(original, bytes):
-        original_json: Any = None
-        try:
-            original_json = json.loads(original)
-        except (ValueError, UnicodeDecodeError):
-            original_json = None
-    else:
-        original_json = original if isinstance(original, Mapping) else None
+    original_json = _verified_json(report)
     if report.version == "3.0":
         subject = _first(badge.get("credentialSubject")) or {}
         ident = _first(subject.get("identifier")) if isinstance(subject, Mapping) else None
@@ -150,6 +142,21 @@ def _assertion_entity(report: Report) -> dict[str, Any]:
         "badgeclass": badgeclass,
         "issuer": issuer,
     }
+
+
+def _verified_json(report: Report) -> Any:
+    """The JSON that was verified, for the backpack to store: the hosted copy fetched at the badge's id when
+    there is one (never the presented JSON, which for a hosted badge is only a pointer), else the badge itself.
+    """
+    badge = report.badge or {}
+    badge_id = badge.get("id")
+    raw = report.originals.get(badge_id) if isinstance(badge_id, str) else None
+    if raw is not None:
+        try:
+            return json.loads(raw)
+        except (ValueError, UnicodeDecodeError):
+            pass
+    return dict(badge) if badge else None
 
 
 def _list(value: Any) -> list[Any]:

@@ -96,3 +96,16 @@ def test_ob3_baked_image_imports_from_base64() -> None:
     assert entity["ob3AwardProperties"] is not None
     other = import_badge(image=image, recipient_profile=["alice@example.org"], at=at, loader=store)
     assert other.error_code == "recipient_mismatch"
+
+
+def test_original_json_is_the_verified_hosted_copy_not_the_presented_pointer() -> None:
+    case, store = _case("ob2-hosted-valid")
+    hosted = json.loads((case / "input.json").read_text())
+    presented = {**hosted, "narrative": "text nobody verified"}
+    result = import_badge(assertion=presented, recipient_profile=["alice@example.org"], at=AT, loader=store)
+    assert result.success, result.report.to_json()
+    entity = result.result[0]
+    assert entity["originalJson"] == json.loads(store.load(hosted["id"]).content)
+    assert entity["originalJson"].get("narrative") != "text nobody verified"
+    assert entity["narrative"] != "text nobody verified"
+    assert result.report.original == presented
