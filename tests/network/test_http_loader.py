@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
 
 import pytest
-from loopback import chunked, endless, json_route, redirect, send, serve, streaming, trickle
+from loopback import chunked, endless, json_route, redirect, send, serve, streaming, trickle, wait_until
 
 from obverify import Code, HttpLoader, LoadError, NetworkPolicy
 from obverify.loaders.http import DEFAULT_ACCEPT
@@ -188,6 +188,36 @@ def test_silent_server_times_out(stop: threading.Event) -> None:
         err = load_error(HttpLoader(srv.policy(read_timeout_s=0.2)), srv.url("/a"))
     assert err.code == Code.FETCH_FAILED
     assert "timed out" in err.reason or "deadline" in err.reason
+
+
+def test_trickled_headers_are_cut_off_at_the_deadline(stop: threading.Event) -> None:
+    # Socket timeouts are per read: a server sending one header line every 0.1 s never trips a 5 s read
+    # timeout, so without a deadline on the whole exchange the loader waited for all 40 lines (4 s, and
+    # unbounded for a patient server) before the 0.5 s deadline was even looked at.
+    outcome: dict[str, bool] = {}
+
+    def slow_headers(h: BaseHTTPRequestHandler) -> None:
+        try:
+            h.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n")
+            h.wfile.flush()
+            for i in range(40):
+                if stop.wait(0.1):
+                    return
+                h.wfile.write(b"X-Pad-%d: a\r\n" % i)
+                h.wfile.flush()
+            h.wfile.write(b"Content-Length: 2\r\nConnection: close\r\n\r\n{}")
+            h.wfile.flush()
+            outcome["all_sent"] = True
+        except OSError:
+            outcome["all_sent"] = False
+        h.close_connection = True
+
+    with serve({"/a": slow_headers}) as srv:
+        err = load_error(HttpLoader(srv.policy(deadline_s=0.5, read_timeout_s=5.0)), srv.url("/a"))
+        assert wait_until(lambda: "all_sent" in outcome, timeout_s=10.0)
+    assert err.code == Code.FETCH_FAILED
+    assert "deadline" in err.reason
+    assert outcome["all_sent"] is False  # the loader hung up while the headers were still trickling
 
 
 def test_gzip_and_deflate_are_decoded() -> None:

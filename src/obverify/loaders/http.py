@@ -27,6 +27,7 @@ embedded-IPv4 ranges pass on Python 3.11), allows all of loopback or none, follo
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import socket
 import threading
@@ -75,6 +76,9 @@ class PinnedRequest:
     headers: tuple[tuple[str, str], ...]
     connect_timeout_s: float
     read_timeout_s: float
+    deadline_s: float | None = None
+    """Time left for the whole exchange: socket timeouts are per read, so a server trickling its status line
+    and headers one byte per read timeout would otherwise hold the connection far beyond the deadline."""
 
 
 class Wire(Protocol):
@@ -110,6 +114,29 @@ class _PinnedAdapter(requests.adapters.HTTPAdapter):
         super().__init__(max_retries=0, pool_connections=1, pool_maxsize=1)
         self._target = target
         self._address = address
+        self._conns: list[Any] = []
+
+    def get_connection_with_tls_context(
+        self, request: requests.PreparedRequest, verify: bool | str | None, proxies: Any = None, cert: Any = None
+    ) -> Any:
+        pool: Any = super().get_connection_with_tls_context(request, verify, proxies, cert)
+        new_conn = pool._new_conn
+
+        def capture() -> Any:
+            conn = new_conn()
+            self._conns.append(conn)
+            return conn
+
+        pool._new_conn = capture
+        return pool
+
+    def abort(self) -> None:
+        """Shut down every socket this adapter opened, waking a read blocked on a trickling server."""
+        for conn in self._conns:
+            sock = getattr(conn, "sock", None)
+            if sock is not None:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
 
     def build_connection_pool_key_attributes(
         self, request: requests.PreparedRequest, verify: bool | str, cert: Any = None
@@ -127,9 +154,12 @@ class _PinnedAdapter(requests.adapters.HTTPAdapter):
 
 
 class _RequestsWire:
-    def __init__(self, adapter: requests.adapters.HTTPAdapter, response: requests.Response) -> None:
+    def __init__(
+        self, adapter: requests.adapters.HTTPAdapter, response: requests.Response, timer: threading.Timer | None = None
+    ) -> None:
         self._adapter = adapter
         self._response = response
+        self._timer = timer
         self.status = response.status_code
 
     def header(self, name: str) -> str | None:
@@ -145,6 +175,8 @@ class _RequestsWire:
         return bytes(data or b"")
 
     def close(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
         try:
             self._response.close()
         finally:
@@ -163,6 +195,11 @@ class RequestsConnector:
     def open(self, request: PinnedRequest) -> Wire:
         adapter = _PinnedAdapter(request.target, request.address)
         prepared = requests.Request("GET", request.target.url, headers=dict(request.headers)).prepare()
+        timer = None
+        if request.deadline_s is not None:
+            timer = threading.Timer(max(request.deadline_s, 0.0), adapter.abort)
+            timer.daemon = True
+            timer.start()
         try:
             # The adapter, not Session.send: with allow_redirects=False, Session.send still walks
             # resolve_redirects once, which reads a redirect's whole body (decoded, uncapped).
@@ -174,9 +211,11 @@ class RequestsConnector:
                 proxies={},
             )
         except BaseException:
+            if timer is not None:
+                timer.cancel()
             adapter.close()
             raise
-        return _RequestsWire(adapter, response)
+        return _RequestsWire(adapter, response, timer)
 
 
 class _Decoder:
@@ -367,6 +406,7 @@ class HttpLoader:
             ),
             connect_timeout_s=min(self.policy.connect_timeout_s, remaining),
             read_timeout_s=min(self.policy.read_timeout_s, remaining),
+            deadline_s=remaining,
         )
         try:
             return self.connector.open(request)
