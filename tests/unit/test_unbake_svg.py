@@ -357,6 +357,17 @@ def test_two_badge_elements() -> None:
     fails(both, "more than one badge element")
 
 
+def test_badge_element_nested_in_a_badge_element() -> None:
+    # The full parse used to skip a badge element met while inside another one, so the outer body was
+    # accepted although the file holds two badge elements (the fast path already refused it): a reader
+    # taking the inner one would show a different badge.
+    inner = (f"<openbadges:assertion>{ASSERTION}<openbadges:assertion>{VC}</openbadges:assertion>"
+             "</openbadges:assertion>")
+    fails(doc(inner), "more than one badge element")  # fast path
+    fails(doc(inner + "&#32;"), "more than one badge element")  # a character reference: the full path
+    fails(doc(inner).decode().encode("utf-16"), "more than one badge element")  # not ASCII-compatible: full
+
+
 def test_billion_laughs() -> None:
     entities = '<!ENTITY lol "lol">' + "".join(
         f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10 if i > 1 else "&lol;" * 10}">' for i in range(1, 10)

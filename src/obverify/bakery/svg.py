@@ -474,10 +474,12 @@ class _Target:
             self.root_start = index
             self.root_tag = tag
         version = BADGE_TAGS.get(tag)
-        if version is None or self.current is not None:
+        if version is None:
             return
-        if self.found and not self.keep_all:
+        if (self.found or self.current is not None) and not self.keep_all:  # a nested one is a second one too
             raise BakeryError("SVG holds more than one badge element; the spec allows only one")
+        if self.current is not None:
+            return
         self.current = Element(version, dict(attrib), start=index)
         self.current_depth = self.depth
         self.parts = []
