@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
-from loopback import json_route, serve
+from loopback import json_route, redirect, serve
 
 from obverify import Document, HttpLoader, verify
 from obverify.loaders.cache import DocumentCache, freshness_lifetime
@@ -123,6 +123,21 @@ def test_failures_are_not_cached_and_policies_do_not_share_entries() -> None:
         HttpLoader(srv.policy(), cache=cache).load(srv.url("/a"))
         HttpLoader(srv.policy(max_bytes=10_000), cache=cache).load(srv.url("/a"))
         assert [r.path for r in srv.requests] == ["/bad", "/bad", "/a", "/a"]
+
+
+def test_redirected_answers_and_vary_star_are_not_cached() -> None:
+    # /old redirects (302, no lifetime) to /new (max-age=60). The cache used to keep /new's answer under
+    # /old for 60 s, so /old answering 410 (a hosted assertion revoked) went unseen; `Vary: *` was ignored.
+    with serve({"/old": redirect("/new"), "/new": json_route(BODY, headers={"Cache-Control": "max-age=60"}),
+                "/vary": json_route(BODY, headers={"Cache-Control": "max-age=60", "Vary": "*"})}) as srv:
+        loader = HttpLoader(srv.policy(), cache=DocumentCache())
+        for _ in range(2):
+            assert loader.load(srv.url("/old")).content == BODY
+            assert loader.load(srv.url("/vary")).content == BODY
+        assert [r.path for r in srv.requests] == ["/old", "/new", "/vary", "/old", "/new", "/vary"]
+        assert loader.load(srv.url("/new")).content == BODY
+        assert loader.load(srv.url("/new")).content == BODY  # the target itself is still cached
+        assert [r.path for r in srv.requests][6:] == ["/new"]
 
 
 @pytest.fixture

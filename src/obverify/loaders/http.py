@@ -322,7 +322,10 @@ class HttpLoader:
                 content_type = wire.header("Content-Type")
                 body = self._read_body(url, wire, content_type, deadline)
                 ttl = 0.0
-                if self.cache is not None:
+                # Kept under the URL asked for, so only the answer of that URL itself: a redirect (whose own
+                # response gave no lifetime) must be asked again, or a hosted assertion turned 410 stays
+                # valid for the target's max-age. `Vary: *` never matches a later request (RFC 9111 §4.1).
+                if self.cache is not None and _hop == 0 and "*" not in (wire.header("Vary") or ""):
                     ttl = self.cache.ttl_for(wire.header("Cache-Control"), wire.header("Age"))
                 doc = Document(url=url, content=body, content_type=content_type, status=status, final_url=target.url)
                 return doc, ttl
