@@ -1,15 +1,18 @@
-"""`Baked`: what an image holds (DESIGN.md §2, `unbake(data) -> Baked`)."""
+"""`Baked`: what an image holds (DESIGN.md §2, `unbake(data) -> Baked`).
+
+A `NamedTuple` rather than a frozen dataclass: importing `dataclasses` pulls in `inspect`, `ast` and
+`dis`, about a sixth of the whole `obverify unbake` process (issue 3 budget: under 100 ms). It is just
+as immutable and compares by value.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 PayloadKind = Literal["json", "jws", "url"]
 
 
-@dataclass(frozen=True)
-class Baked:
+class Baked(NamedTuple):
     """The badge baked into an image, or why there is none.
 
     `payload` is the baked text as stored, without surrounding whitespace (JSON text, a compact JWS/JWT,

@@ -14,7 +14,7 @@ from __future__ import annotations
 import struct
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from obverify.bakery import MAX_INFLATED_TEXT, BakeryError
 from obverify.bakery.payload import BakedVersion
@@ -27,9 +27,11 @@ BADGE_KEYWORDS: dict[bytes, BakedVersion] = {b"openbadges": "2.0", b"openbadgecr
 _HEAD = struct.Struct(">I4s")
 
 
-@dataclass(frozen=True, slots=True)
-class BadgeText:
-    """The text of the one badge chunk, decoded, with the version its keyword claims."""
+class BadgeText(NamedTuple):
+    """The text of the one badge chunk, decoded, with the version its keyword claims.
+
+    A NamedTuple, not a dataclass, for the same start-up reason as `obverify.baked.Baked`.
+    """
 
     text: str
     version: BakedVersion
