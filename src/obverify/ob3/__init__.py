@@ -116,8 +116,6 @@ def verify_credential(ctx: RunContext, credential: Mapping[str, Any], *,
 def _check_proofs(ctx: RunContext, credential: Mapping[str, Any], issuer_id: str | None,
                   jwt_proof: Callable[[], bool] | None) -> bool:
     """OB 3.0 §9 step 2: the VC-JWT, and every embedded proof (all must verify; one bound to the issuer)."""
-    from obverify.ob3.proofs import check_embedded_proofs
-
     embedded = as_list(credential.get("proof"))
     ok = True
     detail: list[str] = []
@@ -130,6 +128,9 @@ def _check_proofs(ctx: RunContext, credential: Mapping[str, Any], issuer_id: str
                           path="/proof")
             ok = False
         else:
+            # Data Integrity on first use: a VC-JWT alone never loads it (and with it pyld and the suites)
+            from obverify.ob3.proofs import check_embedded_proofs
+
             ok = check_embedded_proofs(ctx, dict(credential), issuer_id=issuer_id) and ok
         detail.append(f"{len(embedded)} embedded proof{'s' if len(embedded) > 1 else ''}")
     elif jwt_proof is None:

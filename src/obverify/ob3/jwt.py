@@ -30,7 +30,6 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
 from obverify.context import RunContext
@@ -197,6 +196,9 @@ def check_header(ctx: RunContext, header: Mapping[str, Any]) -> bool:
 
 
 def _spki(key: Any) -> bytes | None:
+    # on first use: the serialization package loads every key type's module and SSH support
+    from cryptography.hazmat.primitives import serialization
+
     try:
         data: bytes = key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
     except (AttributeError, ValueError, TypeError):

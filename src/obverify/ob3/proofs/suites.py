@@ -21,7 +21,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import rfc8785
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -31,7 +30,6 @@ from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from obverify.context import RunContext
 from obverify.ed25519check import verify_ed25519
 from obverify.errors import Code
-from obverify.jsonld import JsonLdProcessingError, canonize
 from obverify.ob3.keys import PublicKey
 
 ED25519_2020_CONTEXT = "https://w3id.org/security/suites/ed25519-2020/v1"
@@ -113,6 +111,8 @@ def proof_config(document: dict[str, Any], proof: dict[str, Any], suite: Suite) 
 
 
 def _jcs(value: Any) -> bytes:
+    import rfc8785  # on first use: a VC-JWT or RDFC proof never needs it
+
     try:
         return bytes(rfc8785.dumps(value))
     except (rfc8785.CanonicalizationError, TypeError, ValueError):
@@ -123,6 +123,9 @@ def canonical(value: dict[str, Any], suite: Suite, ctx: RunContext | None, stage
     """The suite's canonical bytes of `value` (RDFC-1.0 N-Quads or JCS)."""
     if suite.canon == "jcs":
         return _jcs(value)
+    # JSON-LD (pyld) on first use: it is a quarter of a VC-JWT verification's process start-up otherwise
+    from obverify.jsonld import JsonLdProcessingError, canonize
+
     try:
         return canonize(value, ctx, stage=stage).encode("utf-8")
     except JsonLdProcessingError as exc:
