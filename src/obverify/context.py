@@ -4,21 +4,24 @@ Stages take the context instead of reaching for globals, so concurrent verificat
 Fetches go through `fetch`/`fetch_json`, which (SECURITY.md ground rules) fetch each URL once per run,
 cap documents per verification, record the URLs consulted in order, and on failure report the cause
 (`fetch_failed`/`url_blocked`) plus the consequence code of the stage that needed the document.
+
+A plain class, not a dataclass, for start-up time (see `obverify.report`).
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from obverify.errors import Code, LoadError
 from obverify.loaders.base import Document, Loader
 from obverify.report import Collector
 from obverify.strictjson import JSONError, parse_json
 from obverify.text import quote_url
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 MAX_DOCUMENTS = 32
 MAX_DOCUMENT_BYTES = 2 * 1024 * 1024
@@ -28,20 +31,38 @@ ACCEPT_JSON = "application/ld+json, application/json;q=0.9, */*;q=0.1"
 ACCEPT_BADGE = "application/ld+json, application/json;q=0.9, image/png;q=0.8, image/svg+xml;q=0.8, */*;q=0.1"
 
 
-@dataclass
 class RunContext:
-    """Shared state of one verification run."""
+    """Shared state of one verification run.
 
-    loader: Loader
-    at: datetime
-    recipients: Sequence[str]
-    out: Collector
-    policy: Any = None
-    """The `NetworkPolicy` in force (None: the loader's own)."""
-    depth: int = 0
-    """Nesting depth: endorsements and status-list credentials verify in a child context."""
-    _cache: dict[str, Document | LoadError] = field(default_factory=dict)
-    _started: float = field(default_factory=time.monotonic)
+    `policy` is the `NetworkPolicy` in force (None: the loader's own); `depth` the nesting depth
+    (endorsements and status-list credentials verify in a child context, which shares the per-run
+    fetch cache and the clock the deadline counts from).
+    """
+
+    __slots__ = ("_cache", "_started", "at", "depth", "loader", "out", "policy", "recipients")
+
+    def __init__(
+        self,
+        loader: Loader,
+        at: datetime,
+        recipients: Sequence[str],
+        out: Collector,
+        policy: Any = None,
+        depth: int = 0,
+        _cache: dict[str, Document | LoadError] | None = None,
+        _started: float | None = None,
+    ) -> None:
+        self.loader = loader
+        self.at = at
+        self.recipients = recipients
+        self.out = out
+        self.policy = policy
+        self.depth = depth
+        self._cache: dict[str, Document | LoadError] = {} if _cache is None else _cache
+        self._started = time.monotonic() if _started is None else _started
+
+    def __repr__(self) -> str:
+        return f"RunContext(loader={self.loader!r}, at={self.at!r}, depth={self.depth})"
 
     def fetch(
         self,

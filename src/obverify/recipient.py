@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 EMAIL_TYPES = frozenset({"email", "emailAddress"})
@@ -24,8 +24,7 @@ def ascii_lower(text: str) -> str:
     return text.translate(_ASCII_LOWER)
 
 
-@dataclass(frozen=True)
-class IdentityClaim:
+class IdentityClaim(NamedTuple):
     """What a badge says about its recipient: the identity (plain or `alg$hex`), its type, hashing, salt."""
 
     identity: str
@@ -34,8 +33,7 @@ class IdentityClaim:
     salt: str | None = None
 
 
-@dataclass(frozen=True)
-class MatchResult:
+class MatchResult(NamedTuple):
     """Which candidate matched (None if none), and whether the hash algorithm was weak (md5)."""
 
     matched: str | None

@@ -3,18 +3,23 @@
 DESIGN.md §2: `valid` is true exactly when there are no errors, and `Report.__bool__` raises so that
 `if verify(x):` fails loudly instead of always passing. The report also lists every check as passed,
 failed or skipped-with-reason, so nothing is ever valid by omission.
+
+No dataclasses: importing `dataclasses` (it pulls in inspect, ast and dis) and processing each class was
+a fifth of an `obverify verify` process (issue 2: under 150 ms). The immutable records are NamedTuples;
+`Report` is a plain class with the same constructor, equality and repr a dataclass would give it.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from obverify.errors import Code
 from obverify.text import quote, quote_url
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 MAX_FINDINGS = 100
 
@@ -22,8 +27,7 @@ Version = Literal["0.5", "1.0", "1.1", "2.0", "3.0"]
 CheckStatus = Literal["passed", "failed", "skipped"]
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     """One problem: a stable `code`, our own `message`, the `stage` that found it, where, and which URL."""
 
     code: str
@@ -41,8 +45,7 @@ class Finding:
         return out
 
 
-@dataclass(frozen=True)
-class Check:
+class Check(NamedTuple):
     """A check the pipeline planned: whether it passed, failed, or was skipped, and why."""
 
     name: str
@@ -56,8 +59,7 @@ class Check:
         return out
 
 
-@dataclass(frozen=True)
-class RecipientResult:
+class RecipientResult(NamedTuple):
     """Outcome of recipient matching: `checked` false when no identity was given."""
 
     checked: bool
@@ -74,30 +76,68 @@ class RecipientResult:
         }
 
 
-@dataclass
 class Report:
-    """The result of one verification. Data, never an exception."""
+    """The result of one verification. Data, never an exception.
 
-    version: Version | None = None
-    kind: str | None = None
-    errors: list[Finding] = field(default_factory=list)
-    warnings: list[Finding] = field(default_factory=list)
-    checks: list[Check] = field(default_factory=list)
-    revoked: bool | None = None
-    revocation_reason: str | None = None
-    expired: bool | None = None
-    recipient: RecipientResult = field(default_factory=lambda: RecipientResult(checked=False))
-    checked_at: datetime | None = None
-    documents: list[str] = field(default_factory=list)
-    badge: Mapping[str, Any] | None = None
-    """The normalized badge (assertion or credential) that was verified."""
-    related: dict[str, Any] = field(default_factory=dict)
-    """Other verified documents by role: `badgeclass`, `issuer`, `endorsements` (nested reports)…"""
-    original: bytes | str | Mapping[str, Any] | None = field(default=None, repr=False)
-    """The input exactly as given, for the caller to store. Never part of `to_json()`."""
-    originals: dict[str, bytes] = field(default_factory=dict, repr=False)
-    """The raw bytes of every document consulted, by URL. Never part of `to_json()`."""
-    dropped_findings: int = 0
+    Attributes: `version`, `kind`; `errors`, `warnings` (Findings) and `checks`; `revoked`,
+    `revocation_reason`, `expired`; `recipient`; `checked_at`; `documents` (URLs consulted); `badge`, the
+    normalized badge (assertion or credential) that was verified; `related`, other verified documents by
+    role (`badgeclass`, `issuer`, `endorsements` as nested reports…); `original`, the input exactly as
+    given, for the caller to store, and `originals`, the raw bytes of every document consulted by URL
+    (neither is ever part of `to_json()` nor of the repr); `dropped_findings` past `MAX_FINDINGS`.
+    """
+
+    def __init__(
+        self,
+        version: Version | None = None,
+        kind: str | None = None,
+        errors: list[Finding] | None = None,
+        warnings: list[Finding] | None = None,
+        checks: list[Check] | None = None,
+        revoked: bool | None = None,
+        revocation_reason: str | None = None,
+        expired: bool | None = None,
+        recipient: RecipientResult | None = None,
+        checked_at: datetime | None = None,
+        documents: list[str] | None = None,
+        badge: Mapping[str, Any] | None = None,
+        related: dict[str, Any] | None = None,
+        original: bytes | str | Mapping[str, Any] | None = None,
+        originals: dict[str, bytes] | None = None,
+        dropped_findings: int = 0,
+    ) -> None:
+        self.version = version
+        self.kind = kind
+        self.errors: list[Finding] = [] if errors is None else errors
+        self.warnings: list[Finding] = [] if warnings is None else warnings
+        self.checks: list[Check] = [] if checks is None else checks
+        self.revoked = revoked
+        self.revocation_reason = revocation_reason
+        self.expired = expired
+        self.recipient = RecipientResult(checked=False) if recipient is None else recipient
+        self.checked_at = checked_at
+        self.documents: list[str] = [] if documents is None else documents
+        self.badge = badge
+        self.related: dict[str, Any] = {} if related is None else related
+        self.original = original
+        self.originals: dict[str, bytes] = {} if originals is None else originals
+        self.dropped_findings = dropped_findings
+
+    _FIELDS = ("version", "kind", "errors", "warnings", "checks", "revoked", "revocation_reason", "expired",
+               "recipient", "checked_at", "documents", "badge", "related", "original", "originals",
+               "dropped_findings")
+    _REPR_FIELDS = tuple(f for f in _FIELDS if f not in ("original", "originals"))
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return all(getattr(self, f) == getattr(other, f) for f in self._FIELDS)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as a non-frozen dataclass would be
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{f}={getattr(self, f)!r}" for f in self._REPR_FIELDS)
+        return f"Report({inner})"
 
     @property
     def valid(self) -> bool:

@@ -28,11 +28,10 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from obverify.resources import data_dir
 from obverify.strictjson import JSONError, parse_json
@@ -54,8 +53,7 @@ schema even when threads verify at the same time (re-entrant: compiling loads th
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 
 
-@dataclass(frozen=True)
-class SchemaIssue:
+class SchemaIssue(NamedTuple):
     """One schema violation: `path` is a JSON pointer into the instance, `message` our own template."""
 
     path: str
