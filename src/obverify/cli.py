@@ -39,10 +39,24 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="obverify", description="Verify, unbake and bake Open Badges (0.5-3.0).")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    v = sub.add_parser("verify", help="verify a badge: file, URL or - for stdin")
+class _Formatter(argparse.HelpFormatter):
+    """argparse's formatter without its `shutil` import (and with it bz2 and lzma) on every start.
+
+    argparse builds a formatter for every `add_argument` and asks `shutil.get_terminal_size` for the
+    width; `COLUMNS` (what shutil reads first) or 80 columns is as good for help text.
+    """
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
+                 width: int | None = None) -> None:
+        if width is None:
+            import os
+
+            columns = os.environ.get("COLUMNS", "")
+            width = (int(columns) if columns.isdigit() else 80) - 2
+        super().__init__(prog, indent_increment, max_help_position, width)
+
+
+def _add_verify(v: argparse.ArgumentParser) -> None:
     v.add_argument("input", help="a PNG, SVG, JSON or JWS/JWT file, an http(s) URL, or - for stdin")
     v.add_argument("--recipient", action="append", default=[], metavar="ID",
                    help="an identity the badge must belong to (repeatable)")
@@ -51,20 +65,49 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--offline", action="store_true", help="no network at all")
     v.add_argument("--record", metavar="DIR", help="write every document fetched into DIR (a document store)")
     v.add_argument("--json", action="store_true", help="print exactly one JSON object, the report")
-    u = sub.add_parser("unbake", help="print what is baked into a PNG or SVG")
+
+
+def _add_unbake(u: argparse.ArgumentParser) -> None:
     u.add_argument("file")
     u.add_argument("--json", action="store_true")
-    b = sub.add_parser("bake", help="bake a JSON file, a JWS/JWT or a URL into a PNG or SVG")
+
+
+def _add_bake(b: argparse.ArgumentParser) -> None:
     b.add_argument("image")
     b.add_argument("payload", help="a file holding JSON or a JWS/JWT, or a URL")
     b.add_argument("-o", "--output", required=True)
-    a = sub.add_parser("audit", help="verify many badge files offline-capable, one JSON line per file")
+
+
+def _add_audit(a: argparse.ArgumentParser) -> None:
     a.add_argument("paths", nargs="+", metavar="PATH", help="badge files, or directories searched recursively")
     a.add_argument("--recipient", action="append", default=[], metavar="ID")
     a.add_argument("--at", metavar="ISO8601", help="one instant for the whole run (default: now, fixed at start)")
     a.add_argument("--documents", metavar="DIR", help="a document store shared by every file")
     a.add_argument("--offline", action="store_true", help="no network at all")
     a.add_argument("--jobs", type=int, default=None, metavar="N", help="verifications in parallel")
+
+
+_COMMANDS = {
+    "verify": ("verify a badge: file, URL or - for stdin", _add_verify),
+    "unbake": ("print what is baked into a PNG or SVG", _add_unbake),
+    "bake": ("bake a JSON file, a JWS/JWT or a URL into a PNG or SVG", _add_bake),
+    "audit": ("verify many badge files offline-capable, one JSON line per file", _add_audit),
+}
+
+
+def _parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser; given the `command` about to run, only that subcommand's arguments are built.
+
+    Building all four subparsers' arguments was a tenth of an `obverify verify` process; the others are
+    only listed by name and help, which is all `obverify --help` and an unknown command need.
+    """
+    parser = _Parser(prog="obverify", description="Verify, unbake and bake Open Badges (0.5-3.0).",
+                     formatter_class=_Formatter)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    for name, (text, populate) in _COMMANDS.items():
+        child = sub.add_parser(name, help=text, formatter_class=_Formatter)
+        if command is None or command == name:
+            populate(child)
     return parser
 
 
@@ -198,7 +241,8 @@ def _cmd_audit(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (the console script exits with it)."""
-    parser = _parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = _parser(argv[0] if argv and argv[0] in _COMMANDS else None)
     args = parser.parse_args(argv)
     if args.command == "verify":
         return _cmd_verify(parser, args)

@@ -97,7 +97,7 @@ def test_unbake_process_imports_no_pipeline(tmp_path: Path) -> None:
         "from obverify.cli import main\n"
         "status = main()\n"
         "heavy = [m for m in ('obverify.pipeline', 'requests', 'pyld', 'jsonschema', 'dataclasses', 'inspect',"
-        " 'datetime', 'pathlib') if m in sys.modules]\n"
+        " 'datetime', 'pathlib', 'shutil') if m in sys.modules]\n"
         "print('heavy:', heavy)\n"
         "sys.exit(status)\n"
     )
