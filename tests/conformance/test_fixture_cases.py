@@ -55,3 +55,17 @@ def test_fixture_case(case: Path) -> None:
         assert code in {w.code for w in report.warnings}, detail
     if "recipient" in expected:
         assert report.recipient.matched == expected["recipient"], detail
+
+
+@pytest.mark.parametrize("prefix", ["ob2-", "ob3-"])
+def test_every_error_code_has_a_case_of_each_version(prefix: str) -> None:
+    """Issues 2 and 5: every code a version can produce has a case; an image that holds no badge at all
+    (`unbake_failed` before any version is known) is covered by the `img-*` cases instead."""
+    from obverify.errors import Code
+
+    def declared(prefixes: tuple[str, ...]) -> set[str]:
+        return {code for case in _case_dirs() if case.name.startswith(prefixes)
+                for code in json.loads((case / "expected.json").read_text()).get("codes", [])}
+
+    assert {str(c) for c in Code} - {Code.UNBAKE_FAILED} <= declared((prefix,))
+    assert Code.UNBAKE_FAILED in declared((prefix, "img-"))
