@@ -25,9 +25,8 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
@@ -46,9 +45,12 @@ KNOWN_HEADERS = frozenset({"alg", "kid", "jwk", "typ"})
 JWT_CLAIMS = frozenset({"iss", "sub", "jti", "nbf", "exp", "iat", "aud"})
 
 
-@dataclass
-class DecodedJwt:
-    """A VC-JWT split into header, payload and the credential it carries."""
+class DecodedJwt(NamedTuple):
+    """A VC-JWT split into header, payload and the credential it carries.
+
+    A `NamedTuple`, not a dataclass (it is never reassigned): importing `dataclasses` pulls in `inspect`, `ast`
+    and `dis` at start-up (see `obverify.baked`).
+    """
 
     header: dict[str, Any]
     payload: dict[str, Any]

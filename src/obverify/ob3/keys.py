@@ -23,7 +23,6 @@ from __future__ import annotations
 import base64
 import json
 import re
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -55,17 +54,34 @@ _CURVES: dict[str, tuple[type[ec.EllipticCurve], int]] = {"P-256": (ec.SECP256R1
 _HOST = re.compile(r"^[A-Za-z0-9.-]+(?::[0-9]{1,5})?$")
 
 
-@dataclass(frozen=True)
 class ResolvedKey:
     """A public key bound to its verification method `id` and the `controller` that owns it.
 
-    `jwk` is the key as a public JWK (for comparing with a VC-JWT header `jwk`).
+    `jwk` is the key as a public JWK (for comparing with a VC-JWT header `jwk`). Equality and hashing use
+    `id` and `controller` only. A plain class rather than a frozen dataclass: importing `dataclasses` pulls
+    in `inspect`, `ast` and `dis` at start-up (see `obverify.baked`).
     """
 
-    id: str
-    controller: str
-    public_key: PublicKey = field(compare=False)
-    jwk: dict[str, Any] | None = field(default=None, compare=False)
+    __slots__ = ("controller", "id", "jwk", "public_key")
+
+    def __init__(self, id: str, controller: str, public_key: PublicKey,
+                 jwk: dict[str, Any] | None = None) -> None:
+        self.id = id
+        self.controller = controller
+        self.public_key = public_key
+        self.jwk = jwk
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ResolvedKey):
+            return NotImplemented
+        return (self.id, self.controller) == (other.id, other.controller)
+
+    def __hash__(self) -> int:
+        return hash((self.id, self.controller))
+
+    def __repr__(self) -> str:
+        return (f"ResolvedKey(id={self.id!r}, controller={self.controller!r}, public_key={self.public_key!r}, "
+                f"jwk={self.jwk!r})")
 
 
 class KeyFormatError(ValueError):

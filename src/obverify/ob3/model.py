@@ -18,7 +18,6 @@ read through `as_list`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
@@ -82,22 +81,58 @@ def data_model(credential: Mapping[str, Any]) -> Literal["1.1", "2.0"] | None:
     return None
 
 
-@dataclass
 class CredentialFacts:
-    """What the later stages need, read once from a structurally checked credential."""
+    """What the later stages need, read once from a structurally checked credential.
 
-    kind: Kind
-    model: Literal["1.1", "2.0"] | None
-    id: str | None
-    issuer_id: str | None
-    issuer_name: str | None
-    subject: Mapping[str, Any] | None
-    subject_ids: list[str] = field(default_factory=list)
-    valid_from: datetime | None = None
-    valid_until: datetime | None = None
-    valid_from_field: str = "validFrom"
-    valid_until_field: str = "validUntil"
-    awarded: datetime | None = None
+    A plain class, not a dataclass (its fields are set after construction): importing `dataclasses` pulls in
+    `inspect`, `ast` and `dis` at start-up (see `obverify.baked`).
+    """
+
+    __slots__ = ("awarded", "id", "issuer_id", "issuer_name", "kind", "model", "subject", "subject_ids",
+                 "valid_from", "valid_from_field", "valid_until", "valid_until_field")
+
+    def __init__(
+        self,
+        kind: Kind,
+        model: Literal["1.1", "2.0"] | None,
+        id: str | None,
+        issuer_id: str | None,
+        issuer_name: str | None,
+        subject: Mapping[str, Any] | None,
+        subject_ids: list[str] | None = None,
+        valid_from: datetime | None = None,
+        valid_until: datetime | None = None,
+        valid_from_field: str = "validFrom",
+        valid_until_field: str = "validUntil",
+        awarded: datetime | None = None,
+    ) -> None:
+        self.kind: Kind = kind
+        self.model: Literal["1.1", "2.0"] | None = model
+        self.id: str | None = id
+        self.issuer_id: str | None = issuer_id
+        self.issuer_name: str | None = issuer_name
+        self.subject: Mapping[str, Any] | None = subject
+        self.subject_ids: list[str] = [] if subject_ids is None else subject_ids
+        self.valid_from: datetime | None = valid_from
+        self.valid_until: datetime | None = valid_until
+        self.valid_from_field: str = valid_from_field
+        self.valid_until_field: str = valid_until_field
+        self.awarded: datetime | None = awarded
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in _FACT_FIELDS)
+        return f"CredentialFacts({fields})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, CredentialFacts):
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in _FACT_FIELDS)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it replaces
+
+
+_FACT_FIELDS = ("kind", "model", "id", "issuer_id", "issuer_name", "subject", "subject_ids", "valid_from",
+                "valid_until", "valid_from_field", "valid_until_field", "awarded")
 
 
 def _date(ctx: RunContext, credential: Mapping[str, Any], name: str, path: str) -> datetime | None:

@@ -22,8 +22,7 @@ import base64
 import binascii
 import zlib
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from obverify.context import RunContext
 from obverify.errors import Code
@@ -38,9 +37,12 @@ MIN_LIST_BITS = 131_072
 Outcome = Literal["ok", "revoked", "suspended", "unavailable"]
 
 
-@dataclass
-class _VerifiedList:
-    """A status list credential that passed verification, with its decoded-on-demand bitstring source."""
+class _VerifiedList(NamedTuple):
+    """A status list credential that passed verification, with its decoded-on-demand bitstring source.
+
+    A `NamedTuple`, not a dataclass: importing `dataclasses` pulls in `inspect`, `ast` and `dis` at start-up
+    (see `obverify.baked`).
+    """
 
     compressed: bytes
     purposes: list[str]

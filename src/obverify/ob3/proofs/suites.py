@@ -18,8 +18,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
@@ -49,9 +48,12 @@ class SuiteError(Exception):
         self.message = message
 
 
-@dataclass(frozen=True)
-class Suite:
-    """A named suite: which canonicalization, and which key kinds it accepts."""
+class Suite(NamedTuple):
+    """A named suite: which canonicalization, and which key kinds it accepts.
+
+    A `NamedTuple`, not a frozen dataclass: importing `dataclasses` pulls in `inspect`, `ast` and `dis` at
+    start-up (see `obverify.baked`).
+    """
 
     name: str
     canon: str  # "rdfc" or "jcs"
