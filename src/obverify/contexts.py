@@ -16,7 +16,7 @@ from typing import Any
 import rfc8785
 
 from obverify.resources import data_dir
-from obverify.strictjson import parse_json
+from obverify.strictjson import parse_package_json
 
 
 @cache
@@ -24,7 +24,7 @@ def _index() -> dict[str, Any]:
     path = data_dir() / "contexts" / "index.json"
     if not path.is_file():
         return {}
-    value = parse_json(path.read_bytes())
+    value = parse_package_json(path.read_bytes())
     return value if isinstance(value, dict) else {}
 
 
@@ -40,7 +40,7 @@ def bundled_context(url: str) -> Any | None:
     raw = (data_dir() / "contexts" / entry["file"]).read_bytes()
     if hashlib.sha256(raw).hexdigest() != entry["sha256"]:
         raise RuntimeError(f"bundled context for {url} does not match its pinned SHA-256")
-    return parse_json(raw, max_depth=256)
+    return parse_package_json(raw)
 
 
 def bundled_urls() -> list[str]:

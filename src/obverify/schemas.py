@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from obverify.resources import data_dir
-from obverify.strictjson import JSONError, parse_json
+from obverify.strictjson import JSONError, parse_package_json
 from obverify.timeparse import parse_datetime
 
 if TYPE_CHECKING:
@@ -82,7 +82,7 @@ def _schemas_by_id() -> dict[str, Mapping[str, Any]]:
     root = data_dir()
     for path in _bundled_files(root):
         try:
-            value = parse_json(path.read_bytes(), max_depth=256)
+            value = parse_package_json(path.read_bytes())
         except (OSError, JSONError):
             continue
         if isinstance(value, dict) and isinstance(value.get("$id"), str):
@@ -103,7 +103,7 @@ def _schema(schema_id: str) -> Mapping[str, Any] | None:
         path = data_dir() / rel
         if ".." not in rel.split("/") and path.is_file():
             try:
-                value = parse_json(path.read_bytes(), max_depth=256)
+                value = parse_package_json(path.read_bytes())
             except (OSError, JSONError):
                 value = None
             if isinstance(value, dict) and value.get("$id", "").rstrip("#") == schema_id:

@@ -85,3 +85,18 @@ def parse_json(data: bytes | str, *, max_bytes: int = MAX_JSON_BYTES, max_depth:
         raise JSONError(f"not valid JSON{where}") from None
     _check_tree(value, max_depth)
     return value
+
+
+def parse_package_json(data: bytes) -> Any:
+    """Parse a JSON file shipped inside the package (a bundled context, schema or index) with plain `json`.
+
+    Strict parsing guards against hostile input; these files are ours, and `tests/unit/test_strictjson.py`
+    parses every one of them with `parse_json` too and demands the same value, so the strict rules hold for
+    them by test rather than on every start (the strict parser's Python hooks were a tenth of a cold OB 3.0
+    verification: the VC and OB contexts are large). Raises `JSONError` on a broken file all the same.
+    """
+    try:
+        return json.loads(data)
+    except (ValueError, RecursionError):
+        raise JSONError("bundled JSON file is not valid JSON") from None
+

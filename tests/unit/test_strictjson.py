@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from obverify.strictjson import MAX_DEPTH, JSONError, parse_json
+from obverify.resources import data_dir
+from obverify.strictjson import MAX_DEPTH, JSONError, parse_json, parse_package_json
 
 
 def test_plain_json_and_bom() -> None:
@@ -57,3 +60,23 @@ def test_arbitrary_bytes_give_a_value_or_our_error(data: bytes) -> None:
     except JSONError:
         return  # our own error: fine (any other exception fails the test)
     assert value is None or isinstance(value, dict | list | str | int | float | bool)
+
+
+PACKAGE_JSON = sorted(data_dir().rglob("*.json"))
+
+
+def test_the_package_has_json_files() -> None:
+    assert len(PACKAGE_JSON) >= 30
+
+
+@pytest.mark.parametrize("path", PACKAGE_JSON, ids=lambda p: str(p.relative_to(data_dir())))
+def test_every_package_json_file_passes_the_strict_parser(path: Path) -> None:
+    """`parse_package_json` skips the strict rules at run time because this test applies them to every file."""
+    raw = path.read_bytes()
+    assert parse_json(raw, max_depth=256) == parse_package_json(raw)
+
+
+def test_parse_package_json_still_refuses_broken_json() -> None:
+    with pytest.raises(JSONError):
+        parse_package_json(b'{"a": ')
+
