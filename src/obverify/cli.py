@@ -16,9 +16,6 @@ import sys
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, NoReturn
 
-from obverify.bake import bake
-from obverify.unbake import unbake
-
 if TYPE_CHECKING:
     from datetime import datetime
     from pathlib import Path
@@ -165,6 +162,8 @@ def _cmd_verify(parser: argparse.ArgumentParser, args: argparse.Namespace) -> in
 
 
 def _cmd_unbake(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    from obverify.unbake import unbake
+
     data = _read_input(parser, args.file)
     baked = unbake(data)
     if args.json:
@@ -182,6 +181,8 @@ def _cmd_unbake(parser: argparse.ArgumentParser, args: argparse.Namespace) -> in
 
 
 def _cmd_bake(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    from obverify.bake import bake
+
     image = _read_input(parser, args.image)
     payload: str | bytes
     if args.payload.lower().startswith(("http://", "https://")):

@@ -20,7 +20,6 @@ from obverify.loaders.factory import default_loader
 from obverify.report import Collector, Report
 from obverify.sniff import is_ob3, sniff
 from obverify.strictjson import JSONError, parse_json
-from obverify.unbake import unbake
 
 MAX_INPUT_BYTES = 16 * 1024 * 1024
 MAX_NESTING = 3
@@ -104,6 +103,8 @@ def verify_bytes(ctx: RunContext, data: bytes, *, nesting: int, fetched: Documen
     if report.kind is None:
         report.kind = kind
     if kind in ("png", "svg", "svgz"):
+        from obverify.unbake import unbake  # the bakery on first use: JSON and JWS inputs never need it
+
         baked = unbake(data)
         if not baked.ok or baked.payload is None:
             ctx.out.error(Code.UNBAKE_FAILED, baked.error or "the image holds no badge", stage="unbake")

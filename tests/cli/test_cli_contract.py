@@ -185,3 +185,27 @@ def test_signed_jws_input(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     assert {"name": "signature", "status": "passed"}.items() <= next(
         c for c in _one_json(out)["checks"] if c["name"] == "signature").items()
+
+
+@pytest.mark.parametrize(("case", "name", "at"), [
+    ("ob2-hosted-valid", "input.json", "2024-06-01T00:00:00Z"),
+    ("ob3-jwt-eddsa-valid", "input.jwt", "2026-01-01T00:00:00Z"),
+])
+def test_verify_process_leaves_out_what_it_does_not_need(case: str, name: str, at: str) -> None:
+    """The start-up budgets (issue 2: 150 ms, issue 5: 200 ms) rest on these staying out of a verification of
+    JSON or a VC-JWT: dataclasses (with inspect and ast), the bakery, shutil, and for a JWT pyld."""
+    folder = ROOT / "fixtures" / "cases" / case
+    argv = ["verify", str(folder / name), "--offline", "--at", at, "--json"]
+    if (folder / "documents" / "index.json").is_file():
+        argv += ["--documents", str(folder / "documents")]
+    code = (
+        "import sys, io\n"
+        "from obverify.cli import main\n"
+        "out, sys.stdout = sys.stdout, io.StringIO()\n"
+        f"status = main({argv!r})\n"
+        "sys.stdout = out\n"
+        "print([m for m in ('dataclasses', 'inspect', 'ast', 'shutil', 'obverify.bakery.png', 'obverify.unbake',"
+        " 'pyld') if m in sys.modules], status)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
+    assert proc.stdout.split() == ["[]", "0"], proc.stdout + proc.stderr
