@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from obverify.errors import Code
+from obverify.record import MutableRecord
 from obverify.text import quote, quote_url
 
 if TYPE_CHECKING:
@@ -76,7 +77,7 @@ class RecipientResult(NamedTuple):
         }
 
 
-class Report:
+class Report(MutableRecord):
     """The result of one verification. Data, never an exception.
 
     Attributes: `version`, `kind`; `errors`, `warnings` (Findings) and `checks`; `revoked`,
@@ -127,17 +128,6 @@ class Report:
                "recipient", "checked_at", "documents", "badge", "related", "original", "originals",
                "dropped_findings")
     _REPR_FIELDS = tuple(f for f in _FIELDS if f not in ("original", "originals"))
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return all(getattr(self, f) == getattr(other, f) for f in self._FIELDS)
-
-    __hash__ = None  # type: ignore[assignment]  # mutable, as a non-frozen dataclass would be
-
-    def __repr__(self) -> str:
-        inner = ", ".join(f"{f}={getattr(self, f)!r}" for f in self._REPR_FIELDS)
-        return f"Report({inner})"
 
     @property
     def valid(self) -> bool:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from obverify.errors import Code
 from obverify.report import MAX_FINDINGS, Collector, Report
 
@@ -55,3 +57,15 @@ def test_has_error() -> None:
     out.error(Code.REVOKED, "r", stage="status")
     assert out.has_error(Code.REVOKED)
     assert not out.has_error(Code.EXPIRED)
+
+
+def test_report_equality_repr_and_hash_are_those_of_a_mutable_record() -> None:
+    a, b = Report(kind="json", original=b"SECRET"), Report(kind="json", original=b"SECRET")
+    assert a == b
+    b.revoked = True
+    assert a != b
+    assert a != Report(kind="json", original=b"OTHER")
+    assert "SECRET" not in repr(a)
+    assert repr(a).startswith("Report(version=None, kind='json'")
+    with pytest.raises(TypeError):
+        hash(a)

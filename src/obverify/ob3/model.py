@@ -23,6 +23,7 @@ from typing import Any, Literal
 
 from obverify.context import RunContext
 from obverify.errors import Code
+from obverify.record import MutableRecord
 from obverify.text import quote
 from obverify.timeparse import parse_datetime
 
@@ -81,7 +82,7 @@ def data_model(credential: Mapping[str, Any]) -> Literal["1.1", "2.0"] | None:
     return None
 
 
-class CredentialFacts:
+class CredentialFacts(MutableRecord):
     """What the later stages need, read once from a structurally checked credential.
 
     A plain class, not a dataclass (its fields are set after construction): importing `dataclasses` pulls in
@@ -90,6 +91,8 @@ class CredentialFacts:
 
     __slots__ = ("awarded", "id", "issuer_id", "issuer_name", "kind", "model", "subject", "subject_ids",
                  "valid_from", "valid_from_field", "valid_until", "valid_until_field")
+    _FIELDS = ("kind", "model", "id", "issuer_id", "issuer_name", "subject", "subject_ids", "valid_from",
+               "valid_until", "valid_from_field", "valid_until_field", "awarded")
 
     def __init__(
         self,
@@ -118,21 +121,6 @@ class CredentialFacts:
         self.valid_from_field: str = valid_from_field
         self.valid_until_field: str = valid_until_field
         self.awarded: datetime | None = awarded
-
-    def __repr__(self) -> str:
-        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in _FACT_FIELDS)
-        return f"CredentialFacts({fields})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, CredentialFacts):
-            return NotImplemented
-        return all(getattr(self, name) == getattr(other, name) for name in _FACT_FIELDS)
-
-    __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it replaces
-
-
-_FACT_FIELDS = ("kind", "model", "id", "issuer_id", "issuer_name", "subject", "subject_ids", "valid_from",
-                "valid_until", "valid_from_field", "valid_until_field", "awarded")
 
 
 def _date(ctx: RunContext, credential: Mapping[str, Any], name: str, path: str) -> datetime | None:
