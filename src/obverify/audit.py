@@ -11,13 +11,13 @@ import os
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from obverify.loaders.base import Loader
 from obverify.pipeline import verify
 from obverify.report import Report
+from obverify.timeparse import UTC, datetime
 
 
 def audit(

@@ -217,10 +217,10 @@ def _audit_paths(parser: argparse.ArgumentParser, names: Sequence[str]) -> Itera
 def _cmd_audit(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     """JSON Lines on stdout (`{"path": ..., ...report}` per file), counts by code on stderr; exit 1 if any fails."""
     from collections import Counter
-    from datetime import UTC, datetime
 
     from obverify.audit import audit
     from obverify.loaders.factory import make_loader
+    from obverify.timeparse import UTC, datetime
 
     at = _parse_at(parser, args.at) or datetime.now(UTC)
     if args.jobs is not None and args.jobs < 1:

@@ -12,12 +12,12 @@ import binascii
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from obverify.loaders.base import Loader
 from obverify.pipeline import verify
 from obverify.report import Report
+from obverify.timeparse import datetime
 
 
 @dataclass

@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import os
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ from obverify.loaders.factory import default_loader
 from obverify.report import Collector, Report
 from obverify.sniff import is_ob3, sniff
 from obverify.strictjson import JSONError, parse_json
+from obverify.timeparse import UTC, datetime
 
 MAX_INPUT_BYTES = 16 * 1024 * 1024
 MAX_NESTING = 3

@@ -25,7 +25,6 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Mapping
-from datetime import UTC, datetime
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
@@ -36,7 +35,7 @@ from obverify.errors import Code
 from obverify.ob3.model import as_list, data_model, node_id
 from obverify.strictjson import JSONError, parse_json
 from obverify.text import quote
-from obverify.timeparse import parse_datetime
+from obverify.timeparse import UTC, datetime, parse_datetime
 
 STAGE = "proofs"
 ALLOWED_ALGS = frozenset({"RS256", "RS384", "PS256", "ES256", "ES384", "EdDSA"})

@@ -18,14 +18,13 @@ read through `as_list`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any, Literal
 
 from obverify.context import RunContext
 from obverify.errors import Code
 from obverify.record import MutableRecord
 from obverify.text import quote
-from obverify.timeparse import parse_datetime
+from obverify.timeparse import datetime, parse_datetime
 
 VC_V1 = "https://www.w3.org/2018/credentials/v1"
 VC_V2 = "https://www.w3.org/ns/credentials/v2"

@@ -12,13 +12,12 @@ No skew tolerance: `at` is the instant, fixed once per run.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 
 from obverify.context import RunContext
 from obverify.errors import Code
 from obverify.ob3.model import CredentialFacts, as_list
-from obverify.timeparse import parse_datetime
+from obverify.timeparse import datetime, parse_datetime
 
 STAGE = "validity"
 
