@@ -23,20 +23,26 @@ from __future__ import annotations
 import base64
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
-from cryptography.hazmat.primitives.asymmetric.ec import EllipticCurvePublicKey
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
 from obverify.context import RunContext
 from obverify.errors import Code
 from obverify.ob3.multibase import MultibaseError, b58decode, b64url_decode, decode_multikey
 from obverify.text import quote, quote_url
 
-PublicKey = Ed25519PublicKey | EllipticCurvePublicKey | RSAPublicKey
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    from cryptography.hazmat.primitives.asymmetric.ec import EllipticCurve, EllipticCurvePublicKey
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
+
+    PublicKey: TypeAlias = Ed25519PublicKey | EllipticCurvePublicKey | RSAPublicKey
+
+# cryptography's `ec` and `rsa` modules (about 5 ms of start-up together) are imported by the functions
+# that meet such a key: an Ed25519 did:key, the common case, needs neither.
 
 SUPPORTED_DID_METHODS = ("key", "jwk", "web")
 METHOD_TYPES = frozenset(
@@ -50,7 +56,7 @@ METHOD_TYPES = frozenset(
     }
 )
 RSA_MIN_BITS = 2048
-_CURVES: dict[str, tuple[type[ec.EllipticCurve], int]] = {"P-256": (ec.SECP256R1, 32), "P-384": (ec.SECP384R1, 48)}
+_CURVE_SIZES = {"P-256": 32, "P-384": 48}
 _HOST = re.compile(r"^[A-Za-z0-9.-]+(?::[0-9]{1,5})?$")
 
 
@@ -115,10 +121,18 @@ def ed25519_from_raw(raw: bytes) -> Ed25519PublicKey:
     return Ed25519PublicKey.from_public_bytes(raw)
 
 
+def _curve(name: str) -> EllipticCurve:
+    """The cryptography curve object for a JOSE / multikey curve name in `_CURVE_SIZES`."""
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    return ec.SECP384R1() if name == "P-384" else ec.SECP256R1()
+
+
 def _ec_from_compressed(kind: str, raw: bytes) -> EllipticCurvePublicKey:
-    curve, _ = _CURVES[kind]
+    from cryptography.hazmat.primitives.asymmetric import ec
+
     try:
-        return ec.EllipticCurvePublicKey.from_encoded_point(curve(), raw)
+        return ec.EllipticCurvePublicKey.from_encoded_point(_curve(kind), raw)
     except ValueError:
         raise KeyFormatError(f"{kind} public key is not a point of the curve") from None
 
@@ -128,7 +142,9 @@ def jwk_of(key: PublicKey) -> dict[str, Any]:
     if isinstance(key, Ed25519PublicKey):
         raw = key.public_bytes_raw()
         return {"crv": "Ed25519", "kty": "OKP", "x": _b64u(raw)}
-    if isinstance(key, EllipticCurvePublicKey):
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    if isinstance(key, ec.EllipticCurvePublicKey):
         nums = key.public_numbers()
         size = (key.curve.key_size + 7) // 8
         crv = {"secp256r1": "P-256", "secp384r1": "P-384"}.get(key.curve.name, key.curve.name)
@@ -163,15 +179,17 @@ def public_key_from_jwk(jwk: dict[str, Any]) -> PublicKey:
             return ed25519_from_raw(b64url_decode(jwk["x"]))
         if kty == "EC":
             crv = jwk.get("crv")
-            if crv not in _CURVES or not isinstance(jwk.get("x"), str) or not isinstance(jwk.get("y"), str):
+            if crv not in _CURVE_SIZES or not isinstance(jwk.get("x"), str) or not isinstance(jwk.get("y"), str):
                 raise KeyFormatError("only P-256 and P-384 EC keys are supported")
-            curve, size = _CURVES[crv]
+            size = _CURVE_SIZES[crv]
             x, y = b64url_decode(jwk["x"]), b64url_decode(jwk["y"])
             if len(x) != size or len(y) != size:
                 raise KeyFormatError(f"{crv} JWK coordinates have the wrong length")
+            from cryptography.hazmat.primitives.asymmetric import ec
+
             try:
                 return ec.EllipticCurvePublicNumbers(
-                    int.from_bytes(x, "big"), int.from_bytes(y, "big"), curve()
+                    int.from_bytes(x, "big"), int.from_bytes(y, "big"), _curve(crv)
                 ).public_key()
             except ValueError:
                 raise KeyFormatError(f"{crv} JWK is not a point of the curve") from None
@@ -182,6 +200,8 @@ def public_key_from_jwk(jwk: dict[str, Any]) -> PublicKey:
             e = int.from_bytes(b64url_decode(jwk["e"]), "big")
             if n.bit_length() < RSA_MIN_BITS:
                 raise KeyFormatError(f"RSA key shorter than {RSA_MIN_BITS} bits")
+            from cryptography.hazmat.primitives.asymmetric import rsa
+
             try:
                 return rsa.RSAPublicNumbers(e, n).public_key()
             except ValueError:
@@ -488,7 +508,6 @@ def keys_of_issuer(ctx: RunContext, issuer_id: str, *, stage: str = "proofs") ->
 
 __all__ = [
     "KeyFormatError",
-    "PublicKey",
     "ResolvedKey",
     "did_web_url",
     "ed25519_from_raw",

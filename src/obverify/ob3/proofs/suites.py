@@ -18,18 +18,18 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
 from obverify.context import RunContext
 from obverify.ed25519check import verify_ed25519
 from obverify.errors import Code
-from obverify.ob3.keys import PublicKey
+
+if TYPE_CHECKING:
+    from obverify.ob3.keys import PublicKey
 
 ED25519_2020_CONTEXT = "https://w3id.org/security/suites/ed25519-2020/v1"
 
@@ -136,8 +136,11 @@ def canonical(value: dict[str, Any], suite: Suite, ctx: RunContext | None, stage
 
 def hash_name(suite: Suite, key: PublicKey | None) -> str:
     """SHA-384 for ECDSA P-384 keys, else SHA-256."""
-    if suite.family == "ecdsa" and isinstance(key, ec.EllipticCurvePublicKey) and key.curve.name == "secp384r1":
-        return "sha384"
+    if suite.family == "ecdsa" and not isinstance(key, Ed25519PublicKey | None):
+        from cryptography.hazmat.primitives.asymmetric import ec  # ECDSA only: an Ed25519 run never loads it
+
+        if isinstance(key, ec.EllipticCurvePublicKey) and key.curve.name == "secp384r1":
+            return "sha384"
     return "sha256"
 
 
@@ -157,6 +160,9 @@ def verify_signature(suite: Suite, key: PublicKey, signature: bytes, data: bytes
         if reason is not None:
             raise SuiteError(Code.PROOF_INVALID, reason)
         return
+    from cryptography.hazmat.primitives.asymmetric import ec  # ECDSA only: an Ed25519 run never loads it
+    from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+
     if not isinstance(key, ec.EllipticCurvePublicKey) or key.curve.name not in _ORDERS:
         raise SuiteError(Code.PROOF_INVALID, "the key is not a P-256 or P-384 key")
     size = (key.curve.key_size + 7) // 8
