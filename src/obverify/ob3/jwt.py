@@ -28,7 +28,7 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
-from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from obverify.context import RunContext
 from obverify.errors import Code
@@ -215,6 +215,8 @@ def algs_for_key(key: Any) -> frozenset[str]:
     """The algorithms a key type allows (SECURITY.md §7: the key decides the algorithm)."""
     if isinstance(key, ed25519.Ed25519PublicKey):
         return frozenset({"EdDSA"})
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa  # EC and RSA keys only (start-up)
+
     if isinstance(key, ec.EllipticCurvePublicKey):
         return frozenset({"ES256"}) if key.curve.name == "secp256r1" else (
             frozenset({"ES384"}) if key.curve.name == "secp384r1" else frozenset())
