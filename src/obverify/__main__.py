@@ -1,7 +1,5 @@
 """`python -m obverify` runs the command line."""
 
-import sys
+from obverify.cli import run
 
-from obverify.cli import main
-
-sys.exit(main())
+run()
