@@ -21,6 +21,7 @@ import argparse
 import base64
 import json
 import os
+import shutil
 import statistics
 import struct
 import subprocess
@@ -214,8 +215,11 @@ def main() -> int:
     args = parser.parse_args()
 
     ours = obverify_in_process(args.runs)
-    cmd = [sys.executable, "-m", "obverify", "verify", str(CASE / "input.json"), "--documents",
-           str(CASE / "documents"), "--offline", "--at", AT, "--recipient", RECIPIENT, "--json"]
+    # the installed console script beside this interpreter, as a user runs it (else `python -m obverify`)
+    script = shutil.which("obverify", path=str(Path(sys.executable).parent))
+    program = [script] if script else [sys.executable, "-m", "obverify"]
+    cmd = [*program, "verify", str(CASE / "input.json"), "--documents", str(CASE / "documents"), "--offline",
+           "--at", AT, "--recipient", RECIPIENT, "--json"]
     ours_process = whole_process(cmd, args.process_runs)
     print("OB 2.0 hosted assertion, hashed recipient, offline (fixtures/cases/ob2-hosted-valid)")
     print(f"  obverify   in process (warm, median of {args.runs}): {ours:8.3f} ms")
