@@ -13,16 +13,16 @@ import hashlib
 from functools import cache
 from typing import Any
 
-from obverify.resources import data_dir
+from obverify.resources import read_data
 from obverify.strictjson import parse_package_json
 
 
 @cache
 def _index() -> dict[str, Any]:
-    path = data_dir() / "contexts" / "index.json"
-    if not path.is_file():
+    raw = read_data("contexts/index.json")
+    if raw is None:
         return {}
-    value = parse_package_json(path.read_bytes())
+    value = parse_package_json(raw)
     return value if isinstance(value, dict) else {}
 
 
@@ -35,7 +35,9 @@ def bundled_context(url: str) -> Any | None:
     entry = _index().get(url)
     if not isinstance(entry, dict) or not isinstance(entry.get("file"), str):
         return None
-    raw = (data_dir() / "contexts" / entry["file"]).read_bytes()
+    raw = read_data(f"contexts/{entry['file']}")
+    if raw is None:
+        raise RuntimeError(f"bundled context file for {url} is missing")
     if hashlib.sha256(raw).hexdigest() != entry["sha256"]:
         raise RuntimeError(f"bundled context for {url} does not match its pinned SHA-256")
     return parse_package_json(raw)

@@ -29,14 +29,15 @@ import _thread  # the lock primitive itself: `threading` would cost ~1.5 ms of s
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from obverify.resources import data_dir
+from obverify.resources import data_dir, read_data
 from obverify.strictjson import JSONError, parse_package_json
 from obverify.timeparse import date, parse_datetime
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from jsonschema.protocols import Validator
     from referencing import Registry
 
@@ -99,11 +100,11 @@ def _schema(schema_id: str) -> Mapping[str, Any] | None:
     prefix = next((p for p in _OWN_PREFIXES if schema_id.startswith(p)), None)
     if prefix is not None:
         rel = schema_id[len(prefix):]
-        path = data_dir() / rel
-        if ".." not in rel.split("/") and path.is_file():
+        raw = read_data(rel) if ".." not in rel.split("/") and "\\" not in rel else None
+        if raw is not None:
             try:
-                value = parse_package_json(path.read_bytes())
-            except (OSError, JSONError):
+                value = parse_package_json(raw)
+            except JSONError:
                 value = None
             if isinstance(value, dict) and value.get("$id", "").rstrip("#") == schema_id:
                 return value

@@ -10,7 +10,6 @@ to a stricter one.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from obverify.loaders.base import Loader
@@ -19,6 +18,8 @@ from obverify.loaders.record import RecordingLoader
 from obverify.loaders.store import DocumentStore
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from obverify.loaders.policy import NetworkPolicy
 
 SHARED_CACHE = DocumentCache()

@@ -16,12 +16,14 @@ import _thread  # the lock primitive itself: `threading` would cost ~1.5 ms of s
 import hashlib
 import json
 import os
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from obverify.errors import LoadError
 from obverify.loaders.base import Document, Loader
 from obverify.strictjson import JSONError, parse_json
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 _EXTENSIONS = {
     "application/json": ".json",
@@ -42,6 +44,8 @@ class RecordingLoader:
     """A loader that passes every request to `inner` and records the answer (or the failure) in `directory`."""
 
     def __init__(self, inner: Loader, directory: str | Path) -> None:
+        from pathlib import Path  # only when recording (a verify without --record never imports it)
+
         self.inner = inner
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)

@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import _thread  # the lock primitive itself: `threading` would cost ~1.5 ms of start-up for the same lock
 from collections.abc import Mapping
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from obverify.errors import Code, LoadError
 from obverify.loaders.base import Document, Loader
 from obverify.strictjson import JSONError, parse_json
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 class DocumentStore:
@@ -72,6 +75,8 @@ class DocumentStore:
     @classmethod
     def from_directory(cls, directory: str | Path, *, fallback: Loader | None = None) -> DocumentStore:
         """Read `directory/index.json`; raise `ValueError` (a usage error) if it is missing or malformed."""
+        from pathlib import Path  # only for a store read from disk (a verify without one never imports it)
+
         root = Path(directory)
         index_path = root / "index.json"
         try:
