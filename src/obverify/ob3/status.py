@@ -27,7 +27,7 @@ from typing import Any, Literal, NamedTuple
 from obverify.context import RunContext
 from obverify.errors import Code
 from obverify.ob3.model import as_list, node_id, require_https, types_of
-from obverify.ob3.validity import window_ok
+from obverify.ob3.validity import window_problem
 from obverify.report import Collector, Report
 from obverify.text import quote, quote_url
 
@@ -223,7 +223,7 @@ def _load_list(ctx: RunContext, url: str, issuer_id: str | None, path: str, *, l
     if not isinstance(doc, dict):
         _unavailable(ctx, "the status list is not a JSON object", path, url)
         return None
-    want_type = "StatusList2021Credential" if legacy else "BitstringStatusListCredential"
+    want_type = _list_type(legacy)
     if want_type not in types_of(doc):
         _unavailable(ctx, f"the status list credential is not a {want_type}", path, url)
         return None
@@ -236,31 +236,50 @@ def _load_list(ctx: RunContext, url: str, issuer_id: str | None, path: str, *, l
         ctx.out.warn("status_list_foreign_issuer", "status list issuer differs from the credential issuer",
                      stage="status", path=path, url=url)
         return None
-    ok, reason = window_ok(doc, ctx.at)
-    if not ok:
-        _unavailable(ctx, f"the status list credential is not valid now: {reason}", path, url)
-        return None
+    checked = _check_list_credential(ctx, doc, list_issuer, url, legacy=legacy)
+    if isinstance(checked, _VerifiedList):
+        return checked
+    _unavailable(ctx, checked.message, path, url)
+    return None
+
+
+class _ListProblem(NamedTuple):
+    """Why a status list credential is unusable: the code it earns on its own, and the message."""
+
+    code: Code
+    message: str
+
+
+def _list_type(legacy: bool) -> str:
+    return "StatusList2021Credential" if legacy else "BitstringStatusListCredential"
+
+
+def _check_list_credential(ctx: RunContext, doc: dict[str, Any], list_issuer: str, url: str | None, *,
+                           legacy: bool) -> _VerifiedList | _ListProblem:
+    """Validity window, proof (by `list_issuer`), subject and encoding of a status list credential of the
+    right type. One check for a credential's status (which reports any problem as `status_unavailable`) and
+    for `verify_status_list` (which reports the problem's own code)."""
+    problem = window_problem(doc, ctx.at)
+    if problem is not None:
+        return _ListProblem(problem[0], f"the status list credential is not valid now: {problem[1]}")
+    if not as_list(doc.get("proof")):
+        return _ListProblem(Code.PROOF_INVALID, "the status list credential carries no proof")
     from obverify.ob3.proofs import check_embedded_proofs
 
     child = ctx.child(Collector(Report()))
-    if not as_list(doc.get("proof")):
-        _unavailable(ctx, "the status list credential carries no proof", path, url)
-        return None
     proven = check_embedded_proofs(child, doc, issuer_id=list_issuer, stage=STAGE, path="/proof")
     if not proven or child.out.report.errors:
         codes = sorted({f.code for f in child.out.report.errors}) or ["proof_invalid"]
-        _unavailable(ctx, f"the status list credential {quote_url(url)} failed verification ({', '.join(codes)})",
-                     path, url)
-        return None
+        where = quote_url(url) + " " if url else ""
+        code = Code.PROOF_INVALID if Code.PROOF_INVALID in codes else Code(codes[0])
+        return _ListProblem(code, f"the status list credential {where}failed verification ({', '.join(codes)})")
     subject = doc.get("credentialSubject")
     if not isinstance(subject, Mapping):
-        _unavailable(ctx, "the status list credential has no credentialSubject", path, url)
-        return None
+        return _ListProblem(Code.SCHEMA_INVALID, "the status list credential has no credentialSubject")
     compressed = _decode_list(subject.get("encodedList"), legacy=legacy)
     if compressed is None:
-        _unavailable(ctx, "the status list's encodedList is not base64url" + ("" if legacy else " multibase"), path,
-                     url)
-        return None
+        return _ListProblem(Code.SCHEMA_INVALID,
+                            "the status list's encodedList is not base64url" + ("" if legacy else " multibase"))
     purposes = [p for p in as_list(subject.get("statusPurpose")) if isinstance(p, str)]
     return _VerifiedList(compressed=compressed, purposes=purposes)
 

@@ -60,23 +60,30 @@ def check_validity(ctx: RunContext, credential: Mapping[str, Any], facts: Creden
     return ok
 
 
-def window_ok(document: Mapping[str, Any], at: datetime) -> tuple[bool, str | None]:
-    """Whether a status-list credential is valid at `at`: (ok, reason when not)."""
+def window_problem(document: Mapping[str, Any], at: datetime) -> tuple[Code, str] | None:
+    """Why a status-list credential is not valid at `at` (`not_yet_valid`, `expired`, or `schema_invalid` for
+    a date that is not one), or None when it is."""
     for start in ("validFrom", "issuanceDate"):
         if start in document:
             try:
                 if parse_datetime(document[start]) > at:
-                    return False, f"its {start} lies after the verification instant"
+                    return Code.NOT_YET_VALID, f"its {start} lies after the verification instant"
             except ValueError:
-                return False, f"its {start} is not a valid date-time"
+                return Code.SCHEMA_INVALID, f"its {start} is not a valid date-time"
     for end in ("validUntil", "expirationDate"):
         if end in document:
             try:
                 if parse_datetime(document[end]) < at:
-                    return False, f"its {end} lies before the verification instant"
+                    return Code.EXPIRED, f"its {end} lies before the verification instant"
             except ValueError:
-                return False, f"its {end} is not a valid date-time"
-    return True, None
+                return Code.SCHEMA_INVALID, f"its {end} is not a valid date-time"
+    return None
+
+
+def window_ok(document: Mapping[str, Any], at: datetime) -> tuple[bool, str | None]:
+    """Whether a status-list credential is valid at `at`: (ok, reason when not)."""
+    problem = window_problem(document, at)
+    return (True, None) if problem is None else (False, problem[1])
 
 
 def _iso(value: datetime) -> str:
