@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from obverify.loaders.http import HttpLoader
     from obverify.loaders.policy import NetworkPolicy
     from obverify.loaders.store import DocumentStore
+    from obverify.ob3.status import verify_status_list
     from obverify.pipeline import verify
     from obverify.report import Check, Finding, RecipientResult, Report
     from obverify.unbake import unbake
@@ -37,6 +38,7 @@ _LAZY = {
     "HttpLoader": "obverify.loaders.http",
     "NetworkPolicy": "obverify.loaders.policy",
     "verify": "obverify.pipeline",
+    "verify_status_list": "obverify.ob3.status",
     "Document": "obverify.loaders.base",
     "Loader": "obverify.loaders.base",
     "DocumentStore": "obverify.loaders.store",
@@ -86,4 +88,5 @@ __all__ = [
     "import_badge",
     "unbake",
     "verify",
+    "verify_status_list",
 ]

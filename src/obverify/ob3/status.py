@@ -22,14 +22,19 @@ import base64
 import binascii
 import zlib
 from collections.abc import Mapping
-from typing import Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from obverify.context import RunContext
 from obverify.errors import Code
 from obverify.ob3.model import as_list, node_id, require_https, types_of
 from obverify.ob3.validity import window_problem
 from obverify.report import Collector, Report
+from obverify.strictjson import JSONError, parse_json
 from obverify.text import quote, quote_url
+from obverify.timeparse import UTC, datetime
+
+if TYPE_CHECKING:
+    from obverify.loaders.base import Loader
 
 STAGE = "status"
 MAX_INFLATED = 16 * 1024 * 1024
@@ -311,3 +316,103 @@ def _check_1edtech(ctx: RunContext, credential: Mapping[str, Any], entry: Mappin
                 ctx.out.report.revocation_reason = reason
             return "revoked"
     return "ok"
+
+
+# --- a status list credential on its own ------------------------------------------------------------------
+
+
+def verify_status_list(
+    source: bytes | str | Mapping[str, Any],
+    *,
+    at: datetime | None = None,
+    loader: Loader | None = None,
+    policy: Any = None,
+) -> Report:
+    """Whether a status list credential is usable for status checks at `at`, judged on its own.
+
+    For an auditor or a status service checking the lists themselves, as `verify` checks badges. `source`
+    is the list credential's JSON (bytes, text or a parsed object) or its https URL (fetched through
+    `loader`, default the safe HTTP loader under `policy`). It must be a `BitstringStatusListCredential`
+    (or `StatusList2021Credential`) inside its validity window, carry a proof by its own issuer's key, and
+    hold a `credentialSubject` whose `encodedList` decodes: the checks a credential's status check makes,
+    each problem here with its own code (`schema_invalid`, `not_yet_valid`, `expired`, `proof_invalid`, …)
+    where the credential's check says `status_unavailable`. Never raises for bad input; the input is kept
+    in `Report.original`.
+    """
+    if at is None:
+        at = datetime.now(UTC)
+    elif at.tzinfo is None or at.utcoffset() is None:
+        raise ValueError("`at` must be a timezone-aware datetime")
+    report = Report(checked_at=at)
+    out = Collector(report)
+    if loader is None:
+        from obverify.loaders.factory import default_loader
+
+        loader = default_loader(policy)
+    ctx = RunContext(loader=loader, at=at, recipients=(), out=out, policy=policy)
+    try:
+        _judge_list(ctx, source)
+    except Exception as exc:  # the boundary: a bug must never look like "usable"  # noqa: BLE001
+        out.error(Code.INPUT_INVALID, f"internal error while verifying ({type(exc).__name__}); the list was not "
+                  "verified", stage=STAGE)
+    return report
+
+
+def _judge_list(ctx: RunContext, source: bytes | str | Mapping[str, Any]) -> None:
+    from obverify.pipeline import MAX_INPUT_BYTES
+
+    report, out = ctx.out.report, ctx.out
+    report.original = source
+    url: str | None = None
+    if isinstance(source, Mapping):
+        report.kind = "json"
+        doc: Any = dict(source)
+    elif isinstance(source, str) and source.lower().startswith(("http://", "https://")):
+        report.kind = "url"
+        url = source.strip()
+        if not require_https(ctx, url, stage=STAGE, path=""):
+            return
+        doc = ctx.fetch_json(url, stage=STAGE, what="status list")
+        if doc is None:
+            return
+    elif isinstance(source, str | bytes | bytearray):
+        report.kind = "json"
+        data = source.encode("utf-8") if isinstance(source, str) else bytes(source)
+        if len(data) > MAX_INPUT_BYTES:
+            out.error(Code.INPUT_INVALID, f"input larger than {MAX_INPUT_BYTES} bytes", stage="sniff")
+            return
+        try:
+            doc = parse_json(data)
+        except JSONError as exc:
+            out.error(Code.INPUT_INVALID, f"not JSON: {exc}", stage="sniff")
+            return
+    else:
+        raise TypeError(f"cannot verify a {type(source).__name__}")
+    if not isinstance(doc, dict):
+        out.error(Code.INPUT_INVALID, "a status list credential must be a JSON object", stage="sniff")
+        return
+    kinds = types_of(doc)
+    legacy = _list_type(True) in kinds and _list_type(False) not in kinds
+    if _list_type(legacy) not in kinds:
+        out.error(Code.SCHEMA_INVALID, "the credential is neither a BitstringStatusListCredential nor a "
+                  "StatusList2021Credential", stage=STAGE, path="/type")
+        return
+    issuer = node_id(doc.get("issuer"))
+    if issuer is None:
+        out.error(Code.SCHEMA_INVALID, "the status list credential names no issuer", stage=STAGE, path="/issuer")
+        return
+    checked = _check_list_credential(ctx, doc, issuer, url, legacy=legacy)
+    if isinstance(checked, _ListProblem):
+        out.error(checked.code, checked.message, stage=STAGE)
+        return
+    bits, complete = _inflate(checked.compressed, MIN_LIST_BITS // 8)  # the minimum is all a verdict needs
+    if bits is None:
+        out.error(Code.SCHEMA_INVALID, "the status list's encodedList is not valid GZIP data", stage=STAGE,
+                  path="/credentialSubject/encodedList")
+        return
+    if complete and len(bits) * 8 < MIN_LIST_BITS:
+        out.warn("status_list_short", f"the status list holds fewer than {MIN_LIST_BITS} bits (Bitstring Status "
+                 "List minimum)", stage=STAGE, path="/credentialSubject/encodedList")
+    report.badge = doc
+    out.check("status.list", "passed", f"{_list_type(legacy)} by {quote(issuer, 120)}, purposes "
+              f"{', '.join(checked.purposes) or '(none)'}")
