@@ -8,26 +8,16 @@ main expectation (the spec text), as the manifest explains.
 
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from helpers.interop import manifest_entries
 from obverify import DocumentStore, verify
 from obverify.timeparse import parse_datetime
 
-
-def _manifest_cases() -> list[dict[str, Any]]:
-    root = os.environ.get("OBVERIFY_INTEROP_DIR")
-    if not root or not (Path(root) / "manifest.json").is_file():
-        return []
-    manifest = json.loads((Path(root) / "manifest.json").read_text())
-    return [e for e in manifest["cases"] if e["role"] == "case"]
-
-
-CASES = _manifest_cases()
+CASES = manifest_entries("case")
 
 
 def run_entry(root: Path, entry: dict[str, Any]) -> Any:

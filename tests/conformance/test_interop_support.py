@@ -16,13 +16,12 @@ Expected "invalid" needs `reason` (or an `also_acceptable` code) among the error
 
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from helpers.interop import manifest_entries
 from obverify import DocumentStore, verify, verify_status_list
 from obverify.context import RunContext
 from obverify.ob3.keys import keys_of_issuer
@@ -32,15 +31,7 @@ from obverify.timeparse import parse_datetime
 DEFAULT_AT = "2026-03-01T00:00:00Z"
 
 
-def _support_entries() -> list[dict[str, Any]]:
-    root = os.environ.get("OBVERIFY_INTEROP_DIR")
-    if not root or not (Path(root) / "manifest.json").is_file():
-        return []
-    manifest = json.loads((Path(root) / "manifest.json").read_text())
-    return [e for e in manifest["cases"] if e["role"] == "support"]
-
-
-SUPPORT = _support_entries()
+SUPPORT = manifest_entries("support")
 
 
 def _store(root: Path, entry: dict[str, Any], *, with_support: bool) -> DocumentStore:
