@@ -276,7 +276,8 @@ def _check_list_credential(ctx: RunContext, doc: dict[str, Any], list_issuer: st
     if not proven or child.out.report.errors:
         codes = sorted({f.code for f in child.out.report.errors}) or ["proof_invalid"]
         where = quote_url(url) + " " if url else ""
-        code = Code.PROOF_INVALID if Code.PROOF_INVALID in codes else Code(codes[0])
+        known = {c.value: c for c in Code}
+        code = Code.PROOF_INVALID if Code.PROOF_INVALID in codes else known.get(codes[0], Code.PROOF_INVALID)
         return _ListProblem(code, f"the status list credential {where}failed verification ({', '.join(codes)})")
     subject = doc.get("credentialSubject")
     if not isinstance(subject, Mapping):
