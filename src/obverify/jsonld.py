@@ -94,6 +94,19 @@ from pyld.resolved_context import ResolvedContext  # noqa: E402
 jsonld._default_document_loader = jsonld.dummy_document_loader()
 
 MAX_REMOTE_CONTEXTS = 10
+MAX_JSONLD_VALUES = 50_000
+"""JSON values (objects, arrays and scalars) in one document given to JSON-LD processing.
+
+The spec's "complete" OB 3.0 example holds about 550 (and needs 135 of the comparisons below); about 2.5 MB
+of JSON reaches the cap. Expansion and RDFC are linear, but slow in pure Python (tens of microseconds a
+value), so the cap bounds their time."""
+MAX_MERGE_COMPARISONS = 1_000_000
+"""Value comparisons pyld's node map would make (about 1.4 s here).
+
+pyld, like jsonld.js, adds each value of a node's property after comparing it with every value already there
+(JSON-LD 1.1 Node Map Generation keeps a property's values free of duplicates), so n values of one property
+(one array, or the same `@id` repeated across the document) cost n²/2 comparisons: 4,000 alignments took 11 s,
+a 5 MB credential hours. `canonize_expanded` counts them first and refuses beyond this."""
 
 JsonLdError = jsonld.JsonLdError
 
@@ -381,8 +394,73 @@ def _safe_walk(expanded: Any, dropped: list[str | None]) -> None:
                 stack.append(value)
 
 
+def _count_values(doc: Any, limit: int) -> int:
+    """The number of JSON values in `doc`, counting stops once past `limit`."""
+    count = 0
+    stack = [doc]
+    while stack and count <= limit:
+        node = stack.pop()
+        count += 1
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return count
+
+
+def merge_comparisons(expanded: Any) -> int:
+    """How many value comparisons pyld's Node Map Generation makes on `expanded` (an upper bound).
+
+    Mirrors where `_create_node_map` adds a value with duplicates refused: each value of a property (and each
+    `@type`) of a node, each reverse reference, counted per node and property. Nodes merge by `@id` (blank
+    node labels included), as they do in the node map; a node without `@id` is its own. The k-th value added
+    to a property costs k - 1 comparisons.
+    """
+    counts: dict[tuple[Any, str], int] = {}
+    stack: list[Any] = [expanded]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+            continue
+        if not isinstance(node, dict) or "@value" in node:
+            continue
+        if "@list" in node:
+            stack.append(node["@list"])
+            continue
+        key: Any = node.get("@id")
+        if not isinstance(key, str):
+            key = id(node)
+        for prop, objects in node.items():
+            if prop == "@reverse" and isinstance(objects, dict):
+                for reverse_property, items in objects.items():
+                    for item in items if isinstance(items, list) else [items]:
+                        target = item.get("@id") if isinstance(item, dict) else None
+                        slot = (target if isinstance(target, str) else id(item), str(reverse_property))
+                        counts[slot] = counts.get(slot, 0) + 1
+                        stack.append(item)
+                continue
+            if prop in ("@graph", "@included"):
+                stack.append(objects)
+                continue
+            if prop != "@type" and prop.startswith("@"):
+                continue
+            items = objects if isinstance(objects, list) else [objects]
+            counts[(key, prop)] = counts.get((key, prop), 0) + len(items)
+            if prop != "@type":
+                stack.extend(items)
+    return sum(n * (n - 1) // 2 for n in counts.values())
+
+
 def expand_safe(doc: Any, ctx: RunContext | None, *, stage: str = "proofs") -> list[Any]:
     """Expand `doc` in safe mode; raise `JsonLdProcessingError` (`context_invalid` or `proof_invalid`)."""
+    values = _count_values(doc, MAX_JSONLD_VALUES)
+    if values > MAX_JSONLD_VALUES:
+        raise JsonLdProcessingError(
+            Code.PROOF_INVALID,
+            f"the document holds more than {MAX_JSONLD_VALUES:,} JSON values: too large to canonicalize (obverify's "
+            "limit), so its proof is not checked",
+        )
     state = _LoaderState()
     dropped: list[str | None] = []
     proc = _Processor(on_property_dropped=dropped.append)
@@ -404,6 +482,13 @@ def canonize(doc: Any, ctx: RunContext | None, *, stage: str = "proofs") -> str:
 
 def canonize_expanded(expanded: list[Any]) -> str:
     """RDFC-1.0 canonical N-Quads of an already expanded (and safe-checked) document."""
+    comparisons = merge_comparisons(expanded)
+    if comparisons > MAX_MERGE_COMPARISONS:
+        raise JsonLdProcessingError(
+            Code.PROOF_INVALID,
+            f"building the document's node map would take {comparisons:,} value comparisons (obverify's limit is "
+            f"{MAX_MERGE_COMPARISONS:,}: one property holds too many values), so its proof is not checked",
+        )
     proc = jsonld.JsonLdProcessor()
     try:
         # pyld's own `to_rdf` after expansion, without expanding a second time.
@@ -427,4 +512,12 @@ def canonize_expanded(expanded: list[Any]) -> str:
     return result
 
 
-__all__ = ["JsonLdError", "JsonLdProcessingError", "canonize", "canonize_expanded", "document_loader", "expand_safe"]
+__all__ = [
+    "JsonLdError",
+    "JsonLdProcessingError",
+    "canonize",
+    "canonize_expanded",
+    "document_loader",
+    "expand_safe",
+    "merge_comparisons",
+]

@@ -59,7 +59,22 @@ def test_hostile_fixture_case(case: Path) -> None:
     assert set(expected["codes"]) <= codes
 
 
+def _wide_credential(alignments: int) -> bytes:
+    """The signed eddsa-rdfc-2022 fixture with `alignments` more alignments: below the input cap, above what
+    pyld's node map can merge in bounded time (its duplicate check is quadratic in a property's values)."""
+    case = CASES / "ob3-eddsa-rdfc-valid" / "input.json"
+    if not case.is_file():
+        return b"{}"
+    doc = json.loads(case.read_text())
+    doc["credentialSubject"]["achievement"]["alignment"] = [
+        {"type": ["Alignment"], "targetName": f"t{i}", "targetUrl": f"https://f.example/{i}"}
+        for i in range(alignments)
+    ]
+    return json.dumps(doc).encode()
+
+
 HOSTILE_TEXTS = {
+    "wide-credential.json": _wide_credential(12_000),  # 60,000 values; unbounded, 72 million comparisons
     "deep-array.json": b"[" * 100_000 + b"]" * 100_000,
     "deep-object.json": b'{"a":' * 100_000 + b"1" + b"}" * 100_000,
     "nan.json": b'{"@context": "https://w3id.org/openbadges/v2", "x": NaN}',

@@ -1,0 +1,143 @@
+"""The work bounds of JSON-LD processing: `MAX_JSONLD_VALUES` and `MAX_MERGE_COMPARISONS` (obverify.jsonld).
+
+pyld's Node Map Generation compares each value of a property with every value already there, so n values of
+one property cost n²/2 comparisons (a 350 kB credential with 4,000 alignments took 11 s, a 5 MB one hours).
+`merge_comparisons` predicts that count from the expanded document, and canonicalization refuses past the
+limit, as it refuses a document of too many values: `proof_invalid`, with our own message, before the work.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from obverify import DocumentStore, verify
+from obverify.errors import Code
+from obverify.jsonld import (
+    MAX_JSONLD_VALUES,
+    MAX_MERGE_COMPARISONS,
+    JsonLdProcessingError,
+    canonize,
+    expand_safe,
+    merge_comparisons,
+)
+from obverify.timeparse import parse_datetime
+
+CASE = Path(__file__).resolve().parents[2] / "fixtures" / "cases" / "ob3-eddsa-rdfc-valid"
+AT = parse_datetime("2026-01-01T00:00:00Z")
+SIGNED: dict[str, Any] = json.loads((CASE / "input.json").read_text())
+UNSIGNED = {k: v for k, v in SIGNED.items() if k != "proof"}
+
+
+def _alignments(n: int, *, same_id: bool = False) -> list[dict[str, Any]]:
+    return [{**({"id": "urn:example:alignment"} if same_id else {}), "type": ["Alignment"],
+             "targetName": f"target {i}", "targetUrl": f"https://frameworks.example/{i}"} for i in range(n)]
+
+
+def _with_alignments(doc: dict[str, Any], items: list[dict[str, Any]]) -> dict[str, Any]:
+    out = copy.deepcopy(doc)
+    out["credentialSubject"]["achievement"]["alignment"] = items
+    return out
+
+
+def test_the_count_is_exact_for_one_property() -> None:
+    expanded = expand_safe(_with_alignments(UNSIGNED, _alignments(300)), None)
+    baseline = merge_comparisons(expand_safe(UNSIGNED, None))
+    # 300 alignment references on the achievement: 300·299/2 comparisons more than without them
+    assert merge_comparisons(expanded) - baseline == 300 * 299 // 2
+
+
+def test_values_of_the_same_id_are_counted_together() -> None:
+    apart = merge_comparisons(expand_safe(_with_alignments(UNSIGNED, _alignments(200)), None))
+    merged = merge_comparisons(expand_safe(_with_alignments(UNSIGNED, _alignments(200, same_id=True)), None))
+    # one node now: its type, targetName and targetUrl each gather 200 values (the references still 200)
+    assert merged - apart == 3 * (200 * 199 // 2)
+
+
+@pytest.mark.parametrize(("expanded", "comparisons"), [
+    ([], 0),
+    ([{"@value": 1}], 0),
+    # list members are appended without comparison; the one list value has nothing to compare with
+    ([{"@id": "urn:a", "urn:p": [{"@list": [{"@value": 1}, {"@value": 2}]}]}], 0),
+    # two reverse references to the same node: the second is compared with the first
+    ([{"@id": "urn:a", "@reverse": {"urn:p": [{"@id": "urn:b"}, {"@id": "urn:b"}]}}], 1),
+    # inside a named graph, three values of one property: 0 + 1 + 2
+    ([{"@id": "urn:g", "@graph": [{"@id": "urn:a", "urn:p": [{"@value": 1}, {"@value": 2}, {"@value": 3}]}]}], 3),
+])
+def test_the_count_follows_lists_reverse_properties_and_graphs(expanded: list[Any], comparisons: int) -> None:
+    assert merge_comparisons(expanded) == comparisons
+
+
+def test_a_wide_property_is_refused_before_the_node_map() -> None:
+    n = 1500  # 1,124,250 comparisons for the alignments alone
+    assert n * (n - 1) // 2 > MAX_MERGE_COMPARISONS
+    with pytest.raises(JsonLdProcessingError) as refused:
+        canonize(_with_alignments(UNSIGNED, _alignments(n)), None)
+    assert refused.value.code == Code.PROOF_INVALID
+    assert "value comparisons" in refused.value.message
+
+
+def test_a_repeated_id_is_refused_too() -> None:
+    with pytest.raises(JsonLdProcessingError) as refused:
+        canonize(_with_alignments(UNSIGNED, _alignments(900, same_id=True)), None)
+    assert "value comparisons" in refused.value.message
+
+
+def test_too_many_values_are_refused_before_expansion() -> None:
+    items = [{"type": ["Alignment"], "targetName": "t", "targetUrl": "https://f.example/"}] * 11_000  # 5 values each
+    doc = _with_alignments(UNSIGNED, items)
+    with pytest.raises(JsonLdProcessingError) as refused:
+        expand_safe(doc, None)
+    assert refused.value.code == Code.PROOF_INVALID
+    assert f"{MAX_JSONLD_VALUES:,} JSON values" in refused.value.message
+
+
+def test_below_the_limits_the_proof_is_checked_as_ever() -> None:
+    assert verify(json.dumps(SIGNED).encode(), at=AT, loader=DocumentStore()).valid
+    report = verify(json.dumps(_with_alignments(SIGNED, _alignments(50))).encode(), at=AT, loader=DocumentStore())
+    assert [e.message for e in report.errors] == ["eddsa-rdfc-2022: signature does not verify"]
+
+
+def test_a_wide_signed_credential_is_a_report() -> None:
+    report = verify(json.dumps(_with_alignments(SIGNED, _alignments(4000))).encode(), at=AT, loader=DocumentStore())
+    assert report.codes() == [Code.PROOF_INVALID]
+    assert "value comparisons" in report.errors[0].message
+
+
+def _fixture_documents() -> list[Any]:
+    docs: list[Any] = []
+    for path in sorted((CASE.parent).glob("ob3-*/input.json")):
+        value = json.loads(path.read_text())
+        if isinstance(value, dict) and "proof" in value:
+            docs.append({k: v for k, v in value.items() if k != "proof"})
+    return docs
+
+
+@pytest.mark.parametrize("doc", [*_fixture_documents(), _with_alignments(UNSIGNED, _alignments(120)),
+                                 _with_alignments(UNSIGNED, _alignments(80, same_id=True))])
+def test_the_prediction_bounds_what_pyld_does(monkeypatch: pytest.MonkeyPatch, doc: Any) -> None:
+    """Counted against pyld itself: every comparison its node map makes was predicted."""
+    from pyld import jsonld as pyld_jsonld
+
+    from obverify.jsonld import canonize_expanded
+
+    try:
+        expanded = expand_safe(doc, None)
+    except JsonLdProcessingError:
+        return  # a fixture made to fail JSON-LD processing never reaches the node map
+    real = pyld_jsonld.JsonLdProcessor.compare_values
+    made = [0]
+
+    def counting(v1: Any, v2: Any) -> bool:
+        made[0] += 1
+        return bool(real(v1, v2))
+
+    monkeypatch.setattr(pyld_jsonld.JsonLdProcessor, "compare_values", staticmethod(counting))
+    canonize_expanded(expanded)
+    predicted = merge_comparisons(expanded)
+    assert made[0] <= predicted
+    assert (made[0] > 0) == (predicted > 0)  # a slot of two values always costs pyld a comparison
