@@ -36,10 +36,10 @@ class RunContext:
 
     `policy` is the `NetworkPolicy` in force (None: the loader's own); `depth` the nesting depth
     (endorsements and status-list credentials verify in a child context, which shares the per-run
-    fetch cache and the clock the deadline counts from).
+    fetch cache, the clock the deadline counts from, and the work counted by `spend`).
     """
 
-    __slots__ = ("_cache", "_started", "at", "depth", "loader", "out", "policy", "recipients")
+    __slots__ = ("_cache", "_started", "_work", "at", "depth", "loader", "out", "policy", "recipients")
 
     def __init__(
         self,
@@ -51,6 +51,7 @@ class RunContext:
         depth: int = 0,
         _cache: dict[str, Document | LoadError] | None = None,
         _started: float | None = None,
+        _work: dict[str, int] | None = None,
     ) -> None:
         self.loader = loader
         self.at = at
@@ -60,6 +61,19 @@ class RunContext:
         self.depth = depth
         self._cache: dict[str, Document | LoadError] = {} if _cache is None else _cache
         self._started = time.monotonic() if _started is None else _started
+        self._work: dict[str, int] = {} if _work is None else _work
+
+    def spend(self, what: str, amount: int, limit: int) -> bool:
+        """Count `amount` of `what` against the run's `limit`; False (and nothing counted) past it.
+
+        One budget for the run and every nested verification (endorsements, status lists), so work a single
+        document is allowed cannot be multiplied by nesting many such documents (SECURITY.md "Bounded").
+        """
+        total = self._work.get(what, 0) + amount
+        if total > limit:
+            return False
+        self._work[what] = total
+        return True
 
     def __repr__(self) -> str:
         return f"RunContext(loader={self.loader!r}, at={self.at!r}, depth={self.depth})"
@@ -155,5 +169,5 @@ class RunContext:
         """A context for a nested verification (endorsement, status list) sharing loader, cache and clock."""
         return RunContext(
             loader=self.loader, at=self.at, recipients=(), out=out, policy=self.policy,
-            depth=self.depth + 1, _cache=self._cache, _started=self._started,
+            depth=self.depth + 1, _cache=self._cache, _started=self._started, _work=self._work,
         )

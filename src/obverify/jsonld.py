@@ -107,6 +107,10 @@ pyld, like jsonld.js, adds each value of a node's property after comparing it wi
 (JSON-LD 1.1 Node Map Generation keeps a property's values free of duplicates), so n values of one property
 (one array, or the same `@id` repeated across the document) cost n²/2 comparisons: 4,000 alignments took 11 s,
 a 5 MB credential hours. `canonize_expanded` counts them first and refuses beyond this."""
+RUN_JSONLD_VALUES = 2 * MAX_JSONLD_VALUES
+RUN_MERGE_COMPARISONS = 2 * MAX_MERGE_COMPARISONS
+"""The same two counts summed over one verification (`RunContext.spend`): a credential, its status lists
+and up to 16 endorsements (each with its own proofs) together stay within a few seconds of JSON-LD work."""
 
 JsonLdError = jsonld.JsonLdError
 
@@ -461,6 +465,12 @@ def expand_safe(doc: Any, ctx: RunContext | None, *, stage: str = "proofs") -> l
             f"the document holds more than {MAX_JSONLD_VALUES:,} JSON values: too large to canonicalize (obverify's "
             "limit), so its proof is not checked",
         )
+    if ctx is not None and not ctx.spend("jsonld_values", values, RUN_JSONLD_VALUES):
+        raise JsonLdProcessingError(
+            Code.PROOF_INVALID,
+            f"this verification's JSON-LD documents together hold more than {RUN_JSONLD_VALUES:,} values (obverify's"
+            " limit), so this proof is not checked",
+        )
     state = _LoaderState()
     dropped: list[str | None] = []
     proc = _Processor(on_property_dropped=dropped.append)
@@ -477,10 +487,10 @@ def expand_safe(doc: Any, ctx: RunContext | None, *, stage: str = "proofs") -> l
 def canonize(doc: Any, ctx: RunContext | None, *, stage: str = "proofs") -> str:
     """RDFC-1.0 canonical N-Quads of `doc`, expanded in safe mode; raise `JsonLdProcessingError` on any problem."""
     expanded = expand_safe(doc, ctx, stage=stage)
-    return canonize_expanded(expanded)
+    return canonize_expanded(expanded, ctx)
 
 
-def canonize_expanded(expanded: list[Any]) -> str:
+def canonize_expanded(expanded: list[Any], ctx: RunContext | None = None) -> str:
     """RDFC-1.0 canonical N-Quads of an already expanded (and safe-checked) document."""
     comparisons = merge_comparisons(expanded)
     if comparisons > MAX_MERGE_COMPARISONS:
@@ -488,6 +498,12 @@ def canonize_expanded(expanded: list[Any]) -> str:
             Code.PROOF_INVALID,
             f"building the document's node map would take {comparisons:,} value comparisons (obverify's limit is "
             f"{MAX_MERGE_COMPARISONS:,}: one property holds too many values), so its proof is not checked",
+        )
+    if ctx is not None and not ctx.spend("jsonld_comparisons", comparisons, RUN_MERGE_COMPARISONS):
+        raise JsonLdProcessingError(
+            Code.PROOF_INVALID,
+            f"this verification's JSON-LD documents together need more than {RUN_MERGE_COMPARISONS:,} value"
+            " comparisons (obverify's limit), so this proof is not checked",
         )
     proc = jsonld.JsonLdProcessor()
     try:

@@ -141,3 +141,73 @@ def test_the_prediction_bounds_what_pyld_does(monkeypatch: pytest.MonkeyPatch, d
     predicted = merge_comparisons(expanded)
     assert made[0] <= predicted
     assert (made[0] > 0) == (predicted > 0)  # a slot of two values always costs pyld a comparison
+
+
+def _ctx() -> Any:
+    from obverify.context import RunContext
+    from obverify.report import Collector, Report
+
+    return RunContext(loader=DocumentStore(), at=AT, recipients=(), out=Collector(Report()))
+
+
+def test_spend_counts_one_budget_for_a_run_and_its_children() -> None:
+    from obverify.report import Collector, Report
+
+    ctx = _ctx()
+    child = ctx.child(Collector(Report()))
+    assert ctx.spend("w", 6, 10)
+    assert not child.spend("w", 5, 10)  # 11 would pass the limit: refused, and nothing counted
+    assert child.spend("w", 4, 10)
+    assert not ctx.spend("w", 1, 10)
+    assert ctx.spend("other", 10, 10)
+
+
+def test_the_run_budget_stops_a_second_document(monkeypatch: pytest.MonkeyPatch) -> None:
+    import obverify.jsonld as jsonld_module
+
+    one = jsonld_module._count_values(UNSIGNED, 10**9)
+    monkeypatch.setattr(jsonld_module, "RUN_JSONLD_VALUES", one + one // 2)
+    ctx = _ctx()
+    canonize(UNSIGNED, ctx)
+    with pytest.raises(JsonLdProcessingError) as refused:
+        canonize(UNSIGNED, ctx)
+    assert "this verification's JSON-LD documents" in refused.value.message
+    canonize(UNSIGNED, _ctx())  # another run has its own budget
+
+
+def test_the_run_comparison_budget_stops_a_second_document(monkeypatch: pytest.MonkeyPatch) -> None:
+    import obverify.jsonld as jsonld_module
+
+    doc = _with_alignments(UNSIGNED, _alignments(60))
+    one = merge_comparisons(expand_safe(doc, None))
+    monkeypatch.setattr(jsonld_module, "RUN_MERGE_COMPARISONS", one + one // 2)
+    ctx = _ctx()
+    canonize(doc, ctx)
+    with pytest.raises(JsonLdProcessingError) as refused:
+        canonize(doc, ctx)
+    assert "value comparisons" in refused.value.message
+
+
+def test_endorsements_cannot_spend_the_credential_s_own_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The credential's proof is checked first; endorsements past the run budget are warnings, as any bad one."""
+    import obverify.jsonld as jsonld_module
+    from obverify.context import RunContext
+
+    data = (CASE.parent / "ob3-embedded-endorsement-bad" / "input.json").read_bytes()
+    spent: list[int] = []
+    real_spend = RunContext.spend
+
+    def spy(self: RunContext, what: str, amount: int, limit: int) -> bool:
+        if what == "jsonld_values":
+            spent.append(amount)
+        return real_spend(self, what, amount, limit)
+
+    monkeypatch.setattr(RunContext, "spend", spy)
+    assert verify(data, at=AT, loader=DocumentStore()).valid
+    assert len(spent) > 2  # the credential's proof options and document, then the endorsements'
+    monkeypatch.setattr(jsonld_module, "RUN_JSONLD_VALUES", spent[0] + spent[1])  # the credential's alone
+    report = verify(data, at=AT, loader=DocumentStore())
+    assert report.valid, report.to_json(indent=1)
+    endorsements = report.related["endorsements"]
+    assert [e["valid"] for e in endorsements] == [False, False]
+    assert all("this verification's JSON-LD documents" in json.dumps(e["report"]) for e in endorsements)
