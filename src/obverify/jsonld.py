@@ -107,8 +107,16 @@ pyld, like jsonld.js, adds each value of a node's property after comparing it wi
 (JSON-LD 1.1 Node Map Generation keeps a property's values free of duplicates), so n values of one property
 (one array, or the same `@id` repeated across the document) cost n²/2 comparisons: 4,000 alignments took 11 s,
 a 5 MB credential hours. `canonize_expanded` counts them first and refuses beyond this."""
+MAX_CANON_STEPS = 100_000
+"""Hash N-Degree Quads calls plus the permutations they try, for one document (about 1.3 s here).
+
+RDFC-1.0 tells blank nodes that look alike apart by trying every permutation of their related blank nodes,
+so a few hundred bytes of blank nodes linked to one another (the "poison graphs" of RDFC-1.0's security
+considerations) can take hours: 6 such nodes took 1.2 s, 7 took 12 s, and pyld sets no limit. The OB 3.0
+spec's complete example takes 2,916 steps. Counted before each set of permutations is tried."""
 RUN_JSONLD_VALUES = 2 * MAX_JSONLD_VALUES
 RUN_MERGE_COMPARISONS = 2 * MAX_MERGE_COMPARISONS
+RUN_CANON_STEPS = 2 * MAX_CANON_STEPS
 """The same two counts summed over one verification (`RunContext.spend`): a credential, its status lists
 and up to 16 endorsements (each with its own proofs) together stay within a few seconds of JSON-LD work."""
 
@@ -230,6 +238,46 @@ class _Resolver(ContextResolver):  # type: ignore[misc]
                 resolved = self._cache_resolved_context(key, ResolvedContext(inner), "static")
             return [resolved]
         return super().resolve(active_ctx, context, base, cycles)
+
+
+class _CanonWorkExceededError(Exception):
+    """Raised inside `_BoundedURDNA2015` once a document's RDFC-1.0 work would pass its limit."""
+
+
+class _BoundedURDNA2015(URDNA2015):  # type: ignore[misc]
+    """pyld's RDFC-1.0 (URDNA2015) with a work limit: results are identical, or it raises before the work.
+
+    Each Hash N-Degree Quads call counts one step and the permutations it is about to try count one each
+    (the product of the factorials of its related-blank-node groups), against `MAX_CANON_STEPS` for the
+    document and `RUN_CANON_STEPS` for the run.
+    """
+
+    def __init__(self, ctx: RunContext | None) -> None:
+        super().__init__()
+        self._ctx = ctx
+        self._steps = 0
+
+    def _spend(self, steps: int) -> None:
+        self._steps += steps
+        if self._steps > MAX_CANON_STEPS or (
+            self._ctx is not None and not self._ctx.spend("rdfc_steps", steps, RUN_CANON_STEPS)
+        ):
+            raise _CanonWorkExceededError
+
+    def hash_n_degree_quads(self, id_: Any, issuer: Any) -> Any:
+        self._spend(1)
+        return super().hash_n_degree_quads(id_, issuer)
+
+    def create_hash_to_related(self, id_: Any, issuer: Any) -> Any:
+        related = super().create_hash_to_related(id_, issuer)
+        permutations = 1
+        for nodes in related.values():
+            for k in range(2, len(nodes) + 1):
+                permutations *= k
+                if permutations > MAX_CANON_STEPS:
+                    break
+        self._spend(permutations)
+        return related
 
 
 class JsonLdProcessingError(Exception):
@@ -520,7 +568,14 @@ def canonize_expanded(expanded: list[Any], ctx: RunContext | None = None) -> str
         for graph_name, graph in sorted(node_map.items()):
             if graph_name == "@default" or _ABSOLUTE.match(graph_name):
                 dataset[graph_name] = proc._graph_to_rdf(graph, issuer, options)
-        result = URDNA2015().main(dataset, {"format": "application/n-quads"})
+        result = _BoundedURDNA2015(ctx).main(dataset, {"format": "application/n-quads"})
+    except _CanonWorkExceededError:
+        raise JsonLdProcessingError(
+            Code.PROOF_INVALID,
+            f"canonicalizing the document would take more than {MAX_CANON_STEPS:,} steps ({RUN_CANON_STEPS:,} for"
+            " the whole verification): its blank nodes are too alike to tell apart in bounded time (RDFC-1.0"
+            " poison graph), so its proof is not checked",
+        ) from None
     except (JsonLdError, ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
         raise _failure(exc, _LoaderState()) from None
     if not isinstance(result, str):

@@ -211,3 +211,55 @@ def test_endorsements_cannot_spend_the_credential_s_own_budget(monkeypatch: pyte
     endorsements = report.related["endorsements"]
     assert [e["valid"] for e in endorsements] == [False, False]
     assert all("this verification's JSON-LD documents" in json.dumps(e["report"]) for e in endorsements)
+
+
+def _clique(k: int) -> list[dict[str, Any]]:
+    """k blank nodes, each linked to every other by one predicate: all alike to RDFC-1.0 (a poison graph)."""
+    return [{"@id": f"_:n{i}", "urn:example:link": [{"@id": f"_:n{j}"} for j in range(k) if j != i]}
+            for i in range(k)]
+
+
+def test_a_small_symmetric_graph_canonicalizes_exactly_as_pyld_does() -> None:
+    from pyld import jsonld as pyld_jsonld
+
+    from obverify.jsonld import canonize_expanded
+
+    ours = canonize_expanded(_clique(5))
+    theirs = pyld_jsonld.normalize(_clique(5), {"algorithm": "URDNA2015", "format": "application/n-quads"})
+    assert ours == theirs
+    assert len(ours.splitlines()) == 20
+
+
+def test_a_poison_graph_is_refused_before_its_permutations() -> None:
+    from obverify.jsonld import canonize_expanded
+
+    with pytest.raises(JsonLdProcessingError) as refused:
+        canonize_expanded(_clique(8))  # unbounded: minutes (7 nodes took 12 s, 6 took 1.2 s)
+    assert refused.value.code == Code.PROOF_INVALID
+    assert "poison graph" in refused.value.message
+
+
+def test_the_run_budget_counts_canonicalization_steps(monkeypatch: pytest.MonkeyPatch) -> None:
+    import obverify.jsonld as jsonld_module
+    from obverify.jsonld import canonize_expanded
+
+    ctx = _ctx()
+    canonize_expanded(_clique(5), ctx)
+    spent = ctx._work["rdfc_steps"]
+    assert spent > 100  # the 5-clique needs Hash N-Degree Quads
+    monkeypatch.setattr(jsonld_module, "RUN_CANON_STEPS", spent + spent // 2)
+    with pytest.raises(JsonLdProcessingError) as refused:
+        canonize_expanded(_clique(5), ctx)
+    assert "poison graph" in refused.value.message
+
+
+def test_a_credential_carrying_a_poison_graph_is_a_report() -> None:
+    """Reachable once a context with `@vocab` is trusted (a stored one here): safe mode then lets any term in."""
+    vocab = "https://contexts.example/vocab.json"
+    store = DocumentStore({vocab: json.dumps({"@context": {"@vocab": "https://vocab.example/#"}}).encode()})
+    cred = copy.deepcopy(SIGNED)
+    cred["@context"] = [*cred["@context"], vocab]
+    cred["linked"] = [{"id": f"_:n{i}", "link": [{"id": f"_:n{j}"} for j in range(8) if j != i]} for i in range(8)]
+    report = verify(json.dumps(cred).encode(), at=AT, loader=store)
+    assert report.codes() == [Code.PROOF_INVALID]
+    assert "poison graph" in report.errors[0].message
