@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import base64
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from obverify.context import ACCEPT_BADGE, RunContext
@@ -39,29 +39,39 @@ def verify(
     `at` (zone-aware) fixes the instant for every time check; `loader` is the only way to documents
     outside the input (default: the safe HTTP loader under `policy`).
     """
+    if isinstance(recipients, str):
+        raise TypeError("`recipients` must be an iterable of identities, not one string")
+    ctx = new_run(at=at, loader=loader, policy=policy, recipients=tuple(recipients))
+    report = ctx.out.report
+    guarded(ctx, _run, source, what="badge")
+    if ctx.recipients and not report.recipient.checked and report.valid:
+        ctx.out.error(Code.RECIPIENT_MISMATCH, "the recipient could not be checked", stage="recipient")
+    return report
+
+
+def new_run(*, at: datetime | None, loader: Loader | None, policy: Any, recipients: tuple[str, ...] = ()) -> RunContext:
+    """The context of one top-level verification: `at` zone-aware (default now), an empty report, and the
+    run's loader (default: the safe HTTP loader under `policy`). Shared by `verify` and `verify_status_list`."""
     if at is None:
         at = datetime.now(UTC)
     elif at.tzinfo is None or at.utcoffset() is None:
         raise ValueError("`at` must be a timezone-aware datetime")
-    if isinstance(recipients, str):
-        raise TypeError("`recipients` must be an iterable of identities, not one string")
-    report = Report(checked_at=at)
-    out = Collector(report)
-    ctx = RunContext(
+    return RunContext(
         loader=loader if loader is not None else default_loader(policy),
-        at=at, recipients=tuple(recipients), out=out, policy=policy,
+        at=at, recipients=recipients, out=Collector(Report(checked_at=at)), policy=policy,
     )
+
+
+def guarded(ctx: RunContext, work: Callable[[RunContext, Any], None], source: Any, *, what: str) -> None:
+    """Run `work(ctx, source)` behind the boundary: an unexpected exception becomes `input_invalid`."""
     try:
-        _run(ctx, source)
+        work(ctx, source)
     except Exception as exc:  # the boundary: a bug must never look like "valid"  # noqa: BLE001
-        out.error(
+        ctx.out.error(
             Code.INPUT_INVALID,
-            f"internal error while verifying ({type(exc).__name__}); the badge was not verified",
+            f"internal error while verifying ({type(exc).__name__}); the {what} was not verified",
             stage="pipeline",
         )
-    if ctx.recipients and not report.recipient.checked and report.valid:
-        out.error(Code.RECIPIENT_MISMATCH, "the recipient could not be checked", stage="recipient")
-    return report
 
 
 def _run(ctx: RunContext, source: Source) -> None:

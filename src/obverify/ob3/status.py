@@ -31,10 +31,10 @@ from obverify.ob3.validity import window_problem
 from obverify.report import Collector, Report
 from obverify.strictjson import JSONError, parse_json
 from obverify.text import quote, quote_url
-from obverify.timeparse import UTC, datetime
 
 if TYPE_CHECKING:
     from obverify.loaders.base import Loader
+    from obverify.timeparse import datetime
 
 STAGE = "status"
 MAX_INFLATED = 16 * 1024 * 1024
@@ -340,23 +340,11 @@ def verify_status_list(
     where the credential's check says `status_unavailable`. Never raises for bad input; the input is kept
     in `Report.original`.
     """
-    if at is None:
-        at = datetime.now(UTC)
-    elif at.tzinfo is None or at.utcoffset() is None:
-        raise ValueError("`at` must be a timezone-aware datetime")
-    report = Report(checked_at=at)
-    out = Collector(report)
-    if loader is None:
-        from obverify.loaders.factory import default_loader
+    from obverify.pipeline import guarded, new_run
 
-        loader = default_loader(policy)
-    ctx = RunContext(loader=loader, at=at, recipients=(), out=out, policy=policy)
-    try:
-        _judge_list(ctx, source)
-    except Exception as exc:  # the boundary: a bug must never look like "usable"  # noqa: BLE001
-        out.error(Code.INPUT_INVALID, f"internal error while verifying ({type(exc).__name__}); the list was not "
-                  "verified", stage=STAGE)
-    return report
+    ctx = new_run(at=at, loader=loader, policy=policy)
+    guarded(ctx, _judge_list, source, what="status list")
+    return ctx.out.report
 
 
 def _judge_list(ctx: RunContext, source: bytes | str | Mapping[str, Any]) -> None:
