@@ -28,8 +28,6 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
-from cryptography.hazmat.primitives.asymmetric import ed25519
-
 from obverify.context import RunContext
 from obverify.errors import Code
 from obverify.ob3.model import as_list, data_model, node_id
@@ -212,17 +210,12 @@ def _spki(key: Any) -> bytes | None:
 
 
 def algs_for_key(key: Any) -> frozenset[str]:
-    """The algorithms a key type allows (SECURITY.md §7: the key decides the algorithm)."""
-    if isinstance(key, ed25519.Ed25519PublicKey):
-        return frozenset({"EdDSA"})
-    from cryptography.hazmat.primitives.asymmetric import ec, rsa  # EC and RSA keys only (start-up)
+    """The algorithms a key type allows (SECURITY.md §7: the key decides the algorithm): `jose`'s answer for
+    the key, within OB 3.0's allow-list (so no RS512, and `EdDSA` only by that name). RSA keys under 2048
+    bits never get here: `keys.public_key_from_jwk` refuses them, and `jose` would too."""
+    from obverify.jose import algorithms_for_key
 
-    if isinstance(key, ec.EllipticCurvePublicKey):
-        return frozenset({"ES256"}) if key.curve.name == "secp256r1" else (
-            frozenset({"ES384"}) if key.curve.name == "secp384r1" else frozenset())
-    if isinstance(key, rsa.RSAPublicKey):
-        return frozenset({"RS256", "RS384", "PS256"}) if key.key_size >= 2048 else frozenset()
-    return frozenset()
+    return algorithms_for_key(key) & ALLOWED_ALGS
 
 
 def _origin(url: str) -> tuple[str, str, int | None] | None:
