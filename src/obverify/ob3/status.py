@@ -147,9 +147,7 @@ def _check_bitstring(ctx: RunContext, entry: Mapping[str, Any], issuer_id: str |
         return _unavailable(ctx, "the status list's encodedList is not valid GZIP data", path, url)
     if len(bits) < needed:
         return _unavailable(ctx, "statusListIndex lies outside the status list", f"{path}/statusListIndex", url)
-    if complete and len(bits) * 8 < MIN_LIST_BITS:
-        ctx.out.warn("status_list_short", f"the status list holds fewer than {MIN_LIST_BITS} bits (Bitstring Status "
-                     "List minimum)", stage=STAGE, path=path, url=url)
+    _warn_if_short(ctx, bits, complete, path, url)
     value = 0
     for k in range(start, start + size):
         value = (value << 1) | ((bits[k // 8] >> (7 - k % 8)) & 1)
@@ -166,6 +164,13 @@ def _check_bitstring(ctx: RunContext, entry: Mapping[str, Any], issuer_id: str |
     if purpose == "revocation" and text:
         ctx.out.report.revocation_reason = text
     return "revoked" if purpose == "revocation" else "suspended"
+
+
+def _warn_if_short(ctx: RunContext, bits: bytes, complete: bool, path: str, url: str | None) -> None:
+    """A complete list under the Bitstring Status List minimum is accepted, with a warning (OB 3.0 sets no bound)."""
+    if complete and len(bits) * 8 < MIN_LIST_BITS:
+        ctx.out.warn("status_list_short", f"the status list holds fewer than {MIN_LIST_BITS} bits (Bitstring Status "
+                     "List minimum)", stage=STAGE, path=path, url=url)
 
 
 def _status_message(messages: Any, value: int, size: int) -> str | None:
@@ -399,9 +404,7 @@ def _judge_list(ctx: RunContext, source: bytes | str | Mapping[str, Any]) -> Non
         out.error(Code.SCHEMA_INVALID, "the status list's encodedList is not valid GZIP data", stage=STAGE,
                   path="/credentialSubject/encodedList")
         return
-    if complete and len(bits) * 8 < MIN_LIST_BITS:
-        out.warn("status_list_short", f"the status list holds fewer than {MIN_LIST_BITS} bits (Bitstring Status "
-                 "List minimum)", stage=STAGE, path="/credentialSubject/encodedList")
+    _warn_if_short(ctx, bits, complete, "/credentialSubject/encodedList", url)
     report.badge = doc
     out.check("status.list", "passed", f"{_list_type(legacy)} by {quote(issuer, 120)}, purposes "
               f"{', '.join(checked.purposes) or '(none)'}")
