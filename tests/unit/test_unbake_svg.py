@@ -408,8 +408,10 @@ def test_external_dtd_and_entities_make_no_connection(listener: tuple[int, list[
     ]
     for head in heads:
         data = doc("<openbadges:assertion>&e;</openbadges:assertion>", head=head)
-        fails(data, "DOCTYPE")
+        # an external-only DOCTYPE is allowed but never read, so `&e;` is an undefined entity (issue 15)
+        fails(data, "entit")
         fails(data.decode().encode("utf-16"), "DOCTYPE")
+    assert ok(doc(f'<openbadges:assertion verify="{JWT}"/>', head=heads[0])).payload == JWT
     xinclude = doc(f'<openbadges:assertion verify="{JWT}"><xi:include xmlns:xi="http://www.w3.org/2001/XInclude" '
                    f'href="{base}/x.xml"/></openbadges:assertion>')
     assert ok(xinclude).payload == JWT  # XInclude is never processed
@@ -478,3 +480,53 @@ def test_interop_svgs(interop_dir: Path) -> None:
         none = unbake((interop_dir / "bakery" / name).read_bytes())
         assert none.error is not None
         assert "no badge element" in none.error
+
+
+EXPORTER_DOCTYPE = ('<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" '
+                    '"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n')
+
+
+@pytest.mark.parametrize("head", [
+    EXPORTER_DOCTYPE,
+    '<!DOCTYPE svg SYSTEM "svg11.dtd">',
+    "<!-- Generator: Adobe Illustrator 27.0 -->\n<!DOCTYPE svg PUBLIC '-//W3C//DTD SVG 1.1//EN' 'x.dtd' >\n",
+    "<!DOCTYPE svg>",
+])
+def test_external_only_doctype_is_accepted(head: str) -> None:
+    """Issue 15 class 1: exporters write a DOCTYPE with an external identifier; it is never read."""
+    ob2 = doc(f'<openbadges:assertion verify="{JWT}"/>', head=head)
+    assert ok(ob2).payload == JWT
+    body = doc(f"<openbadges:assertion><![CDATA[{ASSERTION}]]></openbadges:assertion>", head=head)
+    assert ok(body).payload == ASSERTION
+    ob3 = doc(f"<openbadges:credential><![CDATA[{VC}]]></openbadges:credential>",
+              root_attrs=f'xmlns:openbadges="{OB3}"', head=head)
+    assert (ok(ob3).version, ok(ob3).payload) == ("3.0", VC)
+    ob3_jwt = doc(f'<openbadges:credential verify="{JWT}"/>', root_attrs=f'xmlns:openbadges="{OB3}"', head=head)
+    assert ok(ob3_jwt).payload == JWT
+
+
+@pytest.mark.parametrize("head", [
+    '<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "svg11.dtd" [<!ENTITY e "x">]>',
+    '<!DOCTYPE svg [<!ATTLIST openbadges:assertion verify CDATA "https://attacker.example/a">]>',
+    "<!DOCTYPE svg []>",
+    '<!DOCTYPE svg SYSTEM "a.dtd" [ ]>',
+])
+def test_doctype_with_internal_subset_still_refused(head: str) -> None:
+    # an ATTLIST default would add a `verify` attribute the element never wrote: any internal subset is refused
+    fails(doc("<openbadges:assertion/>", head=head), "internal subset")
+
+
+@pytest.mark.parametrize("inner", [
+    f'<openbadges:assertion verify="{JWT}&nbsp;"/>',
+    f"<openbadges:assertion><![CDATA[{ASSERTION}]]>&e;</openbadges:assertion>",
+    f'<openbadges:assertion verify="{JWT}"/><text>&copy;</text>',  # outside the badge element: still refused
+])
+def test_entity_reference_under_external_doctype_refused(inner: str) -> None:
+    fails(doc(inner, head=EXPORTER_DOCTYPE), "entity reference")
+    # the same document without a DOCTYPE is refused too, or (reference outside the element) read as before
+    assert ok(doc(f'<openbadges:assertion verify="{JWT}"/>', head=EXPORTER_DOCTYPE)).payload == JWT
+
+
+def test_doctype_blanking_keeps_predefined_and_character_references() -> None:
+    data = doc(f'<openbadges:assertion verify="{JWT}"/><text>&amp;&#65;&lt;</text>', head=EXPORTER_DOCTYPE)
+    assert ok(data).payload == JWT

@@ -4,7 +4,9 @@ Implements the Open Badges 2.0 Baking Specification "SVGs" (element `assertion` 
 `http://openbadges.org`, `verify` attribute = JWS or hosted URL, body = JSON in CDATA) and OB 3.0
 §5.3.2 (element `credential` in `https://purl.imsglobal.org/ob/v3p0`, `verify` = VC-JWT, or a JSON body).
 Both say there MUST be only one such element, so two are an error. SECURITY.md §4: defusedxml with
-`forbid_dtd`, `forbid_entities`, `forbid_external` (any DOCTYPE is refused), no XInclude, a size cap, an
+`forbid_dtd`, `forbid_entities`, `forbid_external` (a DTD is refused; the one exception, issue 15, is a DOCTYPE
+in the prolog with only an external identifier, as Illustrator and Inkscape write: it is blanked, never read,
+so any entity reference is still refused), no XInclude, a size cap, an
 iterative walk with a 256-level depth cap, matching by namespace URI and never by prefix.
 
 Two ways to locate the element give the same answer:
@@ -134,10 +136,11 @@ def _parse_root(data: bytes, pos: int) -> Root | None:
     return Root(m.start(), m.end(), m.group(1), m.group(3) == b"/", attrs)
 
 
-def prolog(data: bytes, *, allow_doctype: bool = False) -> tuple[int, bool, tuple[int, int] | None]:
+def prolog(data: bytes) -> tuple[int, bool, tuple[int, int] | None]:
     """Skip the XML prolog: (root offset, encoding is ASCII-compatible, DOCTYPE span if any).
 
-    Raises `BakeryError` for a DOCTYPE unless `allow_doctype` (baking removes an external-only one).
+    Raises `BakeryError` for a DOCTYPE with an internal subset; an external-only one is returned (unbaking
+    blanks it, baking removes it).
     Returns offset -1 when the prolog cannot be lexed here (the full parser then decides).
     """
     if data.startswith((b"\xfe\xff", b"\xff\xfe", b"\x00", b"\x4c\x6f\xa7\x94")):
@@ -163,11 +166,11 @@ def prolog(data: bytes, *, allow_doctype: bool = False) -> tuple[int, bool, tupl
                 return -1, ascii_ok, doctype
             pos = close + 3
         elif data.startswith(b"<!DOCTYPE", pos):
-            if not allow_doctype:
-                raise BakeryError("SVG has a DOCTYPE; DTDs and entities are refused")
             m = _DOCTYPE.match(data, pos)
             if m is None or m.group(1) or not data.startswith(b">", m.end()):
-                raise BakeryError("SVG has a DOCTYPE with an internal subset; it cannot be baked safely")
+                # an internal subset can declare entities, or ATTLIST defaults that add attributes (a
+                # `verify` the file never wrote): refused whatever it holds
+                raise BakeryError("SVG has a DOCTYPE with an internal subset; DTDs and entities are refused")
             doctype = (pos, m.end() + 1)
             pos = m.end() + 1
         elif data.startswith(b"<", pos):
@@ -509,6 +512,10 @@ class _Target:
         return None
 
 
+_UNDEFINED_ENTITY = 11
+"""expat's XML_ERROR_UNDEFINED_ENTITY: a reference to an entity no DTD we read declares."""
+
+
 def _bakery_error(exc: Exception) -> BakeryError:
     """The `BakeryError` for anything a defusedxml parse raised (with our caps' own exceptions)."""
     if isinstance(exc, BakeryError):
@@ -519,6 +526,8 @@ def _bakery_error(exc: Exception) -> BakeryError:
         return BakeryError(f"SVG has more than {MAX_ELEMENTS} elements")
     if isinstance(exc, DefusedXmlException):
         return BakeryError("SVG has a DOCTYPE, an entity declaration or an external reference; refused")
+    if isinstance(exc, ParseError | ExpatError) and getattr(exc, "code", None) == _UNDEFINED_ENTITY:
+        return BakeryError("SVG uses an entity reference; entities are refused (a DOCTYPE's DTD is never read)")
     if isinstance(exc, ParseError | ExpatError):
         line, col = getattr(exc, "position", None) or (getattr(exc, "lineno", 0), getattr(exc, "offset", 0))
         return BakeryError(f"SVG is not well-formed XML (line {line}, column {col})")
@@ -548,16 +557,26 @@ def parse_full(data: bytes, *, keep_all: bool = False) -> tuple[int, str, list[E
     return target.root_start, target.root_tag, target.found
 
 
-def locate(data: bytes, *, keep_all: bool = False, allow_doctype: bool = False) -> Located:
+def locate(data: bytes, *, keep_all: bool = False) -> Located:
     """Find the root start tag and the badge elements (all of them when `keep_all`).
+
+    A DOCTYPE with only an external identifier (public or system) is allowed and never read; one with an
+    internal subset is refused (`prolog`), as defusedxml refuses every DTD met anywhere else.
 
     Without `keep_all`, a second badge element raises `BakeryError`, as does a root that is not `svg`.
     """
-    pos, ascii_ok, _ = prolog(data, allow_doctype=allow_doctype)
+    pos, ascii_ok, doctype = prolog(data)
+    if doctype is not None:
+        # Issue 15 class 1: exporters (Illustrator, Inkscape) write an external-only DOCTYPE. `prolog` has
+        # checked it holds no internal subset; it is blanked (same length, so offsets hold) and the external
+        # DTD is never read, so the parser sees a document without a DTD: every entity reference other than
+        # the five predefined ones is undefined, hence not well-formed, hence refused. Such a document always
+        # takes the full parse, which reads every byte, so no reference anywhere in it goes unnoticed.
+        data = data[:doctype[0]] + b" " * (doctype[1] - doctype[0]) + data[doctype[1]:]
     root = _parse_root(data, pos) if pos >= 0 and ascii_ok else None
     if root is not None and root.name.rpartition(b":")[2] != b"svg":
         raise BakeryError("the XML root element is not svg")
-    spans = _fast_spans(data, root) if root is not None else None
+    spans = _fast_spans(data, root) if root is not None and doctype is None else None
     if root is not None and spans is not None:
         if len(spans) > 1 and not keep_all:
             raise BakeryError("SVG holds more than one badge element; the spec allows only one")
@@ -702,7 +721,7 @@ def bake(image: bytes, text: str, kind: str, version: BakedVersion, verify_url: 
         text = _XML_ILLEGAL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
     elif _XML_ILLEGAL.search(text):
         raise BakeryError("the payload holds characters XML cannot carry")
-    _, ascii_ok, doctype = prolog(image, allow_doctype=True)
+    _, ascii_ok, doctype = prolog(image)
     if not ascii_ok:
         raise BakeryError("only UTF-8 (or ASCII) SVG documents can be baked")
     if doctype is not None:
