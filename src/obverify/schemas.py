@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from obverify.resources import data_dir, read_data
 from obverify.strictjson import JSONError, parse_package_json
-from obverify.timeparse import date, parse_datetime
+from obverify.timeparse import date, parse_datetime, parse_ob2_datetime
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -144,6 +144,17 @@ def _check_datetime(value: object) -> bool:
     return True
 
 
+def _check_ob2_datetime(value: object) -> bool:
+    """`ob2-date-time`, the project's own format for OB 2.0 "Data Types: DateTime" (looser than RFC 3339)."""
+    if not isinstance(value, str):
+        return True
+    try:
+        parse_ob2_datetime(value)
+    except ValueError:
+        return False
+    return True
+
+
 def _check_uri(value: object) -> bool:
     if not isinstance(value, str):
         return True
@@ -178,7 +189,8 @@ def _validator(schema_id: str) -> Validator:
     cls = validator_for(schema, default=Draft202012Validator)
     checker = FormatChecker()
     for name, func in (
-        ("date-time", _check_datetime), ("uri", _check_uri), ("iri", _check_uri), ("uri-reference", _check_uri_ref),
+        ("date-time", _check_datetime), ("ob2-date-time", _check_ob2_datetime), ("uri", _check_uri),
+        ("iri", _check_uri), ("uri-reference", _check_uri_ref),
         ("email", _check_email), ("idn-email", _check_email),
     ):
         checker.checks(name)(func)
@@ -197,7 +209,8 @@ def _schema_location(parts: Sequence[str | int]) -> str:
 
 _DIALECT = "https://json-schema.org/draft/2020-12/schema"
 _FORMATS = {
-    "date-time": _check_datetime, "date": _check_date, "uri": _check_uri, "iri": _check_uri,
+    "date-time": _check_datetime, "ob2-date-time": _check_ob2_datetime, "date": _check_date, "uri": _check_uri,
+    "iri": _check_uri,
     "uri-reference": _check_uri_ref, "email": _check_email, "idn-email": _check_email,
 }
 _TYPES: dict[str, Any] = {

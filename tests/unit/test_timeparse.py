@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from obverify.timeparse import parse_datetime, parse_legacy_date
+from obverify.timeparse import parse_datetime, parse_legacy_date, parse_ob2_datetime
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -62,3 +62,37 @@ def test_parsers_only_raise_value_error(text: str) -> None:
         except ValueError:
             continue
         assert result.tzinfo is not None
+
+
+PLUS8 = timezone(timedelta(hours=8))
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("2017-09-30T00:00Z", datetime(2017, 9, 30, tzinfo=UTC)),  # no seconds
+    ("2024-01-01T08:00:00+0800", datetime(2024, 1, 1, 8, tzinfo=PLUS8)),  # PHP's DATE_ISO8601
+    ("2024-01-01T08:00+08", datetime(2024, 1, 1, 8, tzinfo=PLUS8)),  # hour-only offset
+    ("2024-01-01T08:00:00.5-0530", datetime(2024, 1, 1, 8, 0, 0, 500000,
+                                            tzinfo=timezone(-timedelta(hours=5, minutes=30)))),
+    ("2016-12-31T23:59:59+00:00", datetime(2016, 12, 31, 23, 59, 59, tzinfo=UTC)),
+])
+def test_ob2_datetimes(text: str, expected: datetime) -> None:
+    """Issue 15 class 2: OB 2.0 "Data Types: DateTime" (optional seconds, any ISO 8601 offset form)."""
+    assert parse_ob2_datetime(text) == expected
+    if text.endswith(("Z", "+0800", "+08", "-0530")):  # OB 3.0 and --at keep RFC 3339
+        with pytest.raises(ValueError, match="ISO 8601"):
+            parse_datetime(text)
+
+
+@pytest.mark.parametrize("text", [
+    "2024-01-01", "2024-01-01T00:00", "2024-01-01T00:00:00", "2024-01-01T00Z", "2024-01-01T00:00+2400",
+    "2024-01-01T00:00+08:0", "2024-01-01T00:00+8", "2024-01-01T00:00.5Z", "2024-01-01T00:00:00+08:00:00",
+    "20240101T000000Z", "2024-01-01T24:00Z", "2024-02-30T00:00Z", "2024-01-01T00:00+0860",
+])
+def test_ob2_datetimes_still_refused(text: str) -> None:
+    """Date-only, zone-less, basic-format and impossible values stay refused under the OB 2.0 rule."""
+    with pytest.raises(ValueError, match=r"\w"):
+        parse_ob2_datetime(text)
+
+
+def test_legacy_dates_take_the_ob2_rule() -> None:
+    assert parse_legacy_date("2017-09-30T00:00Z") == datetime(2017, 9, 30, tzinfo=UTC)

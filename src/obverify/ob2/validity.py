@@ -1,6 +1,7 @@
 """Time checks of an Assertion at the run's instant `ctx.at` (OB 2.0 "Assertion" issuedOn/expires;
 SECURITY.md §14): issued in the future → `not_yet_valid`; expired → `expired` with `report.expired = True`;
 `expires` before `issuedOn` → `schema_invalid`. There is no clock skew tolerance: `--at` is exact.
+Dates are read as OB 2.0 "Data Types: DateTime" defines them (`parse_ob2_datetime`).
 Unparseable dates were already reported by the schema stage (`schema_invalid`) and are skipped here.
 """
 
@@ -11,12 +12,12 @@ from typing import Any
 from obverify.context import RunContext
 from obverify.errors import Code
 from obverify.ob2.common import STAGE_VALIDITY
-from obverify.timeparse import parse_datetime
+from obverify.timeparse import parse_ob2_datetime
 
 
 def _parse(value: Any) -> Any:
     try:
-        return parse_datetime(value)
+        return parse_ob2_datetime(value)
     except ValueError:
         return None
 
