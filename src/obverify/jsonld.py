@@ -22,6 +22,7 @@ needs, under the rules of SECURITY.md §6:
 from __future__ import annotations
 
 import copy
+import hashlib
 import importlib.util
 import re
 import sys
@@ -114,6 +115,8 @@ RDFC-1.0 tells blank nodes that look alike apart by trying every permutation of 
 so a few hundred bytes of blank nodes linked to one another (the "poison graphs" of RDFC-1.0's security
 considerations) can take hours: 6 such nodes took 1.2 s, 7 took 12 s, and pyld sets no limit. The OB 3.0
 spec's complete example takes 2,916 steps. Counted before each set of permutations is tried."""
+CANON_HASHES = frozenset({"sha256", "sha384"})
+"""RDFC-1.0 hash algorithms a suite may ask for (RDFC-1.0's default SHA-256; SHA-384 for ECDSA P-384 keys)."""
 RUN_JSONLD_VALUES = 2 * MAX_JSONLD_VALUES
 RUN_MERGE_COMPARISONS = 2 * MAX_MERGE_COMPARISONS
 RUN_CANON_STEPS = 2 * MAX_CANON_STEPS
@@ -250,12 +253,22 @@ class _BoundedURDNA2015(URDNA2015):  # type: ignore[misc]
     Each Hash N-Degree Quads call counts one step and the permutations it is about to try count one each
     (the product of the factorials of its related-blank-node groups), against `MAX_CANON_STEPS` for the
     document and `RUN_CANON_STEPS` for the run.
+
+    `hash_algorithm` is RDFC-1.0's "hash algorithm" parameter (RDFC-1.0 §4.2): SHA-256 by default; the ECDSA
+    cryptosuites use SHA-384 for P-384 keys (VC DI ECDSA §3 "Algorithms", the paragraph `#canon-and-hash`).
+    It decides the canonical blank node labels, so a wrong choice changes the canonical form itself.
     """
 
-    def __init__(self, ctx: RunContext | None) -> None:
+    def __init__(self, ctx: RunContext | None, hash_algorithm: str = "sha256") -> None:
         super().__init__()
+        if hash_algorithm not in CANON_HASHES:
+            raise ValueError(f"unsupported RDFC-1.0 hash algorithm {hash_algorithm!r}")
         self._ctx = ctx
         self._steps = 0
+        self._new_hash = hashlib.sha384 if hash_algorithm == "sha384" else hashlib.sha256
+
+    def create_hash(self) -> Any:
+        return self._new_hash()
 
     def _spend(self, steps: int) -> None:
         self._steps += steps
@@ -532,13 +545,16 @@ def expand_safe(doc: Any, ctx: RunContext | None, *, stage: str = "proofs") -> l
     return expanded if isinstance(expanded, list) else [expanded]
 
 
-def canonize(doc: Any, ctx: RunContext | None, *, stage: str = "proofs") -> str:
-    """RDFC-1.0 canonical N-Quads of `doc`, expanded in safe mode; raise `JsonLdProcessingError` on any problem."""
+def canonize(doc: Any, ctx: RunContext | None, *, stage: str = "proofs", hash_algorithm: str = "sha256") -> str:
+    """RDFC-1.0 canonical N-Quads of `doc`, expanded in safe mode; raise `JsonLdProcessingError` on any problem.
+
+    `hash_algorithm` ("sha256" or "sha384") is RDFC-1.0's hash parameter, chosen by the suite.
+    """
     expanded = expand_safe(doc, ctx, stage=stage)
-    return canonize_expanded(expanded, ctx)
+    return canonize_expanded(expanded, ctx, hash_algorithm=hash_algorithm)
 
 
-def canonize_expanded(expanded: list[Any], ctx: RunContext | None = None) -> str:
+def canonize_expanded(expanded: list[Any], ctx: RunContext | None = None, *, hash_algorithm: str = "sha256") -> str:
     """RDFC-1.0 canonical N-Quads of an already expanded (and safe-checked) document."""
     comparisons = merge_comparisons(expanded)
     if comparisons > MAX_MERGE_COMPARISONS:
@@ -568,7 +584,7 @@ def canonize_expanded(expanded: list[Any], ctx: RunContext | None = None) -> str
         for graph_name, graph in sorted(node_map.items()):
             if graph_name == "@default" or _ABSOLUTE.match(graph_name):
                 dataset[graph_name] = proc._graph_to_rdf(graph, issuer, options)
-        result = _BoundedURDNA2015(ctx).main(dataset, {"format": "application/n-quads"})
+        result = _BoundedURDNA2015(ctx, hash_algorithm).main(dataset, {"format": "application/n-quads"})
     except _CanonWorkExceededError:
         raise JsonLdProcessingError(
             Code.PROOF_INVALID,
@@ -584,6 +600,7 @@ def canonize_expanded(expanded: list[Any], ctx: RunContext | None = None) -> str
 
 
 __all__ = [
+    "CANON_HASHES",
     "JsonLdError",
     "JsonLdProcessingError",
     "canonize",

@@ -22,7 +22,7 @@ Policy for several proofs (SECURITY.md §10), documented here because the specif
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from obverify.context import RunContext
 from obverify.errors import Code
@@ -41,6 +41,9 @@ from obverify.ob3.proofs.suites import (
 )
 from obverify.text import quote
 from obverify.timeparse import parse_datetime
+
+if TYPE_CHECKING:
+    from obverify.ob3.keys import PublicKey
 
 MAX_PROOFS = 8
 
@@ -91,16 +94,26 @@ def _decode_proof_value(proof: dict[str, Any]) -> bytes:
 
 
 def canonical_forms(
-    document: dict[str, Any], proof: dict[str, Any], ctx: RunContext | None = None, *, stage: str = "proofs"
+    document: dict[str, Any],
+    proof: dict[str, Any],
+    ctx: RunContext | None = None,
+    *,
+    stage: str = "proofs",
+    key: PublicKey | None = None,
 ) -> tuple[bytes, bytes]:
     """(canonical proof configuration, canonical unsecured document) exactly as the proof's suite hashes them.
 
+    `key` is the proof's public key when its curve decides the RDFC-1.0 hash (ecdsa-rdfc-2019 with P-384).
     For debugging and tests; raises `SuiteError` when the proof names no supported suite or the document
     cannot be canonicalized (safe mode).
     """
     suite = suite_of(proof)
     config = proof_config(document, proof, suite)
-    return canonical(config, suite, ctx, stage), canonical(unsecured(document), suite, ctx, stage)
+    algorithm = hash_name(suite, key)
+    return (
+        canonical(config, suite, ctx, stage, algorithm),
+        canonical(unsecured(document), suite, ctx, stage, algorithm),
+    )
 
 
 def _verify_one(
@@ -139,12 +152,15 @@ def _verify_one(
     if key is None:
         return suite, None
     try:
-        config_c14n = canonical(proof_config(document, proof, suite), suite, ctx, stage)
-        doc_c14n = doc_cache.get(suite.canon)
+        # One hash for every step: RDFC-1.0's inside (blank node labels) and both halves of hashData.
+        algorithm = hash_name(suite, key.public_key)
+        config_c14n = canonical(proof_config(document, proof, suite), suite, ctx, stage, algorithm)
+        cache_key = f"{suite.canon}/{algorithm}"
+        doc_c14n = doc_cache.get(cache_key)
         if doc_c14n is None:
-            doc_c14n = canonical(unsecured(document), suite, ctx, stage)
-            doc_cache[suite.canon] = doc_c14n
-        data = hash_data(config_c14n, doc_c14n, hash_name(suite, key.public_key))
+            doc_c14n = canonical(unsecured(document), suite, ctx, stage, algorithm)
+            doc_cache[cache_key] = doc_c14n
+        data = hash_data(config_c14n, doc_c14n, algorithm)
         verify_signature(suite, key.public_key, signature, data)
     except SuiteError as exc:
         ctx.out.error(exc.code, f"{suite.name}: {exc.message}", stage=stage, path=path)

@@ -18,7 +18,16 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
 from obverify.ob3.multibase import b58encode
-from obverify.ob3.proofs.suites import ED25519_2020, SUITES, Suite, canonical, hash_data, proof_config, unsecured
+from obverify.ob3.proofs.suites import (
+    ED25519_2020,
+    SUITES,
+    Suite,
+    canonical,
+    hash_data,
+    hash_name,
+    proof_config,
+    unsecured,
+)
 
 PrivateKey = Ed25519PrivateKey | ec.EllipticCurvePrivateKey
 
@@ -64,9 +73,9 @@ def add_proof(
     if suite.canon == "jcs" and "@context" in document:
         proof["@context"] = document["@context"]  # JCS "Create Proof" step 2
     proof.update(extra or {})
-    config_c14n = canonical(proof_config(document, proof, suite), suite, None, "sign")
-    doc_c14n = canonical(unsecured(document), suite, None, "sign")
-    algorithm = "sha384" if isinstance(key, ec.EllipticCurvePrivateKey) and key.curve.name == "secp384r1" else "sha256"
+    algorithm = hash_name(suite, key.public_key())  # the verifier's own choice, for every hashing step
+    config_c14n = canonical(proof_config(document, proof, suite), suite, None, "sign", algorithm)
+    doc_c14n = canonical(unsecured(document), suite, None, "sign", algorithm)
     signature = sign_raw(key, hash_data(config_c14n, doc_c14n, algorithm))
     proof["proofValue"] = "z" + b58encode(signature)
     out = copy.deepcopy(document)

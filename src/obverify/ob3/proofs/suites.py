@@ -12,6 +12,19 @@ P-256 with SHA-256 and P-384 with SHA-384) and §3.4 (`ecdsa-jcs-2019`), and Ed2
 where `canonical` is RDFC-1.0 (safe mode) for the `-rdfc-` suites and Ed25519Signature2020, RFC 8785 JCS for
 the `-jcs-` suites, and H is SHA-256 (SHA-384 for P-384). A suite label always selects exactly its own
 transformation: we never try another one when the first fails (SECURITY.md §10).
+
+Which hash each step uses (VC DI ECDSA §3.3.2 "Transformation", §3.3.3 "Hashing", §3 `#canon-and-hash`,
+§3.4.3; VC DI EdDSA §3.3.2/§3.3.3):
+
+    suite / key                     RDFC-1.0 inside canonical()   proofConfigHash   transformedDocumentHash
+    eddsa-rdfc-2022, Ed25519        SHA-256                       SHA-256           SHA-256
+    eddsa-jcs-2022, Ed25519         (JCS: none)                   SHA-256           SHA-256
+    ecdsa-rdfc-2019, P-256          SHA-256                       SHA-256           SHA-256
+    ecdsa-rdfc-2019, P-384          SHA-384                       SHA-384           SHA-384
+    ecdsa-jcs-2019, P-256 / P-384   (JCS: none)                   SHA-256 / SHA-384 SHA-256 / SHA-384
+    Ed25519Signature2020            SHA-256                       SHA-256           SHA-256
+
+The ECDSA signature itself hashes hashData once more with the same function (ES256 / ES384).
 """
 
 from __future__ import annotations
@@ -121,15 +134,22 @@ def _jcs(value: Any) -> bytes:
         raise SuiteError(Code.PROOF_INVALID, "document cannot be canonicalized with JCS (RFC 8785)") from None
 
 
-def canonical(value: dict[str, Any], suite: Suite, ctx: RunContext | None, stage: str) -> bytes:
-    """The suite's canonical bytes of `value` (RDFC-1.0 N-Quads or JCS)."""
+def canonical(
+    value: dict[str, Any], suite: Suite, ctx: RunContext | None, stage: str, hash_algorithm: str = "sha256"
+) -> bytes:
+    """The suite's canonical bytes of `value` (RDFC-1.0 N-Quads or JCS).
+
+    `hash_algorithm` is the hash *inside* RDFC-1.0 (it decides the blank node labels): `hash_name(suite, key)`,
+    i.e. SHA-384 for ecdsa-rdfc-2019 with a P-384 key (VC DI ECDSA §3, `#canon-and-hash`: "For P-384 keys,
+    SHA-2 with 384-bits of output MUST be used"), SHA-256 everywhere else. JCS has no such parameter.
+    """
     if suite.canon == "jcs":
         return _jcs(value)
     # JSON-LD (pyld) on first use: it is a quarter of a VC-JWT verification's process start-up otherwise
     from obverify.jsonld import JsonLdProcessingError, canonize
 
     try:
-        return canonize(value, ctx, stage=stage).encode("utf-8")
+        return canonize(value, ctx, stage=stage, hash_algorithm=hash_algorithm).encode("utf-8")
     except JsonLdProcessingError as exc:
         raise SuiteError(exc.code, exc.message) from None
 
