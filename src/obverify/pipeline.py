@@ -17,6 +17,7 @@ from obverify.loaders.base import Document, Loader
 from obverify.loaders.factory import default_loader
 from obverify.report import Collector, Report
 from obverify.sniff import is_ob3, sniff
+from obverify.stage import run_stage
 from obverify.strictjson import JSONError, parse_json
 from obverify.timeparse import UTC, datetime
 
@@ -63,15 +64,9 @@ def new_run(*, at: datetime | None, loader: Loader | None, policy: Any, recipien
 
 
 def guarded(ctx: RunContext, work: Callable[[RunContext, Any], None], source: Any, *, what: str) -> None:
-    """Run `work(ctx, source)` behind the boundary: an unexpected exception becomes `input_invalid`."""
-    try:
-        work(ctx, source)
-    except Exception as exc:  # the boundary: a bug must never look like "valid"  # noqa: BLE001
-        ctx.out.error(
-            Code.INPUT_INVALID,
-            f"internal error while verifying ({type(exc).__name__}); the {what} was not verified",
-            stage="pipeline",
-        )
+    """Run `work(ctx, source)` behind the stage boundary (`obverify.stage`): an unexpected exception
+    becomes `input_invalid` and a failed stage, so the {what} can never come out valid."""
+    run_stage(ctx, f"pipeline ({what})", Code.INPUT_INVALID, lambda: work(ctx, source), None)
 
 
 def _run(ctx: RunContext, source: Source) -> None:

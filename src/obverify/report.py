@@ -1,8 +1,14 @@
 """The verification report: findings with stable codes, checks that ran or were skipped, and verdict.
 
-DESIGN.md §2: `valid` is true exactly when there are no errors, and `Report.__bool__` raises so that
+DESIGN.md §2: `valid` is true exactly when no error was ever recorded, and `Report.__bool__` raises so that
 `if verify(x):` fails loudly instead of always passing. The report also lists every check as passed,
 failed or skipped-with-reason, so nothing is ever valid by omission.
+
+The verdict by construction (issue 10): the lists of findings a report shows are capped (errors and warnings
+separately, so a flood of warnings can never push an error out) and a finding repeated at one code and path
+is listed once with a `count`. `valid` is never read off those lists: it is computed from the number of
+errors recorded (every one, listed or not), the outcomes of the checks, and whether a stage failed
+unexpectedly. Dropping or collapsing findings changes what is shown, never the verdict.
 
 No dataclasses: importing `dataclasses` (it pulls in inspect, ast and dis) and processing each class was
 a fifth of an `obverify verify` process (issue 2: under 150 ms). The immutable records are NamedTuples;
@@ -22,7 +28,15 @@ from obverify.text import quote, quote_url
 if TYPE_CHECKING:
     from datetime import datetime
 
-MAX_FINDINGS = 100
+MAX_ERRORS = 100
+MAX_WARNINGS = 100
+MAX_FINDINGS = MAX_ERRORS + MAX_WARNINGS
+"""What a report lists at most; `Report.dropped_findings` counts the rest (which still count for the verdict)."""
+
+ADVISORY_CHECKS = frozenset({"endorsements", "ob3.endorsements"})
+"""Checks whose failure is a warning, never the badge's verdict: an endorsement that does not verify says
+nothing about the endorsed badge (OB 2.0 "Endorsement", OB 3.0 §9 "EndorsementCredential Verification" are
+verified on their own). Every other failed check makes the report invalid."""
 
 Version = Literal["0.5", "1.0", "1.1", "2.0", "3.0"]
 CheckStatus = Literal["passed", "failed", "skipped"]
@@ -36,6 +50,8 @@ class Finding(NamedTuple):
     stage: str
     path: str | None = None
     url: str | None = None
+    occurrences: int = 1
+    """How many times this code was recorded at this path (and URL); the message is the first one's."""
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"code": self.code, "message": self.message, "stage": self.stage}
@@ -43,6 +59,8 @@ class Finding(NamedTuple):
             out["path"] = self.path
         if self.url is not None:
             out["url"] = self.url
+        if self.occurrences != 1:
+            out["count"] = self.occurrences
         return out
 
 
@@ -85,7 +103,11 @@ class Report(MutableRecord):
     normalized badge (assertion or credential) that was verified; `related`, other verified documents by
     role (`badgeclass`, `issuer`, `endorsements` as nested reports…); `original`, the input exactly as
     given, for the caller to store, and `originals`, the raw bytes of every document consulted by URL
-    (neither is ever part of `to_json()` nor of the repr); `dropped_findings` past `MAX_FINDINGS`.
+    (neither is ever part of `to_json()` nor of the repr); `dropped_findings`, how many findings are not
+    listed (past `MAX_ERRORS` errors or `MAX_WARNINGS` warnings); `error_count`, every error recorded,
+    listed, collapsed or dropped; `failed_stages`, the stages that ended in an unexpected exception.
+
+    `valid` is computed from `error_count`, the failed checks and `failed_stages`, never from `errors` alone.
     """
 
     def __init__(
@@ -106,6 +128,8 @@ class Report(MutableRecord):
         original: bytes | str | Mapping[str, Any] | None = None,
         originals: dict[str, bytes] | None = None,
         dropped_findings: int = 0,
+        error_count: int | None = None,
+        failed_stages: list[str] | None = None,
     ) -> None:
         self.version = version
         self.kind = kind
@@ -123,16 +147,28 @@ class Report(MutableRecord):
         self.original = original
         self.originals: dict[str, bytes] = {} if originals is None else originals
         self.dropped_findings = dropped_findings
+        self.error_count = len(self.errors) if error_count is None else error_count
+        self.failed_stages: list[str] = [] if failed_stages is None else failed_stages
 
     _FIELDS = ("version", "kind", "errors", "warnings", "checks", "revoked", "revocation_reason", "expired",
                "recipient", "checked_at", "documents", "badge", "related", "original", "originals",
-               "dropped_findings")
+               "dropped_findings", "error_count", "failed_stages")
     _REPR_FIELDS = tuple(f for f in _FIELDS if f not in ("original", "originals"))
 
     @property
     def valid(self) -> bool:
-        """True exactly when there are no errors."""
-        return not self.errors
+        """True exactly when no error was recorded, no check failed (`ADVISORY_CHECKS` aside) and no stage
+        failed unexpectedly.
+
+        Computed from counts and outcomes, never from the capped `errors` list alone: an error that was
+        dropped or collapsed still counts, so no cap can turn an invalid badge valid.
+        """
+        return (
+            self.error_count == 0
+            and not self.errors
+            and not self.failed_stages
+            and not any(c.status == "failed" and c.name not in ADVISORY_CHECKS for c in self.checks)
+        )
 
     def __bool__(self) -> bool:
         raise TypeError("a Report has no truth value: test report.valid instead")
@@ -157,6 +193,7 @@ class Report(MutableRecord):
             "checkedAt": self.checked_at.isoformat() if self.checked_at else None,
             "documents": list(self.documents),
             "droppedFindings": self.dropped_findings,
+            "errorCount": max(self.error_count, len(self.errors)),
             "summary": self.summary(),
         }
 
@@ -171,41 +208,71 @@ class Report(MutableRecord):
 
 
 class Collector:
-    """What the stages write into while the pipeline runs; `finish()` turns it into a `Report`.
+    """What the stages write into while the pipeline runs; the report is complete when the run ends.
 
-    Caps the number of findings (SECURITY.md limits) and keeps every message within quoting limits.
+    Lists at most `MAX_ERRORS` errors and `MAX_WARNINGS` warnings (SECURITY.md limits), each code at one
+    path and URL once with a count, and keeps every message within quoting limits. Every error is counted in
+    `report.error_count` and its code remembered for `has_error`, whether it is listed or not.
     """
 
     def __init__(self, report: Report) -> None:
         self.report = report
+        self._where: dict[tuple[bool, str, str | None, str | None], int] = {
+            (True, f.code, f.path, f.url): i for i, f in enumerate(report.errors)
+        }
+        self._where.update({(False, f.code, f.path, f.url): i for i, f in enumerate(report.warnings)})
+        self._codes: set[str] = {f.code for f in report.errors}
 
-    def _add(self, target: list[Finding], finding: Finding) -> None:
-        if len(self.report.errors) + len(self.report.warnings) >= MAX_FINDINGS:
-            self.report.dropped_findings += 1
+    def _add(self, is_error: bool, finding: Finding) -> None:
+        report = self.report
+        target, cap = (report.errors, MAX_ERRORS) if is_error else (report.warnings, MAX_WARNINGS)
+        key = (is_error, finding.code, finding.path, finding.url)
+        index = self._where.get(key)
+        if index is not None and index < len(target) and target[index].code == finding.code:
+            target[index] = target[index]._replace(occurrences=target[index].occurrences + 1)
             return
-        if finding not in target:
-            target.append(finding)
+        if len(target) >= cap:
+            report.dropped_findings += 1
+            return
+        self._where[key] = len(target)
+        target.append(finding)
 
     def error(
         self, code: Code | str, message: str, *, stage: str, path: str | None = None, url: str | None = None
     ) -> None:
         """Record an error. `message` must be our own template; quote attacker text with `text.quote`."""
-        self._add(self.report.errors, _finding(code, message, stage, path, url))
+        self.report.error_count += 1
+        self._codes.add(str(code))
+        self._add(True, _finding(code, message, stage, path, url))
 
     def warn(
         self, code: Code | str, message: str, *, stage: str, path: str | None = None, url: str | None = None
     ) -> None:
         """Record a warning: reported, but it does not change the verdict."""
-        self._add(self.report.warnings, _finding(code, message, stage, path, url))
+        self._add(False, _finding(code, message, stage, path, url))
 
     def check(self, name: str, status: CheckStatus, detail: str | None = None) -> None:
         """Record that a planned check passed, failed or was skipped (with the reason)."""
         self.report.checks.append(Check(name, status, detail))
 
+    def stage_failed(self, stage: str, code: Code | str | None, exc: BaseException) -> None:
+        """A stage ended in an unexpected exception (a bug): the report can never be valid after this.
+
+        `code` None (a stage whose failure is only ever a warning, e.g. endorsements) records a warning and
+        leaves the verdict to the other stages."""
+        message = f"internal error in the {stage} stage ({type(exc).__name__}); the check did not complete"
+        if code is None:
+            self.warn("internal_error", message, stage=stage)
+            return
+        self.report.failed_stages.append(stage)
+        self.error(code, message, stage=stage)
+
     def has_error(self, *codes: Code | str) -> bool:
-        """Whether an error with one of `codes` (any code if none given) was recorded."""
-        wanted = {str(c) for c in codes}
-        return any(not wanted or f.code in wanted for f in self.report.errors)
+        """Whether an error with one of `codes` (any code if none given) was recorded, listed or not."""
+        if not codes:
+            return self.report.error_count > 0 or bool(self.report.errors)
+        return any(str(c) in self._codes for c in codes) or any(f.code in {str(c) for c in codes}
+                                                                for f in self.report.errors)
 
 
 def _finding(code: Code | str, message: str, stage: str, path: str | None, url: str | None) -> Finding:

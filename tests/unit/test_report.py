@@ -7,15 +7,15 @@ import json
 import pytest
 
 from obverify.errors import Code
-from obverify.report import MAX_FINDINGS, Collector, Report
+from obverify.report import MAX_ERRORS, Collector, Report
 
 
 def test_findings_are_capped_and_counted() -> None:
     report = Report()
     out = Collector(report)
-    for i in range(MAX_FINDINGS + 7):
-        out.error(Code.SCHEMA_INVALID, f"problem {i}", stage="schemas")
-    assert len(report.errors) == MAX_FINDINGS
+    for i in range(MAX_ERRORS + 7):  # distinct paths: one code at one path collapses into one finding
+        out.error(Code.SCHEMA_INVALID, f"problem {i}", stage="schemas", path=f"/p/{i}")
+    assert len(report.errors) == MAX_ERRORS
     assert report.dropped_findings == 7
     assert json.loads(report.to_json())["droppedFindings"] == 7
 

@@ -38,6 +38,7 @@ from obverify.ob2.status import check_revocation
 from obverify.ob2.upgrade import Version, detect_version, upgrade_assertion, upgrade_badgeclass, upgrade_issuer
 from obverify.ob2.validate import check_document
 from obverify.ob2.validity import check_validity
+from obverify.stage import run_stage
 
 __all__ = ["verify_ob2"]
 
@@ -248,16 +249,10 @@ def _verify_assertion(ctx: RunContext, assertion: dict[str, Any], version: Versi
 
 
 def _guarded(ctx: RunContext, code: Code | None, stage: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
-    """Run one stage; a bug in it becomes a finding with that stage's code and the exception's class name
-    (SECURITY.md §15), never a traceback and never a pass. `code` None (endorsements) makes it a warning."""
-    try:
-        fn(*args, **kwargs)
-    except Exception as exc:  # the stage boundary  # noqa: BLE001
-        message = f"internal error in stage {stage} ({type(exc).__name__}); the check did not complete"
-        if code is None:
-            ctx.out.warn("internal_error", message, stage=stage)
-        else:
-            ctx.out.error(code, message, stage=stage)
+    """Run one stage behind the one stage boundary (`obverify.stage.run_stage`): a bug in it becomes a failed
+    stage with that stage's code, never a traceback and never a pass. `code` None (endorsements) makes it a
+    warning."""
+    run_stage(ctx, stage, code, lambda: fn(*args, **kwargs), None)
 
 
 def _display_image(value: Any) -> str | None:

@@ -159,6 +159,7 @@ def verify_signature(
         return False
     ctx.out.check("key_binding", "passed", "key listed by the issuer")
     usable = 0
+    tried: list[str] = []  # one outcome for the signature check: keys that did not verify are its detail
     for key_id in trusted[:8]:
         key = _key_from_document(ctx, key_id, listed.get(key_id), issuer_id, legacy=legacy)
         if key is None:
@@ -167,13 +168,15 @@ def verify_signature(
         try:
             verify_compact(token, key, allowed=OB2_ALGS)
         except JoseError as exc:
-            ctx.out.check("signature", "failed", f"{quote_url(key_id)}: {exc}")
+            tried.append(f"{quote_url(key_id)}: {exc}")
             continue
-        ctx.out.check("signature", "passed", f"verified with {quote_url(key_id)}")
+        before = f" (after {'; '.join(tried)})" if tried else ""
+        ctx.out.check("signature", "passed", f"verified with {quote_url(key_id)}{before}")
         return True
     if usable:
         ctx.out.error(Code.PROOF_INVALID, "the JWS signature does not verify with the issuer's key",
                       stage=STAGE_PROOFS)
+        ctx.out.check("signature", "failed", "; ".join(tried))
     else:
         ctx.out.error(Code.PROOF_INVALID, "no usable issuer key to verify the signature", stage=STAGE_PROOFS)
         ctx.out.check("signature", "failed", "no usable key")

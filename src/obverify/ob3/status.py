@@ -278,7 +278,7 @@ def _check_list_credential(ctx: RunContext, doc: dict[str, Any], list_issuer: st
 
     child = ctx.child(Collector(Report()))
     proven = check_embedded_proofs(child, doc, issuer_id=list_issuer, stage=STAGE, path="/proof")
-    if not proven or child.out.report.errors:
+    if not proven or not child.out.report.valid:
         codes = sorted({f.code for f in child.out.report.errors}) or ["proof_invalid"]
         where = quote_url(url) + " " if url else ""
         known = {c.value: c for c in Code}

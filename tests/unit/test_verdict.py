@@ -1,0 +1,102 @@
+"""Never valid by accident (issue 10, problem 1): the verdict is computed from stage outcomes and the count of
+errors, never read off a capped list of findings."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from obverify import DocumentStore, verify
+from obverify.errors import Code
+from obverify.report import MAX_ERRORS, MAX_WARNINGS, Collector, Report
+from obverify.timeparse import parse_datetime
+
+CASES = Path(__file__).resolve().parents[2] / "fixtures" / "cases"
+AT = parse_datetime("2026-01-01T00:00:00Z")
+
+
+def _case(name: str) -> Report:
+    return verify((CASES / name / "input.json").read_bytes(), at=AT, loader=DocumentStore())
+
+
+def test_a_flood_of_warnings_never_erases_the_proof_error() -> None:
+    """Issue 10 problem 1: 100 repeated OB 3.0 alias contexts give 100 warnings before the proof is checked;
+    the tampered credential's proof_invalid must still decide (main said VALID and dropped the error)."""
+    report = _case("ob3-context-alias-flood-tampered")
+    assert report.valid is False
+    assert "proof_invalid" in report.codes()
+    assert sum(w.code == "context_alias" for w in report.warnings) == 100
+    assert json.loads(report.to_json())["valid"] is False
+
+
+def test_the_same_flood_over_a_genuine_credential_stays_valid() -> None:
+    report = _case("ob3-context-alias-flood-signed")
+    assert report.valid is True, report.to_json(indent=1)
+    assert report.warnings[0].code == "context_alias"
+
+
+def test_warnings_cannot_push_errors_out() -> None:
+    report = Report()
+    out = Collector(report)
+    for i in range(MAX_WARNINGS * 3):
+        out.warn("context_alias", "alias", stage="schemas", path=f"/@context/{i}")
+    out.error(Code.PROOF_INVALID, "bad", stage="proofs", path="/proof")
+    assert report.codes() == ["proof_invalid"]
+    assert len(report.warnings) == MAX_WARNINGS
+    assert report.dropped_findings == MAX_WARNINGS * 2
+    assert report.valid is False
+
+
+def test_a_dropped_error_still_decides() -> None:
+    report = Report()
+    out = Collector(report)
+    for i in range(MAX_ERRORS):
+        out.error(Code.SCHEMA_INVALID, "x", stage="schemas", path=f"/a/{i}")
+    out.error(Code.REVOKED, "revoked", stage="status")
+    assert "revoked" not in report.codes()  # not listed: past the cap
+    assert report.dropped_findings == 1
+    assert report.error_count == MAX_ERRORS + 1
+    assert out.has_error(Code.REVOKED)
+    assert report.valid is False
+    report.errors.clear()  # even a caller emptying the list cannot make it valid
+    assert report.valid is False
+
+
+def test_repeated_findings_collapse_into_one_with_a_count() -> None:
+    report = Report()
+    out = Collector(report)
+    for _ in range(1000):
+        out.error(Code.SCHEMA_INVALID, "same problem", stage="schemas", path="/credentialSubject")
+        out.warn("context_alias", "alias", stage="schemas", path="/@context/1")
+    assert len(report.errors) == 1
+    assert report.errors[0].occurrences == 1000
+    assert report.warnings[0].occurrences == 1000
+    assert report.error_count == 1000
+    assert json.loads(report.to_json())["errors"][0]["count"] == 1000
+    assert report.dropped_findings == 0
+
+
+def test_a_failed_check_or_stage_is_never_valid() -> None:
+    report = Report()
+    Collector(report).check("ob3.proof", "failed", "no error recorded by mistake")
+    assert report.valid is False
+    report = Report()
+    Collector(report).stage_failed("status", Code.STATUS_UNAVAILABLE, RuntimeError("bug"))
+    assert report.valid is False
+    assert report.failed_stages == ["status"]
+
+
+def test_a_crashing_stage_is_a_failed_stage_not_a_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    import obverify.ob3 as ob3
+
+    def boom(*_a: object, **_k: object) -> None:
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(ob3, "check_status", boom)
+    report = verify((CASES / "ob3-eddsa-rdfc-valid" / "input.json").read_bytes(), at=AT,
+                    loader=DocumentStore.from_directory(CASES / "ob3-eddsa-rdfc-valid" / "documents"))
+    assert report.valid is False
+    assert report.failed_stages == ["status"]
+    assert report.codes() == ["status_unavailable"]
