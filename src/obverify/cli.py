@@ -118,6 +118,18 @@ def _read_input(parser: argparse.ArgumentParser, name: str) -> bytes:
         parser.error(f"cannot read {name}: {exc.strerror}")
 
 
+class _InputFile:
+    """The INPUT argument as a path (`os.PathLike`) for `verify`, which reads it under the input cap and reports a
+    missing or unreadable file as `input_invalid` (issue 15: `--json` prints exactly one object, exit 1), without
+    importing pathlib on the verify path."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __fspath__(self) -> str:
+        return self.path
+
+
 def _print_report(report: Report, as_json: bool) -> None:
     if as_json:
         sys.stdout.write(report.to_json() + "\n")
@@ -155,7 +167,13 @@ def _cmd_verify(parser: argparse.ArgumentParser, args: argparse.Namespace) -> in
     except ValueError as exc:
         parser.error(f"--documents/--record: {exc}")
     src = args.input
-    source: bytes | str = src if src.lower().startswith(("http://", "https://")) else _read_input(parser, src)
+    source: bytes | str | _InputFile
+    if src.lower().startswith(("http://", "https://")):
+        source = src
+    elif src == "-":
+        source = _read_input(parser, src)
+    else:  # read by `verify`: a file that cannot be read is a report (input_invalid, exit 1), not a usage error
+        source = _InputFile(src)
     report = verify(source, recipients=args.recipient, at=at, loader=loader)
     _print_report(report, args.json)
     return EXIT_OK if report.valid else EXIT_INVALID

@@ -127,10 +127,21 @@ def test_bad_at_exits_2(bad: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert "--at" in err
 
 
-def test_missing_input_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _run(["verify", str(tmp_path / "nope.json"), "--offline", "--json"], capsys)
-    assert code == 2
-    assert out == ""
+@pytest.mark.parametrize("name", ["nope.json", "."])  # missing, and a directory (unreadable as a file)
+def test_unreadable_input_file_is_one_input_invalid_report(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 15 class 9: `--json` prints exactly one object even when INPUT cannot be read; exit 1."""
+    path = tmp_path / name
+    code, out, _ = _run(["verify", str(path), "--offline", "--json"], capsys)
+    assert code == 1
+    report = _one_json(out)
+    assert report["valid"] is False
+    assert [e["code"] for e in report["errors"]] == ["input_invalid"]
+    assert "cannot read input file" in report["errors"][0]["message"]
+    code, out, _ = _run(["verify", str(path), "--offline"], capsys)
+    assert code == 1
+    assert "input_invalid" in out
 
 
 def test_unknown_option_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
