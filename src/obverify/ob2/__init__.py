@@ -220,7 +220,7 @@ def _verify_assertion(ctx: RunContext, assertion: dict[str, Any], version: Versi
                                        version=version, path="/badge/issuer")
         if resolved_issuer is not None:
             issuer, issuer_url = resolved_issuer
-            check_document(ctx, issuer, "issuer", url=issuer_url)
+            check_document(ctx, issuer, "issuer", url=issuer_url, legacy=version != "2.0")
             report.related["issuer"] = issuer
     if issuer is None:
         ctx.out.check("signature" if token else "hosted.scope", "skipped", "the issuer could not be resolved")
@@ -314,7 +314,7 @@ def _verify_badgeclass(ctx: RunContext, doc: dict[str, Any], version: Version, f
     issuer = None
     if resolved is not None:
         issuer, issuer_url = resolved
-        check_document(ctx, issuer, "issuer", url=issuer_url)
+        check_document(ctx, issuer, "issuer", url=issuer_url, legacy=version != "2.0")
         report.related["issuer"] = issuer
         if is_http_url(badgeclass.get("id")):
             check_scope(ctx, issuer, [("badge class", badgeclass.get("id"))])
@@ -335,7 +335,7 @@ def _verify_profile(ctx: RunContext, doc: dict[str, Any], version: Version, fetc
     profile, url = copy
     report.badge = profile
     issuing = "Issuer" in types_of(profile) or any(k in profile for k in ("publicKey", "revocationList"))
-    check_document(ctx, profile, "issuer" if issuing else "profile", url=url, label="profile")
+    check_document(ctx, profile, "issuer" if issuing else "profile", url=url, label="profile", legacy=version != "2.0")
     check_endorsements(ctx, [("profile", profile)], verify_endorsement=_verify_endorsement_ref)
     report.related["summary"] = {"name": profile.get("name"), "issuer": profile.get("name"),
                                  "image": _display_image(profile.get("image"))}

@@ -222,15 +222,27 @@ def _semantic(rules: _Rules, kind: str, doc: dict[str, Any]) -> None:
         rules.iri(doc.get("issuer"), "/issuer", "issuer")
 
 
-def check_document(ctx: RunContext, doc: Any, kind: str, *, url: str | None = None, label: str | None = None) -> bool:
-    """Validate one OB 2.0-shaped Badge Object of `kind`; record findings and a check; True when valid."""
+def check_document(
+    ctx: RunContext, doc: Any, kind: str, *, url: str | None = None, label: str | None = None, legacy: bool = False
+) -> bool:
+    """Validate one OB 2.0-shaped Badge Object of `kind`; record findings and a check; True when valid.
+
+    `legacy`: the badge is OB 1.0/1.1, upgraded. Its issuer needs no `email` (OB 1.1 "Issuer Profile" lists it
+    as optional; OB 2.0 made it required): without one it is checked against `issuer-1x.json` and the warning
+    `issuer_email_missing` says so, as badgecheck accepts such issuers.
+    """
     name = label or kind
     rules = _Rules(ctx, url, name)
     if not isinstance(doc, dict):
         rules.fail("", "must be a JSON object")
         ctx.out.check(f"schema.{kind}", "failed", f"{name} is not an object")
         return False
-    for issue in schema_errors(doc, SCHEMA_BASE + SCHEMAS[kind]):
+    schema = SCHEMAS[kind]
+    if legacy and kind == "issuer" and "email" not in doc:
+        schema = "issuer-1x.json"
+        ctx.out.warn("issuer_email_missing", f"{name}: an OB 1.x issuer without email (required only since OB 2.0)",
+                     stage=STAGE_SCHEMAS, path="/email", url=url)
+    for issue in schema_errors(doc, SCHEMA_BASE + schema):
         rules.fail(issue.path, issue.message)
     _semantic(rules, kind, doc)
     ctx.out.check(f"schema.{kind}", "failed" if rules.failed else "passed", name)
