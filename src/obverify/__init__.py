@@ -11,6 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 from obverify.errors import Code, LoadError
 
+__version__ = "0.1.0"
+"""The package version: the single source (pyproject.toml reads it through hatch's version source), so
+`obverify --version` needs no `importlib.metadata` (which would import email, zipfile, csv… at start-up)."""
+
 if TYPE_CHECKING:
     from obverify.audit import audit
     from obverify.bake import bake
@@ -83,6 +87,7 @@ __all__ = [
     "NetworkPolicy",
     "RecipientResult",
     "Report",
+    "__version__",
     "audit",
     "bake",
     "import_badge",

@@ -1,11 +1,15 @@
 """The `obverify` command line (DESIGN.md §3 — a contract that tools outside the project rely on).
 
-    obverify verify INPUT [--recipient ID]... [--at ISO8601] [--documents DIR] [--offline] [--record DIR] [--json]
+    obverify verify INPUT... [--recipient ID]... [--at ISO8601] [--documents DIR] [--offline] [--record DIR]
+                    [--json] [-v]
     obverify unbake FILE [--json]
-    obverify bake IMAGE PAYLOAD -o OUT
+    obverify bake IMAGE PAYLOAD -o OUT|-
     obverify audit PATH... [--recipient ID]... [--at ISO8601] [--documents DIR] [--offline] [--jobs N]
+    obverify --version
 
 Exit status: 0 verified, 1 not verified (the report says why), 2 the command line itself was wrong.
+Without `--json`, `verify` prints the human view of `obverify.render`; this module only parses and dispatches
+through `COMMANDS`, so a new subcommand or option is an entry there.
 """
 
 from __future__ import annotations
@@ -13,8 +17,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, NoReturn
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, NamedTuple, NoReturn
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -36,8 +40,10 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
-class _Formatter(argparse.HelpFormatter):
+class _Formatter(argparse.RawDescriptionHelpFormatter):
     """argparse's formatter without its `shutil` import (and with it bz2 and lzma) on every start.
+
+    Raw descriptions, so each subcommand's examples (its epilog) keep their lines.
 
     argparse builds a formatter for every `add_argument` and asks `shutil.get_terminal_size` for the
     width; `COLUMNS` (what shutil reads first) or 80 columns is as good for help text.
@@ -54,25 +60,28 @@ class _Formatter(argparse.HelpFormatter):
 
 
 def _add_verify(v: argparse.ArgumentParser) -> None:
-    v.add_argument("input", help="a PNG, SVG, JSON or JWS/JWT file, an http(s) URL, or - for stdin")
+    v.add_argument("inputs", nargs="+", metavar="INPUT",
+                   help="a PNG, SVG, JSON or JWS/JWT file, an http(s) URL, or - for stdin; several give one line each")
     v.add_argument("--recipient", action="append", default=[], metavar="ID",
                    help="an identity the badge must belong to (repeatable)")
     v.add_argument("--at", metavar="ISO8601", help="evaluate validity at this instant instead of now")
     v.add_argument("--documents", metavar="DIR", help="a document store: DIR/index.json maps URL -> file")
     v.add_argument("--offline", action="store_true", help="no network at all")
     v.add_argument("--record", metavar="DIR", help="write every document fetched into DIR (a document store)")
-    v.add_argument("--json", action="store_true", help="print exactly one JSON object, the report")
+    v.add_argument("--json", action="store_true",
+                   help="print the report as JSON: exactly one object for one input, one line per input for several")
+    v.add_argument("-v", "--verbose", action="store_true", help="also list every check and the documents consulted")
 
 
 def _add_unbake(u: argparse.ArgumentParser) -> None:
-    u.add_argument("file")
-    u.add_argument("--json", action="store_true")
+    u.add_argument("file", help="a baked PNG or SVG file, or - for stdin")
+    u.add_argument("--json", action="store_true", help="print what was found as one JSON object")
 
 
 def _add_bake(b: argparse.ArgumentParser) -> None:
-    b.add_argument("image")
+    b.add_argument("image", help="the PNG or SVG to bake into")
     b.add_argument("payload", help="a file holding JSON or a JWS/JWT, or a URL")
-    b.add_argument("-o", "--output", required=True)
+    b.add_argument("-o", "--output", required=True, metavar="OUT", help="the baked image; - for stdout")
 
 
 def _add_audit(a: argparse.ArgumentParser) -> None:
@@ -84,27 +93,72 @@ def _add_audit(a: argparse.ArgumentParser) -> None:
     a.add_argument("--jobs", type=int, default=None, metavar="N", help="verifications in parallel")
 
 
-_COMMANDS = {
-    "verify": ("verify a badge: file, URL or - for stdin", _add_verify),
-    "unbake": ("print what is baked into a PNG or SVG", _add_unbake),
-    "bake": ("bake a JSON file, a JWS/JWT or a URL into a PNG or SVG", _add_bake),
-    "audit": ("verify many badge files offline-capable, one JSON line per file", _add_audit),
-}
+_VERIFY_EXAMPLES = """\
+examples, one per kind of input:
+  obverify verify badge.png --recipient alice@example.org   a baked PNG image
+  obverify verify badge.svg                                 a baked SVG image
+  obverify verify assertion.json                            OB 0.5-2.0 assertion or OB 3.0 credential (JSON)
+  obverify verify credential.jwt                            a VC-JWT or OB 2.0 signed badge (compact JWS)
+  obverify verify https://issuer.example/assertions/1       a hosted badge, by URL
+  obverify verify - < assertion.json                        standard input
+  obverify verify a.png b.json c.jwt                        several: one line each and a count
+  obverify verify badge.json --offline --documents DIR      no network: documents from DIR/index.json
+"""
+
+_UNBAKE_EXAMPLES = """\
+examples, one per kind of input:
+  obverify unbake badge.png             the payload baked into a PNG (JSON, JWS/JWT or URL)
+  obverify unbake badge.svg             the payload baked into an SVG
+  obverify unbake - < badge.png         standard input
+  obverify unbake badge.png --json      where it was found, the version and the payload, as JSON
+"""
+
+_BAKE_EXAMPLES = """\
+examples, one per kind of payload:
+  obverify bake plain.png assertion.json -o badge.png                 an OB 2.0 assertion or OB 3.0 credential
+  obverify bake plain.svg credential.jwt -o badge.svg                 a JWS/JWT
+  obverify bake plain.png https://issuer.example/assertions/1 -o -    a hosted badge's URL, image to stdout
+"""
+
+_AUDIT_EXAMPLES = """\
+examples, one per kind of input:
+  obverify audit badges/ --offline --documents DIR    every file under a directory, no network
+  obverify audit a.png b.svg c.json d.jwt             a list of files
+"""
+
+
+class Command(NamedTuple):
+    """One subcommand: its one-line help, how to build its arguments, what runs it, and its examples.
+
+    `keeps_collector`: a command that may run long over many inputs (audit, a server) keeps the cyclic
+    garbage collector on in `run()`; the others handle one input and exit.
+    """
+
+    help: str
+    populate: Callable[[argparse.ArgumentParser], None]
+    handler: Callable[[argparse.ArgumentParser, argparse.Namespace], int]
+    epilog: str = ""
+    keeps_collector: bool = False
 
 
 def _parser(command: str | None = None) -> argparse.ArgumentParser:
     """The parser; given the `command` about to run, only that subcommand's arguments are built.
 
-    Building all four subparsers' arguments was a tenth of an `obverify verify` process; the others are
-    only listed by name and help, which is all `obverify --help` and an unknown command need.
+    Building all subparsers' arguments was a tenth of an `obverify verify` process; the others are only
+    listed by name and help, which is all `obverify --help` and an unknown command need.
     """
+    from obverify import __version__
+
     parser = _Parser(prog="obverify", description="Verify, unbake and bake Open Badges (0.5-3.0).",
                      formatter_class=_Formatter)
+    parser.add_argument("--version", action="version", version=f"obverify {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    for name, (text, populate) in _COMMANDS.items():
-        child = sub.add_parser(name, help=text, formatter_class=_Formatter)
+    for name, cmd in COMMANDS.items():
         if command is None or command == name:
-            populate(child)
+            child = sub.add_parser(name, help=cmd.help, epilog=cmd.epilog or None, formatter_class=_Formatter)
+            cmd.populate(child)
+        else:
+            sub.add_parser(name, help=cmd.help, formatter_class=_Formatter)
     return parser
 
 
@@ -130,22 +184,6 @@ class _InputFile:
         return self.path
 
 
-def _print_report(report: Report, as_json: bool) -> None:
-    if as_json:
-        sys.stdout.write(report.to_json() + "\n")
-        return
-    verdict = "VALID" if report.valid else "NOT VALID"
-    sys.stdout.write(f"{verdict} (Open Badges {report.version or '?'})\n")
-    for f in report.errors:
-        sys.stdout.write(f"  error   {f.code}: {f.message}\n")
-    for f in report.warnings:
-        sys.stdout.write(f"  warning {f.code}: {f.message}\n")
-    rec = report.recipient
-    said = f"matched {rec.matched}" if rec.matched else ("no match" if rec.checked else "not checked")
-    sys.stdout.write(f"  recipient: {said}\n")
-    sys.stdout.write(f"  revoked: {report.revoked}  expired: {report.expired}\n")
-
-
 def _parse_at(parser: argparse.ArgumentParser, text: str | None) -> datetime | None:
     if text is None:
         return None
@@ -157,29 +195,77 @@ def _parse_at(parser: argparse.ArgumentParser, text: str | None) -> datetime | N
         parser.error(f"--at: {exc}")
 
 
+def _colour() -> bool:
+    import os
+
+    from obverify.render import wants_colour
+
+    return wants_colour(sys.stdout, os.environ)
+
+
+def _source(parser: argparse.ArgumentParser, name: str) -> bytes | str | _InputFile:
+    """What `verify` gets for one INPUT: a URL as given, stdin's bytes, or the file for `verify` to read
+    (a file that cannot be read is a report, input_invalid and exit 1, not a usage error)."""
+    if name.lower().startswith(("http://", "https://")):
+        return name
+    if name == "-":
+        return _read_input(parser, name)
+    return _InputFile(name)
+
+
 def _cmd_verify(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    """One input: the whole report (human view, or one JSON object). Several: one line each and a count."""
     from obverify.loaders.factory import make_loader
     from obverify.pipeline import verify
 
     at = _parse_at(parser, args.at)
+    inputs: list[str] = args.inputs
+    if inputs.count("-") > 1:
+        parser.error("standard input (-) can be read only once")
     try:
         loader = make_loader(documents=args.documents, offline=args.offline, record=args.record)
     except ValueError as exc:
         parser.error(f"--documents/--record: {exc}")
-    src = args.input
-    source: bytes | str | _InputFile
-    if src.lower().startswith(("http://", "https://")):
-        source = src
-    elif src == "-":
-        source = _read_input(parser, src)
-    else:  # read by `verify`: a file that cannot be read is a report (input_invalid, exit 1), not a usage error
-        source = _InputFile(src)
-    report = verify(source, recipients=args.recipient, at=at, loader=loader)
-    _print_report(report, args.json)
-    return EXIT_OK if report.valid else EXIT_INVALID
+    if len(inputs) > 1 and at is None:
+        from obverify.timeparse import UTC, datetime
+
+        at = datetime.now(UTC)  # one instant for every input of the run
+    colour = False if args.json else _colour()
+    failed = 0
+    for name in inputs:
+        report = verify(_source(parser, name), recipients=args.recipient, at=at, loader=loader)
+        failed += not report.valid
+        _print_report(name, report, args, several=len(inputs) > 1, colour=colour)
+    if len(inputs) > 1 and not args.json:
+        from obverify.render import count_line, write_lines
+
+        write_lines([count_line(len(inputs), failed)], sys.stdout, colour=colour)
+    return EXIT_OK if failed == 0 else EXIT_INVALID
+
+
+def _print_report(name: str, report: Report, args: argparse.Namespace, *, several: bool, colour: bool) -> None:
+    """`--json`: the report (with `"input"` first when there are several); else the human view of `render`."""
+    if args.json:
+        if several:
+            line = {"input": name, **report.to_dict()}
+            sys.stdout.write(json.dumps(line, ensure_ascii=True, default=str) + "\n")
+        else:
+            sys.stdout.write(report.to_json() + "\n")
+        return
+    from obverify.render import render_report, summary_line, write_lines
+
+    given = bool(args.recipient)
+    if several and not args.verbose:
+        lines = [summary_line(name, report)]
+    elif several:
+        lines = [summary_line(name, report), *render_report(report, verbose=True, recipients_given=given), []]
+    else:
+        lines = render_report(report, verbose=args.verbose, recipients_given=given)
+    write_lines(lines, sys.stdout, colour=colour)
 
 
 def _cmd_unbake(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    """The payload alone on stdout (so `obverify unbake a.png > a.json` works); `--json` for the details."""
     from obverify.unbake import unbake
 
     data = _read_input(parser, args.file)
@@ -191,14 +277,16 @@ def _cmd_unbake(parser: argparse.ArgumentParser, args: argparse.Namespace) -> in
             "verify_url": baked.verify_url,
         }, ensure_ascii=True) + "\n")
     elif baked.ok:
-        sys.stdout.write(f"{baked.image} {baked.location} (OB {baked.version}, {baked.payload_kind})\n")
         sys.stdout.write(f"{baked.payload}\n")
     else:
-        sys.stdout.write(f"unbake_failed: {baked.error}\n")
+        from obverify.text import quote
+
+        sys.stderr.write(f"unbake_failed: {quote(baked.error or 'no badge found', 500)}\n")
     return EXIT_OK if baked.ok else EXIT_INVALID
 
 
 def _cmd_bake(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    """Write the baked image to OUT, or to stdout with `-o -` (never a PNG to a terminal)."""
     from obverify.bake import bake
 
     image = _read_input(parser, args.image)
@@ -211,6 +299,13 @@ def _cmd_bake(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         baked = bake(image, payload)
     except ValueError as exc:
         parser.error(str(exc))
+    if args.output == "-":
+        if baked.startswith(b"\x89PNG") and sys.stdout.isatty():
+            parser.error("refusing to write a PNG to a terminal: redirect stdout or give -o FILE")
+        sys.stdout.flush()
+        sys.stdout.buffer.write(baked)
+        sys.stdout.buffer.flush()
+        return EXIT_OK
     try:
         with open(args.output, "wb") as fh:  # noqa: PTH123 (pathlib is not imported on this path)
             fh.write(baked)
@@ -258,18 +353,23 @@ def _cmd_audit(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int
     return EXIT_OK if totals["invalid"] == 0 else EXIT_INVALID
 
 
+COMMANDS: dict[str, Command] = {
+    "verify": Command("verify badges: files, URLs or - for stdin", _add_verify, _cmd_verify, _VERIFY_EXAMPLES),
+    "unbake": Command("print what is baked into a PNG or SVG", _add_unbake, _cmd_unbake, _UNBAKE_EXAMPLES),
+    "bake": Command("bake a JSON file, a JWS/JWT or a URL into a PNG or SVG", _add_bake, _cmd_bake, _BAKE_EXAMPLES),
+    "audit": Command("verify many badge files offline-capable, one JSON line per file", _add_audit, _cmd_audit,
+                     _AUDIT_EXAMPLES, keeps_collector=True),
+}
+"""The subcommands, in the order `obverify --help` lists them. A new subcommand is one entry here (a module
+may add its own entry at import, e.g. the service's `serve`); `main()` dispatches through this table."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (the console script exits with it)."""
     argv = sys.argv[1:] if argv is None else list(argv)
-    parser = _parser(argv[0] if argv and argv[0] in _COMMANDS else None)
+    parser = _parser(argv[0] if argv and argv[0] in COMMANDS else None)
     args = parser.parse_args(argv)
-    if args.command == "verify":
-        return _cmd_verify(parser, args)
-    if args.command == "unbake":
-        return _cmd_unbake(parser, args)
-    if args.command == "audit":
-        return _cmd_audit(parser, args)
-    return _cmd_bake(parser, args)
+    return COMMANDS[args.command].handler(parser, args)
 
 
 def run() -> NoReturn:
@@ -287,7 +387,8 @@ def run() -> NoReturn:
 
     argv = sys.argv[1:]
     was_enabled = gc.isenabled()
-    if argv[:1] != ["audit"]:
+    command = COMMANDS.get(argv[0]) if argv else None
+    if command is None or not command.keeps_collector:
         gc.disable()
     try:
         status = main(argv)

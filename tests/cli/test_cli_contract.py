@@ -185,7 +185,7 @@ def test_json_report_fields(capsys: pytest.CaptureFixture[str]) -> None:
 def test_text_output_without_json(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = _run(_args(VALID, "--at", AT, "--recipient", "alice@example.org"), capsys)
     assert code == 0
-    assert out.startswith("VALID (Open Badges 2.0)")
+    assert out.startswith("Genuine Open Badge 2.0, issued to alice@example.org\n")
     assert "matched alice@example.org" in out
 
 
