@@ -28,7 +28,9 @@ from obverify.context import RunContext
 from obverify.errors import Code
 from obverify.ob3.keys import ResolvedKey, resolve_method
 from obverify.ob3.multibase import MultibaseError, multibase_decode
+from obverify.ob3.proofs.detached_jws import parse_detached_jws
 from obverify.ob3.proofs.suites import (
+    ED25519_2018,
     Suite,
     SuiteError,
     canonical,
@@ -133,12 +135,15 @@ def _verify_one(
     try:
         suite = suite_of(proof)
     except SuiteError as exc:
-        label = proof.get("cryptosuite") if proof.get("type") == "DataIntegrityProof" else proof.get("type")
-        ctx.out.error(exc.code, f"{exc.message}: {quote(label, 60)}", stage=stage, path=path)
+        ctx.out.error(exc.code, exc.message, stage=stage, path=path)
         return None, None
+    jws_prefix = b""
     try:
         _check_options(ctx, document, proof)
-        signature = _decode_proof_value(proof)
+        if suite is ED25519_2018:
+            jws_prefix, signature = parse_detached_jws(proof)
+        else:
+            signature = _decode_proof_value(proof)
     except SuiteError as exc:
         ctx.out.error(exc.code, f"{suite.name}: {exc.message}", stage=stage, path=path)
         return suite, None
@@ -160,7 +165,8 @@ def _verify_one(
         if doc_c14n is None:
             doc_c14n = canonical(unsecured(document), suite, ctx, stage, algorithm)
             doc_cache[cache_key] = doc_c14n
-        data = hash_data(config_c14n, doc_c14n, algorithm)
+        # Ed25519Signature2018 signs the JWS signing input: BASE64URL(header) "." hashData (RFC 7797)
+        data = jws_prefix + hash_data(config_c14n, doc_c14n, algorithm)
         verify_signature(suite, key.public_key, signature, data)
     except SuiteError as exc:
         ctx.out.error(exc.code, f"{suite.name}: {exc.message}", stage=stage, path=path)

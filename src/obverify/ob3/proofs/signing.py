@@ -1,7 +1,8 @@
 """Adding a Data Integrity proof: the exact inverse of verification, for tests and the fixture generator.
 
 Implements "Create Proof" of VC Data Integrity EdDSA Cryptosuites v1.0 §3.3.1/§3.4.1 and ECDSA Cryptosuites
-v1.0 §3.3.1/§3.4.1, and Ed25519Signature2020, with the same transformation code the verifier uses
+v1.0 §3.3.1/§3.4.1, Ed25519Signature2020 and Ed25519Signature2018 (detached JWS), with the same
+transformation code the verifier uses
 (`suites.proof_config`, `suites.canonical`), so signer and verifier cannot drift apart. Signatures are
 deterministic (Ed25519 by design, ECDSA with RFC 6979), so regenerated fixtures are byte-identical.
 obverify does not issue badges: this exists to build test credentials.
@@ -10,6 +11,7 @@ obverify does not issue badges: this exists to build test credentials.
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 from cryptography.hazmat.primitives import hashes
@@ -17,9 +19,11 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
+from obverify.jose import b64url_encode
 from obverify.ob3.multibase import b58encode
 from obverify.ob3.proofs.suites import (
-    ED25519_2020,
+    ED25519_2018,
+    PROOF_TYPES,
     SUITES,
     Suite,
     canonical,
@@ -33,8 +37,8 @@ PrivateKey = Ed25519PrivateKey | ec.EllipticCurvePrivateKey
 
 
 def _suite(proof_type: str, cryptosuite: str | None) -> Suite:
-    if proof_type == "Ed25519Signature2020":
-        return ED25519_2020
+    if proof_type in PROOF_TYPES:
+        return PROOF_TYPES[proof_type]
     if cryptosuite is None or cryptosuite not in SUITES:
         raise ValueError(f"unknown cryptosuite {cryptosuite!r}")
     return SUITES[cryptosuite]
@@ -76,8 +80,14 @@ def add_proof(
     algorithm = hash_name(suite, key.public_key())  # the verifier's own choice, for every hashing step
     config_c14n = canonical(proof_config(document, proof, suite), suite, None, "sign", algorithm)
     doc_c14n = canonical(unsecured(document), suite, None, "sign", algorithm)
-    signature = sign_raw(key, hash_data(config_c14n, doc_c14n, algorithm))
-    proof["proofValue"] = "z" + b58encode(signature)
+    data = hash_data(config_c14n, doc_c14n, algorithm)
+    if suite is ED25519_2018:
+        # detached JWS with the unencoded payload (RFC 7797): header..signature over header "." data
+        header = b64url_encode(json.dumps({"alg": "EdDSA", "b64": False, "crit": ["b64"]}, separators=(",", ":"))
+                               .encode())
+        proof["jws"] = header + ".." + b64url_encode(sign_raw(key, header.encode() + b"." + data))
+    else:
+        proof["proofValue"] = "z" + b58encode(sign_raw(key, data))
     out = copy.deepcopy(document)
     existing = out.get("proof")
     if existing is None:

@@ -2,8 +2,9 @@
 
 Implements VC Data Integrity EdDSA Cryptosuites v1.0 §3.3 (`eddsa-rdfc-2022`, and its pre-release name
 `eddsa-2022`) and §3.4 (`eddsa-jcs-2022`), VC Data Integrity ECDSA Cryptosuites v1.0 §3.3 (`ecdsa-rdfc-2019`,
-P-256 with SHA-256 and P-384 with SHA-384) and §3.4 (`ecdsa-jcs-2019`), and Ed25519Signature2020
-(W3C CCG "Ed25519 Signature 2020", the Linked Data Signatures algorithm). For every suite:
+P-256 with SHA-256 and P-384 with SHA-384) and §3.4 (`ecdsa-jcs-2019`), Ed25519Signature2020
+(W3C CCG "Ed25519 Signature 2020", the Linked Data Signatures algorithm) and Ed25519Signature2018 (the same
+algorithm, its signature in a detached JWS: `detached_jws`). For every suite:
 
     proofConfig  = the proof without `proofValue` (RDFC: with the document's `@context`)
     hashData     = H(canonical(proofConfig)) || H(canonical(document without `proof`))
@@ -23,6 +24,7 @@ Which hash each step uses (VC DI ECDSA §3.3.2 "Transformation", §3.3.3 "Hashin
     ecdsa-rdfc-2019, P-384          SHA-384                       SHA-384           SHA-384
     ecdsa-jcs-2019, P-256 / P-384   (JCS: none)                   SHA-256 / SHA-384 SHA-256 / SHA-384
     Ed25519Signature2020            SHA-256                       SHA-256           SHA-256
+    Ed25519Signature2018            SHA-256                       SHA-256           SHA-256  (signed in a JWS)
 
 The ECDSA signature itself hashes hashData once more with the same function (ES256 / ES384).
 """
@@ -40,11 +42,17 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from obverify.context import RunContext
 from obverify.ed25519check import verify_ed25519
 from obverify.errors import Code
+from obverify.text import quote
 
 if TYPE_CHECKING:
     from obverify.ob3.keys import PublicKey
 
 ED25519_2020_CONTEXT = "https://w3id.org/security/suites/ed25519-2020/v1"
+ED25519_2018_CONTEXT = "https://w3id.org/security/suites/ed25519-2018/v1"
+# Contexts that already define Ed25519Signature2018's terms (jsonld-signatures' "compatible" contexts)
+_ED25519_2018_DEFINED_BY = frozenset(
+    {ED25519_2018_CONTEXT, "https://www.w3.org/2018/credentials/v1", "https://w3id.org/security/v2"}
+)
 
 _ORDERS = {
     "secp256r1": 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551,
@@ -81,6 +89,13 @@ SUITES: dict[str, Suite] = {
     "ecdsa-jcs-2019": Suite("ecdsa-jcs-2019", "jcs", "ecdsa"),
 }
 ED25519_2020 = Suite("Ed25519Signature2020", "rdfc", "eddsa")
+ED25519_2018 = Suite("Ed25519Signature2018", "rdfc", "eddsa")
+UNSUPPORTED_SUITES: dict[str, str] = {
+    "bbs-2023": "BBS signatures: no maintained Python implementation exists, so obverify cannot check this proof",
+}
+"""Cryptosuites real credentials use that obverify knows and refuses, with the reason it gives."""
+PROOF_TYPES: dict[str, Suite] = {ED25519_2020.name: ED25519_2020, ED25519_2018.name: ED25519_2018}
+"""Proof `type`s that are a suite by themselves (Linked Data Signatures), beside DataIntegrityProof."""
 
 
 def suite_of(proof: dict[str, Any]) -> Suite:
@@ -90,11 +105,16 @@ def suite_of(proof: dict[str, Any]) -> Suite:
         name = proof.get("cryptosuite")
         suite = SUITES.get(name) if isinstance(name, str) else None
         if suite is None:
-            raise SuiteError(Code.PROOF_INVALID, "unsupported or missing cryptosuite")
+            if name is None:
+                raise SuiteError(Code.PROOF_INVALID, "a DataIntegrityProof needs a cryptosuite")
+            reason = UNSUPPORTED_SUITES.get(name) if isinstance(name, str) else None
+            raise SuiteError(Code.PROOF_INVALID, f"unsupported cryptosuite {quote(name, 60)}"
+                             + (f" ({reason})" if reason else ""))
         return suite
-    if ptype == "Ed25519Signature2020":
-        return ED25519_2020
-    raise SuiteError(Code.PROOF_INVALID, "unsupported proof type")
+    suite = PROOF_TYPES.get(ptype) if isinstance(ptype, str) else None
+    if suite is not None:
+        return suite
+    raise SuiteError(Code.PROOF_INVALID, f"unsupported proof type {quote(ptype, 60)}")
 
 
 def unsecured(document: dict[str, Any]) -> dict[str, Any]:
@@ -111,17 +131,21 @@ def proof_config(document: dict[str, Any], proof: dict[str, Any], suite: Suite) 
       document hash covers the document's own `@context` either way.
     - Ed25519Signature2020 (Linked Data Signatures) also drops `jws`/`signatureValue`, and needs its suite
       context to define its terms: appended when the document's context does not already hold it.
+    - Ed25519Signature2018 likewise (jsonld-signatures' `canonizeProof`): its suite context is appended
+      unless the document's context already defines the suite (its own context, VC v1 or security v2).
     """
     if suite.canon == "jcs":
         return {k: v for k, v in proof.items() if k != "proofValue"}
     config = {k: v for k, v in proof.items() if k not in ("proofValue", "@context")}
     context = document.get("@context")
-    if suite is ED25519_2020:
+    if suite is ED25519_2020 or suite is ED25519_2018:
         config.pop("jws", None)
         config.pop("signatureValue", None)
         ctx_list = context if isinstance(context, list) else [context] if context is not None else []
-        if ED25519_2020_CONTEXT not in ctx_list:
+        if suite is ED25519_2020 and ED25519_2020_CONTEXT not in ctx_list:
             context = [*ctx_list, ED25519_2020_CONTEXT]
+        if suite is ED25519_2018 and not any(isinstance(c, str) and c in _ED25519_2018_DEFINED_BY for c in ctx_list):
+            context = [*ctx_list, ED25519_2018_CONTEXT]
     return {"@context": context, **config}
 
 
