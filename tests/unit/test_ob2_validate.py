@@ -107,3 +107,20 @@ def test_non_object_document() -> None:
     ctx = _ctx()
     assert not check_document(ctx, ["x"], "badgeclass")
     assert ctx.out.report.codes() == ["schema_invalid"]
+
+
+@pytest.mark.parametrize(("kind", "good", "bad"), [
+    ("assertion", "obi:Assertion", "BadgeClass"),
+    ("issuer", ["Profile", "extensions:X"], "BadgeClass"),
+    ("profile", "https://w3id.org/openbadges#Issuer", "Assertion"),
+    ("issuer", "Issuer", "issuer"),  # the property term, not the class
+])
+def test_declared_type_is_read_by_its_meaning(kind: str, good: Any, bad: Any) -> None:
+    """Issue 15 class 10: the `type` must mean the expected class under the v2 context, in any spelling."""
+    base = _assertion() if kind == "assertion" else {
+        "id": "https://i.example/p", "name": "N", "url": "https://i.example", "email": "a@i.example"}
+    ctx = _ctx()
+    assert check_document(ctx, {**base, "type": good}, kind), ctx.out.report.to_json()
+    ctx = _ctx()
+    assert not check_document(ctx, {**base, "type": bad}, kind)
+    assert "/type" in {f.path for f in ctx.out.report.errors}

@@ -42,6 +42,46 @@ def types_of(node: Any) -> set[str]:
     return {t for t in as_list(node.get("type", node.get("@type"))) if isinstance(t, str)}
 
 
+OBI = "https://w3id.org/openbadges#"
+
+
+@lru_cache(maxsize=1)
+def _v2_terms() -> dict[str, str]:
+    """The OB v2 context's string term definitions (term or prefix → IRI or compact IRI), from the bundle."""
+    from obverify.contexts import bundled_context
+
+    context = (bundled_context(V2_CONTEXT) or {}).get("@context", {})
+    out: dict[str, str] = {}
+    for term, definition in context.items():
+        target = definition.get("@id") if isinstance(definition, dict) else definition
+        if isinstance(target, str):
+            out[term] = target
+    return out
+
+
+def expand_v2_iri(value: str) -> str:
+    """A `@type` value's IRI under the OB v2 context (JSON-LD 1.1 IRI Expansion, vocab-relative): a term, a
+    compact IRI whose prefix the context defines, or an absolute IRI. Anything else is returned as is, so it
+    matches no known class IRI."""
+    terms = _v2_terms()
+    for _ in range(4):  # terms map to compact IRIs at most a couple of levels deep (Issuer → obi:Issuer)
+        if value in terms and not value.startswith("@"):
+            value = terms[value]
+            continue
+        prefix, sep, suffix = value.partition(":")
+        if sep and prefix in terms and not suffix.startswith("//"):
+            value = terms[prefix] + suffix
+            continue
+        break
+    return value
+
+
+def type_iris(node: Any) -> set[str]:
+    """The expanded IRIs of a node's `type` values read in the OB v2 context: what the types *mean*, so
+    `Issuer`, `obi:Issuer` and `https://w3id.org/openbadges#Issuer` are one class."""
+    return {expand_v2_iri(t) for t in types_of(node)}
+
+
 def node_id(value: Any) -> str | None:
     """The IRI of a linked node: the string itself, or an embedded document's `id`."""
     if isinstance(value, str):

@@ -22,7 +22,7 @@ from urllib.parse import unquote_to_bytes
 
 from obverify.context import RunContext
 from obverify.errors import Code
-from obverify.ob2.common import STAGE_SCHEMAS, as_list, is_http_url, node_id
+from obverify.ob2.common import OBI, STAGE_SCHEMAS, as_list, is_http_url, node_id, type_iris
 from obverify.schemas import schema_errors
 
 SCHEMA_BASE = "https://obverify.dev/schemas/ob2/"
@@ -35,6 +35,19 @@ SCHEMAS = {
     "revocation-list": "revocation-list.json",
     "cryptographic-key": "cryptographic-key.json",
 }
+
+EXPECTED_TYPES: dict[str, tuple[frozenset[str], str]] = {
+    "assertion": (frozenset({OBI + "Assertion"}), "Assertion"),
+    "badgeclass": (frozenset({OBI + "BadgeClass"}), "BadgeClass"),
+    "issuer": (frozenset({OBI + "Issuer", OBI + "Profile"}), "Issuer or Profile"),
+    "profile": (frozenset({OBI + "Issuer", OBI + "Profile"}), "Issuer or Profile"),
+    "endorsement": (frozenset({"https://w3id.org/credentials#Credential"}), "Endorsement"),
+    "revocation-list": (frozenset({OBI + "RevocationList"}), "RevocationList"),
+    "cryptographic-key": (frozenset({"https://w3id.org/security#Key"}), "CryptographicKey"),
+}
+"""The class each kind of Badge Object must declare among its `type` values, as IRIs under the OB v2 context
+(OB 2.0 "Profile": an issuer is a Profile, `Issuer` its subclass). Issue 15 class 10: an issuer of another
+type was accepted; a context-less related document (class 3) must not pass for another class either."""
 
 MAX_DATA_URI_CHARS = 4 * 1024 * 1024
 _UUID_URN = re.compile(r"urn:uuid:[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}", re.ASCII | re.IGNORECASE)
@@ -244,6 +257,9 @@ def check_document(
                      stage=STAGE_SCHEMAS, path="/email", url=url)
     for issue in schema_errors(doc, SCHEMA_BASE + schema):
         rules.fail(issue.path, issue.message)
+    expected, names = EXPECTED_TYPES[kind]
+    if ("type" in doc or "@type" in doc) and not type_iris(doc) & expected:
+        rules.fail("/type", f"type must include {names}")
     _semantic(rules, kind, doc)
     ctx.out.check(f"schema.{kind}", "failed" if rules.failed else "passed", name)
     return not rules.failed
