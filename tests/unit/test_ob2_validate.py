@@ -110,7 +110,7 @@ def test_non_object_document() -> None:
 
 
 @pytest.mark.parametrize(("kind", "good", "bad"), [
-    ("assertion", "obi:Assertion", "BadgeClass"),
+    ("assertion", "Assertion", "BadgeClass"),
     ("issuer", ["Profile", "extensions:X"], "BadgeClass"),
     ("profile", "https://w3id.org/openbadges#Issuer", "Assertion"),
     ("issuer", "Issuer", "issuer"),  # the property term, not the class
