@@ -26,6 +26,7 @@ from obverify.ob2.common import (
     STAGE_PROOFS,
     STAGE_RESOLVE,
     STAGE_SCHEMAS,
+    V2_CONTEXT,
     is_http_url,
     node_id,
     types_of,
@@ -33,7 +34,7 @@ from obverify.ob2.common import (
 from obverify.ob2.endorse import check_endorsements
 from obverify.ob2.hosted import check_scope, fetch_hosted, record_revoked
 from obverify.ob2.recipient import check_recipient
-from obverify.ob2.resolve import check_declared_id, read_document, resolve_node
+from obverify.ob2.resolve import check_declared_id, in_parent_context, read_document, resolve_node
 from obverify.ob2.status import check_revocation
 from obverify.ob2.upgrade import Version, detect_version, upgrade_assertion, upgrade_badgeclass, upgrade_issuer
 from obverify.ob2.validate import check_document
@@ -388,7 +389,10 @@ def _verify_endorsement_ref(ctx: RunContext, ref: Any, *, fetched: Document | No
     if copy.status == 410:
         record_revoked(ctx, None, url=url, how="the hosted endorsement answers 410 Gone")
         return
-    read = read_document(ctx, copy.value, url=url, label="endorsement")
+    value = copy.value
+    if in_parent_context(ctx, value, url=url, label="endorsement"):
+        value = {"@context": V2_CONTEXT, **value}
+    read = read_document(ctx, value, url=url, label="endorsement")
     if read is None:
         return
     doc, version = read

@@ -70,6 +70,23 @@ def read_document(
     return doc, version
 
 
+def in_parent_context(ctx: RunContext, doc: Any, *, url: str, label: str) -> bool:
+    """Whether a related document fetched for an OB 2.0 badge has no `@context` (issue 15 class 3), so that it
+    is read in the OB 2.0 context of the badge that links it; says so in the warning `context_missing`.
+
+    Older platforms and OB 1.1 hosting habits serve BadgeClass, Profile, CryptographicKey, RevocationList and
+    Endorsement documents without one. Only a document that declares a `type` is read as OB 2.0: its type and
+    properties are then validated as usual (a context-less document claiming another class is
+    `schema_invalid`). One without `type` keeps the OB 1.0 reading (no contexts existed then). A document with
+    a context that is not Open Badges stays `context_invalid` (`read_document`).
+    """
+    if not isinstance(doc, dict) or "@context" in doc:
+        return False
+    ctx.out.warn("context_missing", f"{label} at {quote_url(url)} has no @context; read in the OB 2.0 context of "
+                 "the badge that links it", stage=STAGE_SCHEMAS, url=url)
+    return "type" in doc or "@type" in doc
+
+
 def fetch_document(ctx: RunContext, url: str, *, label: str, path: str | None = None) -> Any | None:
     """Fetch and parse `url` (findings on failure)."""
     return ctx.fetch_json(url, stage=STAGE_RESOLVE, path=path, what=label)
@@ -118,6 +135,8 @@ def resolve_node(
     raw = fetch_document(ctx, ident, label=label, path=path)
     if raw is None:
         return None
+    if version == "2.0" and in_parent_context(ctx, raw, url=ident, label=label):
+        raw = {"@context": V2_CONTEXT, **raw}
     read = read_document(ctx, raw, url=ident, label=label, default_version=version if version != "2.0" else "1.0")
     if read is None:
         return None

@@ -27,6 +27,7 @@ from obverify.context import RunContext
 from obverify.errors import Code
 from obverify.jose import OB2_ALGS, JoseError, verify_compact
 from obverify.ob2.common import STAGE_PROOFS, as_list, is_http_url, node_id, origin, types_of
+from obverify.ob2.resolve import in_parent_context
 from obverify.ob2.validate import check_document
 from obverify.strictjson import JSONError, parse_json
 from obverify.text import quote_url
@@ -84,6 +85,8 @@ def _key_from_document(
     if not isinstance(doc, dict):
         ctx.out.error(Code.PROOF_INVALID, "signing key document is not an object", stage=STAGE_PROOFS, url=url)
         return None
+    if url is not None and not legacy:
+        in_parent_context(ctx, doc, url=url, label="signing key")  # a key is read by its raw terms either way
     if url is not None and doc.get("id") != url:
         ctx.out.error(
             Code.ISSUER_MISMATCH, f"signing key fetched from {quote_url(url)} declares another id",

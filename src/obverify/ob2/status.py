@@ -14,6 +14,7 @@ from obverify.context import RunContext
 from obverify.errors import Code
 from obverify.ob2.common import STAGE_STATUS, as_list, types_of
 from obverify.ob2.hosted import record_revoked
+from obverify.ob2.resolve import in_parent_context
 from obverify.ob2.validate import check_document
 from obverify.text import quote_url
 
@@ -43,6 +44,7 @@ def check_revocation(ctx: RunContext, assertion: dict[str, Any], issuer: dict[st
     if isinstance(doc, dict) and "revokedAssertions" not in doc and not types_of(doc):
         entries: list[Any] = _legacy_entries(doc)
     else:
+        in_parent_context(ctx, doc, url=list_url, label="revocation list")  # read by its raw terms either way
         if not check_document(ctx, doc, "revocation-list", url=list_url, label="revocation list"):
             ctx.out.error(Code.STATUS_UNAVAILABLE, "revocation list is malformed", stage=STAGE_STATUS, url=list_url)
             ctx.out.check("revocation", "failed", "revocation list malformed")
