@@ -427,3 +427,28 @@ def test_endorsement_jwts_are_verified_in_child_reports(fake_keys: FakeKeys, fak
     assert [n["valid"] for n in nested] == [True, False]
     assert nested[1]["report"]["errors"][0]["code"] == "proof_invalid"
     assert [w.code for w in report.warnings if w.code == "endorsement_invalid"] == ["endorsement_invalid"]
+
+
+@pytest.mark.parametrize(("offset", "expired"), [(-1, True), (0, True), (1, False)])
+def test_jwt_exp_boundary_is_the_one_window(fake_keys: FakeKeys, offset: int, expired: bool) -> None:
+    """Issue 10 problem 4: a VC-JWT whose `exp` is the verification instant is expired (RFC 7519 §4.1.4 "on or
+    after which"), as an OB 2.0 `expires` and an OB 3.0 `validUntil` at that instant are (obverify.window)."""
+    vc = credential()
+    del vc["validFrom"]
+    exp = int(AT.timestamp()) + offset
+    payload = {"iss": ISSUER, "jti": vc["id"], "sub": "did:example:learner", "nbf": claims()["nbf"], "exp": exp,
+               "vc": vc}
+    report, _ = run(token({"alg": "EdDSA", "kid": KID}, payload))
+    assert report.expired is expired, report.to_json()
+    assert ("expired" in report.codes()) is expired
+
+
+@pytest.mark.parametrize(("offset", "valid"), [(-1, True), (0, True), (1, False)])
+def test_jwt_nbf_boundary_is_the_one_window(fake_keys: FakeKeys, offset: int, valid: bool) -> None:
+    """Valid at the very instant of `nbf` (RFC 7519 §4.1.5: refused only before it)."""
+    vc = credential()
+    del vc["validFrom"]
+    payload = {"iss": ISSUER, "jti": vc["id"], "sub": "did:example:learner",
+               "nbf": int(AT.timestamp()) + offset, "vc": vc}
+    report, _ = run(token({"alg": "EdDSA", "kid": KID}, payload))
+    assert report.valid is valid, report.to_json()

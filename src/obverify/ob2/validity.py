@@ -1,6 +1,7 @@
 """Time checks of an Assertion at the run's instant `ctx.at` (OB 2.0 "Assertion" issuedOn/expires;
 SECURITY.md §14): issued in the future → `not_yet_valid`; expired → `expired` with `report.expired = True`;
-`expires` before `issuedOn` → `schema_invalid`. There is no clock skew tolerance: `--at` is exact.
+`expires` before `issuedOn` → `schema_invalid`. The window and its boundary are `obverify.window`'s, the same
+for every version: expired at the very instant of `expires`. There is no clock skew tolerance.
 Dates are read as OB 2.0 "Data Types: DateTime" defines them (`parse_ob2_datetime`).
 Unparseable dates were already reported by the schema stage (`schema_invalid`) and are skipped here.
 """
@@ -13,6 +14,7 @@ from obverify.context import RunContext
 from obverify.errors import Code
 from obverify.ob2.common import STAGE_VALIDITY
 from obverify.timeparse import parse_ob2_datetime
+from obverify.window import after_window, before_window
 
 
 def _parse(value: Any) -> Any:
@@ -28,7 +30,7 @@ def check_validity(ctx: RunContext, doc: dict[str, Any], *, label: str = "assert
     expires = _parse(doc.get("expires")) if "expires" in doc else None
     report = ctx.out.report
     ok = True
-    if issued is not None and issued > ctx.at:
+    if before_window(issued, ctx.at):
         ctx.out.error(Code.NOT_YET_VALID, f"{label} is issued in the future", stage=STAGE_VALIDITY, path="/issuedOn")
         ok = False
     if expires is not None and issued is not None and expires < issued:
@@ -36,7 +38,7 @@ def check_validity(ctx: RunContext, doc: dict[str, Any], *, label: str = "assert
                       path="/expires")
         ok = False
     if expires is not None:
-        report.expired = expires <= ctx.at
+        report.expired = after_window(expires, ctx.at)
         if report.expired:
             ctx.out.error(Code.EXPIRED, f"{label} expired", stage=STAGE_VALIDITY, path="/expires")
             ok = False

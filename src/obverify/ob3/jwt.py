@@ -10,7 +10,9 @@ Verification, in order:
 4. Claims (§8.2.4.1 "Verify a Credential VC-JWT Signature"): `iss` equals `issuer.id` (else
    `issuer_mismatch`); `nbf` is REQUIRED and equals `validFrom`/`issuanceDate`; `jti` and `sub`, when present,
    equal `id` and `credentialSubject.id`; `exp` equals `validUntil`/`expirationDate` and is required when
-   the credential has one. Any other disagreement is `proof_invalid`.
+   the credential has one. Any other disagreement is `proof_invalid`. The instants themselves are judged by
+   the credential's validity check through `obverify.window` (expired at `exp`, valid from `nbf`), the same
+   window OB 2.0 and status lists use.
 5. The key: a `kid` must be a DID URL of the issuer's DID or an https URL on the issuer's origin (or one
    the issuer lists); any other `kid` is `issuer_mismatch` and never fetched. It is resolved with
    `keys.resolve_method` under `assertionMethod`. A header `jwk` is trusted only when it equals a key bound

@@ -6,7 +6,8 @@
   (False when there is an expiry still ahead or none at all, None when an expiry could not be parsed).
 - every embedded proof's `created` must not lie in the future: `not_yet_valid`.
 
-No skew tolerance: `at` is the instant, fixed once per run.
+The window and its boundary are `obverify.window`'s, the same for every version: valid at the instant of
+`validFrom`, expired at the instant of `validUntil`. No skew tolerance: `at` is the instant, fixed once per run.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from obverify.context import RunContext
 from obverify.errors import Code
 from obverify.ob3.model import CredentialFacts, as_list
 from obverify.timeparse import datetime, parse_datetime
+from obverify.window import after_window, before_window
 
 STAGE = "validity"
 
@@ -28,18 +30,18 @@ def check_validity(ctx: RunContext, credential: Mapping[str, Any], facts: Creden
     at = ctx.at
     out = ctx.out
     ok = True
-    if facts.valid_from is not None and facts.valid_from > at:
+    if before_window(facts.valid_from, at):
         out.error(Code.NOT_YET_VALID, f"{facts.valid_from_field} {_iso(facts.valid_from)} lies after {_iso(at)}",
                   stage=STAGE, path=f"{base}/{facts.valid_from_field}")
         ok = False
-    if facts.awarded is not None and facts.awarded > at:
+    if before_window(facts.awarded, at):
         out.error(Code.NOT_YET_VALID, f"awardedDate {_iso(facts.awarded)} lies after {_iso(at)}", stage=STAGE,
                   path=f"{base}/credentialSubject/awardedDate")
         ok = False
     expired: bool | None = False
     if facts.valid_until is not None:
-        if facts.valid_until < at:
-            out.error(Code.EXPIRED, f"{facts.valid_until_field} {_iso(facts.valid_until)} lies before {_iso(at)}",
+        if after_window(facts.valid_until, at):
+            out.error(Code.EXPIRED, f"{facts.valid_until_field} {_iso(facts.valid_until)} is not after {_iso(at)}",
                       stage=STAGE, path=f"{base}/{facts.valid_until_field}")
             expired = True
             ok = False
@@ -51,7 +53,7 @@ def check_validity(ctx: RunContext, credential: Mapping[str, Any], facts: Creden
                 created = parse_datetime(proof["created"])
             except ValueError:
                 continue  # the proof check reports a malformed proof
-            if created > at:
+            if before_window(created, at):
                 out.error(Code.NOT_YET_VALID, f"proof created {_iso(created)} lies after {_iso(at)}", stage=STAGE,
                           path=f"{base}/proof/{i}/created")
                 ok = False
@@ -66,15 +68,15 @@ def window_problem(document: Mapping[str, Any], at: datetime) -> tuple[Code, str
     for start in ("validFrom", "issuanceDate"):
         if start in document:
             try:
-                if parse_datetime(document[start]) > at:
+                if before_window(parse_datetime(document[start]), at):
                     return Code.NOT_YET_VALID, f"its {start} lies after the verification instant"
             except ValueError:
                 return Code.SCHEMA_INVALID, f"its {start} is not a valid date-time"
     for end in ("validUntil", "expirationDate"):
         if end in document:
             try:
-                if parse_datetime(document[end]) < at:
-                    return Code.EXPIRED, f"its {end} lies before the verification instant"
+                if after_window(parse_datetime(document[end]), at):
+                    return Code.EXPIRED, f"its {end} is not after the verification instant"
             except ValueError:
                 return Code.SCHEMA_INVALID, f"its {end} is not a valid date-time"
     return None

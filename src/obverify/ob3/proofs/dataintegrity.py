@@ -43,6 +43,7 @@ from obverify.ob3.proofs.suites import (
 )
 from obverify.text import quote
 from obverify.timeparse import parse_datetime
+from obverify.window import after_window, before_window
 
 if TYPE_CHECKING:
     from obverify.ob3.keys import PublicKey
@@ -75,9 +76,9 @@ def _check_options(ctx: RunContext, document: dict[str, Any], proof: dict[str, A
             when = None
         if when is None:
             raise SuiteError(Code.PROOF_INVALID, f"proof {name} {quote(raw, 60)} is not a valid dateTime")
-        if not future_ok and when > ctx.at:
+        if not future_ok and before_window(when, ctx.at):
             raise SuiteError(Code.PROOF_INVALID, f"proof created {quote(raw, 60)} lies in the future")
-        if future_ok and when < ctx.at:
+        if future_ok and after_window(when, ctx.at):
             raise SuiteError(Code.PROOF_INVALID, f"proof expired at {quote(raw, 60)}")
     if "@context" in proof and proof["@context"] != document.get("@context"):
         # Data Integrity lets a proof's @context be a prefix of the document's and then hashes the shorter
