@@ -30,11 +30,11 @@ def check_validity(ctx: RunContext, credential: Mapping[str, Any], facts: Creden
     at = ctx.at
     out = ctx.out
     ok = True
-    if before_window(facts.valid_from, at):
+    if facts.valid_from is not None and before_window(facts.valid_from, at):
         out.error(Code.NOT_YET_VALID, f"{facts.valid_from_field} {_iso(facts.valid_from)} lies after {_iso(at)}",
                   stage=STAGE, path=f"{base}/{facts.valid_from_field}")
         ok = False
-    if before_window(facts.awarded, at):
+    if facts.awarded is not None and before_window(facts.awarded, at):
         out.error(Code.NOT_YET_VALID, f"awardedDate {_iso(facts.awarded)} lies after {_iso(at)}", stage=STAGE,
                   path=f"{base}/credentialSubject/awardedDate")
         ok = False
