@@ -19,7 +19,14 @@ if TYPE_CHECKING:
     from obverify.audit import audit
     from obverify.bake import bake
     from obverify.baked import Baked
-    from obverify.importer import ImportResult, import_badge
+    from obverify.importer import (
+        ImportedAssertion,
+        ImportFinding,
+        ImportResult,
+        Reverification,
+        import_badge,
+        reverify_import,
+    )
     from obverify.loaders.base import Document, Loader
     from obverify.loaders.http import HttpLoader
     from obverify.loaders.policy import NetworkPolicy
@@ -38,7 +45,11 @@ _LAZY = {
     "Baked": "obverify.baked",
     "unbake": "obverify.unbake",
     "ImportResult": "obverify.importer",
+    "ImportedAssertion": "obverify.importer",
+    "ImportFinding": "obverify.importer",
+    "Reverification": "obverify.importer",
     "import_badge": "obverify.importer",
+    "reverify_import": "obverify.importer",
     "HttpLoader": "obverify.loaders.http",
     "NetworkPolicy": "obverify.loaders.policy",
     "verify": "obverify.pipeline",
@@ -81,16 +92,20 @@ __all__ = [
     "DocumentStore",
     "Finding",
     "HttpLoader",
+    "ImportFinding",
     "ImportResult",
+    "ImportedAssertion",
     "LoadError",
     "Loader",
     "NetworkPolicy",
     "RecipientResult",
     "Report",
+    "Reverification",
     "__version__",
     "audit",
     "bake",
     "import_badge",
+    "reverify_import",
     "unbake",
     "verify",
     "verify_status_list",
