@@ -165,6 +165,17 @@ class RunContext:
                 self.out.error(consequence, f"{what} is unusable", stage=stage, path=path, url=url)
             return None
 
+    def aside(self, out: Collector) -> RunContext:
+        """The same run (loader, instant, recipients, fetch cache, clock, budgets) writing into another collector.
+
+        For describing a copy that is not the verified one (a revoked or unavailable hosted badge's presented
+        copy): its findings must not join the report, yet its fetches count against the run's limits.
+        """
+        return RunContext(
+            loader=self.loader, at=self.at, recipients=self.recipients, out=out, policy=self.policy,
+            depth=self.depth, _cache=self._cache, _started=self._started, _work=self._work,
+        )
+
     def child(self, out: Collector) -> RunContext:
         """A context for a nested verification (endorsement, status list) sharing loader, cache and clock."""
         return RunContext(

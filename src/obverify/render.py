@@ -152,7 +152,7 @@ def _recipient(report: Report, recipients_given: bool) -> str:
     elif not detail:
         text = "not checked: the verification stopped before the recipient check"
     else:
-        text = "not checked"
+        return f"not checked: {show(detail, 300)}"
     if detail:
         text += f"; {show(detail, 300)}"
     return text
@@ -172,6 +172,15 @@ def _status(report: Report) -> str:
     if why is None:
         why = next((c.detail for c in status_checks if c.status != "passed" and c.detail), None)
     return f"status could not be checked: {show(why, 300)}" if why else "status could not be checked"
+
+
+def _unverified_note(summary: Mapping[str, Any], report: Report) -> str:
+    """Why the badge block describes a copy that was not verified (`obverify.ob2._describe_unverified`)."""
+    if summary.get("source") == "hosted":
+        return "(read from the issuer's revoked copy, which was not verified)"
+    if report.revoked:
+        return "(read from the copy presented, not verified: the issuer's own copy is a revocation notice)"
+    return "(read from the copy presented, which could not be verified)"
 
 
 def _field(label: str, value: str, style: str = "") -> Line:
@@ -196,9 +205,8 @@ def badge_lines(report: Report, *, recipients_given: bool = False) -> list[Line]
     lines.append(_field("Badge", show(name, 200) if name is not None else "unknown (not read)"))
     issuer = _issuer(summary)
     lines.append(_field("Issuer", issuer if issuer is not None else "unknown (not read)"))
-    if summary.get("source") == "presented":
-        lines.append(_field("", "(read from the copy presented: the issuer's own copy is a revocation notice)",
-                            STYLE_DIM))
+    if summary.get("unverified") is True:
+        lines.append(_field("", _unverified_note(summary, report), STYLE_DIM))
     lines.append(_field("Recipient", _recipient(report, recipients_given), recipient_style))
     issued = summary.get("validFrom", summary.get("issuedOn"))
     lines.append(_field("Issued", show_time(issued)))

@@ -79,20 +79,25 @@ class Check(NamedTuple):
 
 
 class RecipientResult(NamedTuple):
-    """Outcome of recipient matching: `checked` false when no identity was given."""
+    """Outcome of recipient matching: `checked` false when no identity was given, or when the verification
+    stopped before it; `detail` then says why (e.g. the issuer's copy is a revocation notice naming nobody)."""
 
     checked: bool
     matched: str | None = None
     identity_type: str | None = None
     hashed: bool | None = None
+    detail: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "checked": self.checked,
             "matched": self.matched,
             "type": self.identity_type,
             "hashed": self.hashed,
         }
+        if self.detail is not None:
+            out["detail"] = self.detail
+        return out
 
 
 class Report(MutableRecord):

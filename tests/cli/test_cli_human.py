@@ -300,3 +300,18 @@ def test_help_shows_an_example_per_input_kind(
     examples = out.split("examples", 1)[1]
     for needle in needles:
         assert needle in examples, needle
+
+
+@pytest.mark.parametrize("name", ["ob2-hosted-revoked-true", "ob2-hosted-410-gone"])
+def test_revoked_hosted_badge_shows_the_badge_and_the_recipient(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 17: it showed `summary: null` and "recipient: not checked" although a recipient was given."""
+    case = CASES / name
+    expected = json.loads((case / "expected.json").read_text())
+    code, out, _ = _run([*_argv(case, expected), "--recipient", "alice@example.org"], capsys)
+    assert code == 1
+    assert out.startswith("NOT VALID: the issuer has revoked this badge\n")
+    assert "  Badge      Robot Wrangler\n" in out
+    assert "  Issuer     Example Robotics Guild (https://issuer.example/issuer)\n" in out
+    assert "(read from the copy presented, not verified: the issuer's own copy is a revocation notice)" in out
+    assert "  Recipient  not checked: the copy presented names alice@example.org as its recipient" in out
+    assert re.search(r"^  Status     revoked: \S", out, re.MULTILINE)

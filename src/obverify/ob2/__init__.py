@@ -39,7 +39,9 @@ from obverify.ob2.status import check_revocation
 from obverify.ob2.upgrade import Version, detect_version, upgrade_assertion, upgrade_badgeclass, upgrade_issuer
 from obverify.ob2.validate import check_document
 from obverify.ob2.validity import check_validity
+from obverify.report import RecipientResult
 from obverify.stage import run_stage
+from obverify.text import quote
 
 __all__ = ["verify_ob2"]
 
@@ -56,6 +58,7 @@ def verify_ob2(ctx: RunContext, payload: Any, *, fetched: Document | None = None
         _verify_json(ctx, payload, fetched)
     elif isinstance(payload, str) and fetched is not None and payload == fetched.url:
         _verify_hosted_pointer(ctx, payload, "2.0", fetched)
+        _describe_unverified(ctx, None, "2.0")
     elif isinstance(payload, str):
         _verify_jws(ctx, payload)
     else:
@@ -120,6 +123,12 @@ def _verification_type(doc: dict[str, Any]) -> str | None:
 
 def _verify_assertion_json(ctx: RunContext, doc: dict[str, Any], version: Version, fetched: Document | None) -> None:
     pointer = upgrade_assertion(doc, version, source_url=fetched.url if fetched is not None else None)
+    _verify_pointer(ctx, pointer, version, fetched)
+    _describe_unverified(ctx, pointer, version)
+
+
+def _verify_pointer(ctx: RunContext, pointer: dict[str, Any], version: Version, fetched: Document | None) -> None:
+    """A presented assertion JSON: only its hosted copy, loaded from its id, is verified."""
     if _verification_type(pointer) in SIGNED_TYPES:
         ctx.out.error(
             Code.PROOF_INVALID, "a signed assertion must be verified from its JWS, not from bare JSON",
@@ -137,6 +146,70 @@ def _verify_assertion_json(ctx: RunContext, doc: dict[str, Any], version: Versio
         return
     assert isinstance(url, str)
     _verify_hosted_pointer(ctx, url, version, fetched)
+
+
+_HOSTED_VERSIONS: dict[object, Version] = {"0.5": "0.5", "1.0": "1.0", "1.1": "1.1", "2.0": "2.0"}
+
+
+def _describe_unverified(ctx: RunContext, presented: dict[str, Any] | None, version: Version) -> None:
+    """Give a hosted assertion that failed before its checks ran a summary and a recipient note (issue 17).
+
+    A hosted copy that is a revocation notice (`revoked: true`, 410 Gone), that could not be loaded, or that is
+    not the document it claims to be stops the verification before the badge class, issuer and recipient
+    are read, so the report said `summary: null` and "recipient: not checked" even when a recipient was
+    given. This describes the badge from the copy at hand (the issuer's own revoked copy if it is a whole
+    assertion, else the copy presented), marked `unverified` with its `source`; it resolves the badge class
+    and issuer through the same run (same loader, cache and limits) into a scratch collector whose findings
+    are dropped, and puts the recipient outcome into `recipient.detail` only: `matched` stays empty. Only a
+    report that already has errors is ever described so, so this can never help a badge pass.
+    """
+    report = ctx.out.report
+    if "summary" in report.related or not report.errors:
+        return
+    hosted = report.badge if isinstance(report.badge, dict) and "badge" in report.badge else None
+    if hosted is not None:
+        use_version = _HOSTED_VERSIONS.get(report.version, version)
+        assertion, source = upgrade_assertion(dict(hosted), use_version), "hosted"
+    elif presented is not None:
+        use_version, assertion, source = version, presented, "presented"
+    else:
+        return
+    from obverify.report import Collector, Report
+
+    scratch = Collector(Report(version=use_version))
+    aside = ctx.aside(scratch)
+    found: dict[str, Any] = {}
+
+    def resolve() -> None:
+        resolved = resolve_node(aside, assertion.get("badge"), label="badge class", kind="badgeclass",
+                                version=use_version, path="/badge")
+        if resolved is not None:
+            found["badgeclass"] = resolved[0]
+            by = resolve_node(aside, resolved[0].get("issuer"), label="issuer", kind="issuer", version=use_version,
+                              path="/badge/issuer")
+            if by is not None:
+                found["issuer"] = by[0]
+
+    _guarded(aside, None, STAGE_RESOLVE, resolve)
+    _guarded(aside, None, "recipient", check_recipient, aside, assertion)
+    for url in scratch.report.documents:
+        if url not in report.documents:
+            report.documents.append(url)
+    for url, content in scratch.report.originals.items():
+        report.originals.setdefault(url, content)
+    summary = _summary(assertion, found.get("badgeclass"), found.get("issuer"), report.revoked, report.expired)
+    report.related["summary"] = {**summary, "unverified": True, "source": source}
+    seen = scratch.report.recipient
+    if ctx.recipients and not report.recipient.checked:
+        copy = "the issuer's revoked copy" if source == "hosted" else "the copy presented"
+        if seen.matched is not None:
+            said = f"{copy} names {quote(seen.matched, 200)} as its recipient, but it could not be verified"
+        elif seen.checked:
+            said = f"{copy} names none of the identities given, and it could not be verified"
+        else:
+            said = f"{copy} names no usable recipient, and it could not be verified"
+        report.recipient = RecipientResult(checked=False, identity_type=seen.identity_type, hashed=seen.hashed,
+                                           detail=said)
 
 
 def _verify_hosted_pointer(ctx: RunContext, url: str, version: Version, fetched: Document | None) -> None:
@@ -271,6 +344,7 @@ def _summary(
         "name": bc.get("name"),
         "description": bc.get("description"),
         "issuer": (issuer or {}).get("name"),
+        "issuerName": (issuer or {}).get("name"),
         "issuerId": (issuer or {}).get("id"),
         "issuedOn": assertion.get("issuedOn"),
         "expires": assertion.get("expires"),
