@@ -34,9 +34,16 @@ from obverify.ob2.common import (
 from obverify.ob2.endorse import check_endorsements
 from obverify.ob2.hosted import check_scope, fetch_hosted, record_revoked
 from obverify.ob2.recipient import check_recipient
-from obverify.ob2.resolve import check_declared_id, in_parent_context, read_document, resolve_node
+from obverify.ob2.resolve import check_declared_id, has_inline_context, in_parent_context, read_document, resolve_node
 from obverify.ob2.status import check_revocation
-from obverify.ob2.upgrade import Version, detect_version, upgrade_assertion, upgrade_badgeclass, upgrade_issuer
+from obverify.ob2.upgrade import (
+    Version,
+    detect_version,
+    is_exact_v2,
+    upgrade_assertion,
+    upgrade_badgeclass,
+    upgrade_issuer,
+)
 from obverify.ob2.validate import check_document
 from obverify.ob2.validity import check_validity
 from obverify.report import RecipientResult
@@ -92,10 +99,17 @@ def _kind(doc: dict[str, Any], version: Version) -> str:
 
 def _verify_json(ctx: RunContext, doc: dict[str, Any], fetched: Document | None) -> None:
     version = detect_version(doc)
-    if version is None:
+    if version is None and not has_inline_context(doc):
         ctx.out.error(Code.CONTEXT_INVALID, "the JSON names no Open Badges @context", stage=STAGE_SCHEMAS,
                       path="/@context")
         return
+    if version is None or (version == "2.0" and not is_exact_v2(doc)):
+        # issue 15 class 4: what the document is, and the id a hosted pointer names, are read from its JSON-LD
+        # meaning (compacted into the v2 context), never from raw keys a local context may have redefined
+        read = read_document(ctx, doc, url=fetched.url if fetched else None, label="badge")
+        if read is None:
+            return
+        doc, version = read
     ctx.out.report.version = version
     kind = _kind(doc, version)
     if kind == "assertion":
@@ -258,11 +272,11 @@ def _verify_jws(ctx: RunContext, token: str) -> None:
         ctx.out.error(Code.PROOF_INVALID, "the JWS payload is not a JSON object", stage=STAGE_PROOFS)
         return
     version = detect_version(claims)
-    if version is None:
+    if version is None and not has_inline_context(claims):
         ctx.out.error(Code.CONTEXT_INVALID, "the JWS payload names no Open Badges @context", stage=STAGE_SCHEMAS,
                       path="/@context")
         return
-    read = read_document(ctx, claims, url=None, label="signed payload", default_version=version)
+    read = read_document(ctx, claims, url=None, label="signed payload", default_version=version or "2.0")
     if read is None:
         return
     doc, version = read

@@ -18,7 +18,16 @@ from typing import Any
 
 from obverify.context import RunContext
 from obverify.errors import Code
-from obverify.ob2.common import STAGE_RESOLVE, STAGE_SCHEMAS, V2_CONTEXT, is_http_url, node_id
+from obverify.ob2.common import (
+    OBI,
+    STAGE_RESOLVE,
+    STAGE_SCHEMAS,
+    V2_CONTEXT,
+    as_list,
+    is_http_url,
+    node_id,
+    type_iris,
+)
 from obverify.ob2.upgrade import Version, detect_version, is_exact_v2, upgrade_badgeclass, upgrade_issuer
 from obverify.text import quote_url
 
@@ -57,6 +66,8 @@ def read_document(
             return doc, default_version
         return doc, detect_version(doc) or "1.0"
     version = detect_version(doc)
+    if version is None and has_inline_context(doc):
+        return _read_by_meaning(ctx, doc, url=url, label=label)
     if version is None:
         ctx.out.error(
             Code.CONTEXT_INVALID, f"{label} has no Open Badges @context", stage=STAGE_SCHEMAS, path="/@context", url=url
@@ -85,6 +96,38 @@ def in_parent_context(ctx: RunContext, doc: Any, *, url: str, label: str) -> boo
     ctx.out.warn("context_missing", f"{label} at {quote_url(url)} has no @context; read in the OB 2.0 context of "
                  "the badge that links it", stage=STAGE_SCHEMAS, url=url)
     return "type" in doc or "@type" in doc
+
+
+OB2_CLASSES = frozenset({
+    OBI + "Assertion", OBI + "BadgeClass", OBI + "Issuer", OBI + "Profile", OBI + "RevocationList",
+    "https://w3id.org/credentials#Credential", "https://w3id.org/security#Key",
+})
+"""The IRIs of the OB 2.0 classes a document given by itself may be (Endorsement is `cred:Credential`,
+CryptographicKey `sec:Key` in the v2 context)."""
+
+
+def has_inline_context(doc: dict[str, Any]) -> bool:
+    """Whether the `@context` holds a context object (alone or in an array) rather than only URLs."""
+    return any(isinstance(c, dict) for c in as_list(doc.get("@context")))
+
+
+def _read_by_meaning(
+    ctx: RunContext, doc: dict[str, Any], *, url: str | None, label: str
+) -> tuple[dict[str, Any], Version] | None:
+    """Issue 15 class 4: a document whose context is given inline (an object, or objects with other URLs) and
+    names no Open Badges context URL is OB 2.0 when its meaning says so: compacted into the v2 context (JSON-LD
+    Compaction, bundled contexts only), its `type` must be an OB 2.0 class. Raw keys are never read: a local
+    context that maps `type` or a class name elsewhere changes the compacted result, not what is checked."""
+    compacted = compact_v2(ctx, doc, url=url, label=label)
+    if compacted is None:
+        return None
+    if not type_iris(compacted) & OB2_CLASSES:
+        ctx.out.error(Code.CONTEXT_INVALID, f"{label}: its inline @context does not make it an Open Badges 2.0 object",
+                      stage=STAGE_SCHEMAS, path="/@context", url=url)
+        return None
+    ctx.out.warn("context_inline", f"{label}: its @context is given inline; read by its meaning in the OB v2 context",
+                 stage=STAGE_SCHEMAS, path="/@context", url=url)
+    return compacted, "2.0"
 
 
 def fetch_document(ctx: RunContext, url: str, *, label: str, path: str | None = None) -> Any | None:
