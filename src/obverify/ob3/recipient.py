@@ -80,6 +80,14 @@ def check_recipient(ctx: RunContext, facts: CredentialFacts, *, base: str = "") 
             ctx.out.check("ob3.recipient", "passed", f"identifier of type {claim.identity_type}")
             return
     report.recipient = RecipientResult(checked=True, matched=None)
+    if not facts.subject_ids and not as_list(subject.get("identifier")):
+        # Nothing to compare with: typically an ecdsa-sd-2023 derived credential whose holder left the
+        # identifier out. Not a mismatch, and still no proof that the badge is the given person's.
+        ctx.out.error(Code.RECIPIENT_MISMATCH, "the recipient is not disclosed: credentialSubject has neither id "
+                      "nor identifier (left out by selective disclosure?), so no given identity can be shown to be "
+                      "the credential's recipient", stage=STAGE, path=f"{base}/credentialSubject")
+        ctx.out.check("ob3.recipient", "failed", "recipient not disclosed")
+        return
     ctx.out.error(Code.RECIPIENT_MISMATCH, "none of the given identities is the credential's recipient",
                   stage=STAGE, path=f"{base}/credentialSubject")
     ctx.out.check("ob3.recipient", "failed", "no identity matched")

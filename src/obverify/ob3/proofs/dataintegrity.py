@@ -29,7 +29,9 @@ from obverify.errors import Code
 from obverify.ob3.keys import ResolvedKey, resolve_method
 from obverify.ob3.multibase import MultibaseError, multibase_decode
 from obverify.ob3.proofs.detached_jws import parse_detached_jws
+from obverify.ob3.proofs.selective import DerivedProof, parse_derived_proof_value, verify_derived
 from obverify.ob3.proofs.suites import (
+    ECDSA_SD_2023,
     ED25519_2018,
     Suite,
     SuiteError,
@@ -139,10 +141,14 @@ def _verify_one(
         ctx.out.error(exc.code, exc.message, stage=stage, path=path)
         return None, None
     jws_prefix = b""
+    derived: DerivedProof | None = None
     try:
         _check_options(ctx, document, proof)
         if suite is ED25519_2018:
             jws_prefix, signature = parse_detached_jws(proof)
+        elif suite is ECDSA_SD_2023:
+            # decoded and bounded before any key is fetched or statement canonicalized
+            derived, signature = parse_derived_proof_value(proof.get("proofValue")), b""
         else:
             signature = _decode_proof_value(proof)
     except SuiteError as exc:
@@ -158,6 +164,9 @@ def _verify_one(
     if key is None:
         return suite, None
     try:
+        if derived is not None:
+            verify_derived(ctx, document, proof, derived, key.public_key, stage)
+            return suite, key
         # One hash for every step: RDFC-1.0's inside (blank node labels) and both halves of hashData.
         algorithm = hash_name(suite, key.public_key)
         config_c14n = canonical(proof_config(document, proof, suite), suite, ctx, stage, algorithm)

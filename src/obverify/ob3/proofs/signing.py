@@ -39,8 +39,8 @@ PrivateKey = Ed25519PrivateKey | ec.EllipticCurvePrivateKey
 def _suite(proof_type: str, cryptosuite: str | None) -> Suite:
     if proof_type in PROOF_TYPES:
         return PROOF_TYPES[proof_type]
-    if cryptosuite is None or cryptosuite not in SUITES:
-        raise ValueError(f"unknown cryptosuite {cryptosuite!r}")
+    if cryptosuite is None or cryptosuite not in SUITES or SUITES[cryptosuite].family == "ecdsa-sd":
+        raise ValueError(f"unknown cryptosuite {cryptosuite!r} (ecdsa-sd-2023: see fixtures/gen/ob3_sd.py)")
     return SUITES[cryptosuite]
 
 

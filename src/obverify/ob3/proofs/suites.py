@@ -25,6 +25,8 @@ Which hash each step uses (VC DI ECDSA §3.3.2 "Transformation", §3.3.3 "Hashin
     ecdsa-jcs-2019, P-256 / P-384   (JCS: none)                   SHA-256 / SHA-384 SHA-256 / SHA-384
     Ed25519Signature2020            SHA-256                       SHA-256           SHA-256
     Ed25519Signature2018            SHA-256                       SHA-256           SHA-256  (signed in a JWS)
+    ecdsa-sd-2023 (derived), P-256  SHA-256 (then HMAC labels)    SHA-256           per statement: ES256;
+                                                                  mandatoryHash: SHA-256 (see `selective`)
 
 The ECDSA signature itself hashes hashData once more with the same function (ES256 / ES384).
 """
@@ -87,7 +89,10 @@ SUITES: dict[str, Suite] = {
     "eddsa-jcs-2022": Suite("eddsa-jcs-2022", "jcs", "eddsa"),
     "ecdsa-rdfc-2019": Suite("ecdsa-rdfc-2019", "rdfc", "ecdsa"),
     "ecdsa-jcs-2019": Suite("ecdsa-jcs-2019", "jcs", "ecdsa"),
+    # selective disclosure: derived proofs only, verified by `selective` (its own algorithm, not hashData)
+    "ecdsa-sd-2023": Suite("ecdsa-sd-2023", "rdfc", "ecdsa-sd"),
 }
+ECDSA_SD_2023 = SUITES["ecdsa-sd-2023"]
 ED25519_2020 = Suite("Ed25519Signature2020", "rdfc", "eddsa")
 ED25519_2018 = Suite("Ed25519Signature2018", "rdfc", "eddsa")
 UNSUPPORTED_SUITES: dict[str, str] = {
