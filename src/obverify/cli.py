@@ -364,6 +364,30 @@ COMMANDS: dict[str, Command] = {
 may add its own entry at import, e.g. the service's `serve`); `main()` dispatches through this table."""
 
 
+def _service_command(name: str, text: str) -> Command:
+    """`serve`, `users`, `tokens`: their arguments and work live in obverify.service.cli (optional extra
+    `service`), imported only when one of them is built or run."""
+
+    def populate(p: argparse.ArgumentParser) -> None:
+        from obverify.service.cli import populate as populate_service
+
+        populate_service(name, p)
+
+    def handler(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+        from obverify.service.cli import run as run_service
+
+        return run_service(parser, args)
+
+    return Command(text, populate, handler, keeps_collector=True)
+
+
+COMMANDS.update({
+    "serve": _service_command("serve", "run the backpack service and verification page (extra: service)"),
+    "users": _service_command("users", "add a backpack user and its identities (extra: service)"),
+    "tokens": _service_command("tokens", "create a bearer token for a backpack user (extra: service)"),
+})
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (the console script exits with it)."""
     argv = sys.argv[1:] if argv is None else list(argv)

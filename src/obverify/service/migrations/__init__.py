@@ -1,0 +1,1 @@
+"""Alembic migrations of the service schema, applied by `obverify serve` at start (`migrate.upgrade`)."""

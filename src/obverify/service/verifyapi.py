@@ -1,0 +1,137 @@
+"""The verification microservice: `POST /v1/verify` (no account), `GET /healthz`, `GET /readyz`.
+
+`/v1/verify` takes the import's inputs (`url`, `assertion`, `image`) plus `recipient` identities and the
+instant `at`, and answers the obverify report as JSON, whatever the verdict (200); only a request that
+cannot be read is a 400 envelope. The verification runs through the same bounded verifier as imports.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+
+from obverify.pipeline import verify
+from obverify.report import Report
+from obverify.service.envelope import ApiError
+from obverify.service.inputs import read_inputs
+from obverify.service.models import Health, VerifyBody
+from obverify.service.openapi import ERRORS, body_schema
+from obverify.service.state import ServiceState, state_of
+from obverify.timeparse import parse_datetime
+
+router = APIRouter(tags=["Verify"])
+
+ONLY_ONE = "Must provide only one of 'url', 'image' or 'assertion'."
+
+
+def _field(name: str, message: str) -> ApiError:
+    return ApiError(400, field_errors={name: [message]}, error_code="INVALID_INPUT")
+
+
+def source_of(inputs: dict[str, Any]) -> bytes | str | dict[str, Any]:
+    """What `verify` gets for the request's one input; ApiError 400 for a missing, double or malformed one."""
+    given = {k: inputs.get(k) for k in ("url", "assertion", "image") if inputs.get(k)}
+    if len(given) != 1:
+        raise ApiError(400, non_field_errors=[ONLY_ONE], error_code="INVALID_INPUT")
+    name, value = next(iter(given.items()))
+    if name == "url":
+        if not isinstance(value, str) or not value.strip().lower().startswith(("http://", "https://")):
+            raise _field("url", "Enter a valid URL.")
+        return value.strip()
+    if name == "assertion":
+        if isinstance(value, dict):
+            return value
+        if isinstance(value, str):
+            return value.encode("utf-8", "surrogatepass")
+        raise _field("assertion", f'Expected a dictionary of items but got type "{type(value).__name__}".')
+    if isinstance(value, bytes):
+        return value
+    if not isinstance(value, str):
+        raise _field("image", "The submitted data was not a file. Check the encoding type on the form.")
+    data = value.strip()
+    if data.lower().startswith(("http://", "https://")):
+        return data  # an image URL: the loader fetches it under the network policy and the bakery reads it
+    if data.startswith("data:"):
+        head, _, data = data.partition(",")
+        if head[5:].split(";")[0].strip().lower() not in {"image/png", "image/svg+xml"}:
+            raise _field("image", "Invalid MIME type")
+    try:
+        return base64.b64decode(data, validate=True)
+    except (binascii.Error, ValueError):
+        raise _field("image", "The submitted data was not a file. Check the encoding type on the form.") from None
+
+
+def recipients_of(inputs: dict[str, Any]) -> list[str]:
+    """`recipient` as a list of non-empty strings (one string is one identity)."""
+    value = inputs.get("recipient")
+    if value is None or value == "":
+        return []
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not all(isinstance(v, str) for v in items) or len(items) > 64:
+        raise _field("recipient", "Expected a list of at most 64 identity strings.")
+    return [v.strip() for v in items if v.strip()]
+
+
+def at_of(inputs: dict[str, Any]) -> Any:
+    """`at` as an aware datetime, or None for now."""
+    value = inputs.get("at")
+    if value is None or value == "":
+        return None
+    try:
+        return parse_datetime(value)
+    except ValueError as exc:
+        raise _field("at", f"Enter a valid date-time with a time zone ({exc}).") from None
+
+
+async def run_verify(state: ServiceState, inputs: dict[str, Any]) -> Report:
+    """Verify the request's input off the event loop, through the bounded verifier."""
+    source = source_of(inputs)
+    recipients = recipients_of(inputs)
+    at = at_of(inputs)
+    return await state.verifier.run(verify, source, recipients=recipients, at=at, loader=state.loader)
+
+
+@router.post("/v1/verify", responses={k: v for k, v in ERRORS.items() if k not in (401, 404)},
+             summary="Verify a badge (no account needed) and get the obverify report",
+             openapi_extra=body_schema(VerifyBody, multipart=True),
+             response_model=dict[str, Any])
+async def verify_endpoint(request: Request) -> JSONResponse:
+    """The obverify report of the badge given by `url`, `assertion` or `image`, judged at `at` for `recipient`."""
+    state = state_of(request)
+    inputs = await read_inputs(request)
+    report = await run_verify(state, inputs)
+    return JSONResponse(report.to_dict())
+
+
+@router.get("/healthz", response_model=Health, summary="The process is up")
+async def healthz() -> Health:
+    """Liveness: answers while the event loop runs."""
+    return Health(status="ok")
+
+
+def _database_ok(state: ServiceState) -> bool:
+    try:
+        with state.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        return True
+    except Exception:  # noqa: BLE001 (readiness reports any database failure as "not ready")
+        return False
+
+
+@router.get("/readyz", response_model=Health, responses={503: {"model": Health, "description": "Not ready"}},
+            summary="The service can take requests (database reachable, verifier not full)")
+async def readyz(request: Request) -> JSONResponse:
+    """Readiness: the database answers and the verifier has room."""
+    state = state_of(request)
+    database = await run_in_threadpool(_database_ok, state)
+    room = state.verifier.admitted < state.verifier.queue_limit
+    checks = {"database": "ok" if database else "unreachable", "verifier": "ok" if room else "full"}
+    ready = database and room
+    return JSONResponse(Health(status="ok" if ready else "unavailable", checks=checks).model_dump(),
+                        status_code=200 if ready else 503)

@@ -1,0 +1,1 @@
+"""Tests of the backpack service (obverify.service) over real HTTP."""
