@@ -21,6 +21,10 @@ SEED_ASSERTION_KEYS = {
     "issuer", "issuerOpenBadgeId", "image", "recipient", "issuedOn", "narrative", "evidence", "revoked",
     "revocationReason", "acceptance", "expires", "extensions", "assertionRef", "badgeRef", "issuerRef", "pending",
     "source", "sourceUrl", "originalJson", "imagePath", "ob3AwardProperties"}
+# what every stored assertion has: the service's own fields and what any badge fills
+ALWAYS = {"entityType", "id", "entityId", "openBadgeId", "createdAt", "createdBy", "badgeclass", "badgeclassOpenBadgeId",
+          "issuer", "issuerOpenBadgeId", "recipient", "issuedOn", "revoked", "revocationReason", "acceptance",
+          "pending", "source", "originalJson", "imagePath", "assertionRef", "badgeRef", "issuerRef"}
 ALICE = ("email", "alice@example.org")
 _names = itertools.count()
 
@@ -61,7 +65,8 @@ def created(response: Any) -> dict[str, Any]:
     assert body["status"]["description"] == "ok"
     assert len(body["result"]) == 1
     assertion: dict[str, Any] = body["result"][0]
-    assert set(assertion) >= SEED_ASSERTION_KEYS, SEED_ASSERTION_KEYS - set(assertion)
+    assert set(assertion) <= SEED_ASSERTION_KEYS, set(assertion) - SEED_ASSERTION_KEYS  # only the seed's keys
+    assert set(assertion) >= ALWAYS, ALWAYS - set(assertion)
     assert assertion["entityType"] == "Assertion"
     assert assertion["acceptance"] == "Accepted"
     return assertion
@@ -110,7 +115,9 @@ def test_import_by_image_data_uri_and_multipart(service: Service) -> None:
         assert a["openBadgeId"] == OB2_ID
         assert a["imagePath"]
         stored = service.settings.data / a["imagePath"]
-        assert stored.read_bytes() == png  # the baked image as received
+        assert stored.read_bytes() == png  # the baked image itself
+        originals = [f.read_bytes() for f in (service.settings.data / "originals").glob("*.bin")]
+        assert data_uri(png).encode() in originals  # and the input exactly as received
     _, token2 = service.account(ALICE)
     with service.client(token2) as c:
         b = created(c.post("/v2/backpack/import", files={"image": ("badge.png", png, "image/png")}))
@@ -145,9 +152,10 @@ def test_duplicate_then_rejected_then_deleted(service: Service) -> None:
         again = created(c.post("/v2/backpack/import", json=body))
         assert again["entityId"] == a["entityId"]  # the rejected copy is accepted again, not duplicated
         stored = service.settings.data / "originals"
-        files_before = set(stored.iterdir())
+        mine = {p.name for p in stored.iterdir() if p.name.startswith(a["entityId"])}
+        assert mine == {a["entityId"] + ".bin"}
         assert c.delete(f"/v2/backpack/assertions/{a['entityId']}").status_code == 204
-        assert len(set(stored.iterdir())) == len(files_before) - 1  # the original went with the row
+        assert not [p for p in stored.iterdir() if p.name.startswith(a["entityId"])]  # its files went with it
         assert c.get(f"/v2/backpack/assertions/{a['entityId']}").status_code == 404
         created(c.post("/v2/backpack/import", json=body))
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from helpers.service_kit import PostgresCluster
 from sqlalchemy import inspect
 
+from helpers.service_kit import PostgresCluster
 from obverify.service.db import Base, make_engine
 from obverify.service.migrate import upgrade
 

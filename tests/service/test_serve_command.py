@@ -14,8 +14,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from helpers.service_kit import FIXTURES, Issuer, free_socket, hosted_badge
 
+from helpers.service_kit import FIXTURES, Issuer, free_socket, hosted_badge
 from obverify import unbake
 
 OBVERIFY = [sys.executable, "-m", "obverify"]
@@ -36,7 +36,8 @@ def test_users_and_tokens_commands(tmp_path: Path) -> None:
     r = run("tokens", "create", "ann@example.org", "--scope", "r:backpack", "--data", data)
     assert r.returncode == 0, r.stderr
     token = r.stdout.strip().splitlines()[-1]
-    assert len(token) >= 40 and " " not in token
+    assert len(token) >= 40
+    assert " " not in token
     db = (tmp_path / "data" / "obverify.sqlite3").read_bytes()
     assert token.encode() not in db  # stored hashed only
     assert run("tokens", "create", "nobody@example.org", "--scope", "rw:backpack", "--data", data).returncode == 2

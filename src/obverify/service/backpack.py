@@ -21,11 +21,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from obverify.pipeline import verify
 from obverify.service.auth import Caller, reader, writer
 from obverify.service.db import StoredAssertion, new_entity_id, utcnow
 from obverify.service.envelope import ApiError, ok, timestamp
-from obverify.service.importing import ImportOutcome, run_import
+from obverify.service.importing import ImportOutcome, recheck, run_import
 from obverify.service.inputs import read_inputs
 from obverify.service.models import AcceptanceUpdate, AssertionEnvelope, Envelope, ImportBody
 from obverify.service.openapi import ERRORS, body_schema
@@ -60,7 +59,7 @@ def assertion_out(row: StoredAssertion, owner: str) -> dict[str, Any]:
         "revoked": row.revoked,
         "revocationReason": row.revocation_reason,
         "source": "local",  # Badgr's value for every badge in a backpack, imported ones included
-        "imagePath": f"originals/{row.original_file}" if row.input_kind == "image" else data.get("imagePath"),
+        "imagePath": f"originals/{row.image_file}" if row.image_file else None,
     })
     return data
 
@@ -76,15 +75,7 @@ def _find(session: Session, caller: Caller, ident: str) -> StoredAssertion:
     return row
 
 
-def _kind(inputs: dict[str, Any]) -> str:
-    if inputs.get("url"):
-        return "url"
-    if inputs.get("assertion"):
-        return "assertion"
-    return "image"
-
-
-def _store(state: ServiceState, caller: Caller, outcome: ImportOutcome, kind: str) -> dict[str, Any]:
+def _store(state: ServiceState, caller: Caller, outcome: ImportOutcome) -> dict[str, Any]:
     """Insert (or revive a rejected copy of) the imported badge; DUPLICATE_BADGE if the user has it."""
     assert outcome.assertion is not None
     key = outcome.dedupe_key or outcome.assertion.get("openBadgeId")
@@ -97,7 +88,7 @@ def _store(state: ServiceState, caller: Caller, outcome: ImportOutcome, kind: st
         "revoked": bool(report.revoked),
         "revocation_reason": report.revocation_reason,
         "expired": bool(report.expired),
-        "input_kind": kind,
+        "input_kind": outcome.input_kind,
         "assertion_json": json.dumps(outcome.assertion, ensure_ascii=False),
         "report_json": report.to_json(),
         "checked_at": utcnow(),
@@ -108,6 +99,7 @@ def _store(state: ServiceState, caller: Caller, outcome: ImportOutcome, kind: st
             StoredAssertion.user_id == caller.user_id, StoredAssertion.dedupe_key == key)).first()
         if row is not None and row.acceptance != "Rejected":
             raise duplicate
+        old_image = row.image_file if row is not None else None
         if row is None:
             entity = new_entity_id()
             row = StoredAssertion(entity_id=entity, user_id=caller.user_id, dedupe_key=key,
@@ -117,6 +109,12 @@ def _store(state: ServiceState, caller: Caller, outcome: ImportOutcome, kind: st
             for name, value in fields.items():
                 setattr(row, name, value)
         state.write_original(row.original_file, outcome.original)
+        row.image_file = None
+        if outcome.image is not None:
+            row.image_file = f"{row.entity_id}.{'svg' if 'svg' in (outcome.image_type or '') else 'png'}"
+            state.write_original(row.image_file, outcome.image)
+        if old_image and old_image != row.image_file:
+            state.remove_original(old_image)
         try:
             session.commit()
         except IntegrityError:  # the same badge imported twice at once: the other request won
@@ -137,25 +135,15 @@ async def import_assertion(request: Request, caller: Caller = Depends(writer)) -
     inputs = await read_inputs(request)
     if not caller.profile.verified:
         raise ApiError(404, error_code="NOT_FOUND")  # Badgr: a verified identifier is required to import
-    outcome = await state.verifier.run(
+    outcome: ImportOutcome = await state.verifier.run(
         run_import, url=inputs.get("url"), assertion=inputs.get("assertion"), image=inputs.get("image"),
         profile=caller.profile, loader=state.loader, policy=state.policy)
     if not outcome.ok:
         raise ApiError(400, validation_errors=outcome.validation_errors, non_field_errors=outcome.non_field_errors,
                        field_errors=outcome.field_errors, error_code=outcome.error_code or "INVALID_BADGE",
                        warnings=outcome.warnings)
-    stored = await run_in_threadpool(_store, state, caller, outcome, _kind(inputs))
+    stored = await run_in_threadpool(_store, state, caller, outcome)
     return ok([stored], status=201, warnings=outcome.warnings)
-
-
-def recheck_original(state: ServiceState, original: bytes, recipients: list[str]) -> tuple[bool | None, str | None,
-                                                                                              bool | None]:
-    """Re-verify a stored original now: (revoked, revocation reason, expired), None where unknown."""
-    source: bytes | str = original
-    if original[:8].lower().startswith((b"http://", b"https://")) and b"\n" not in original and len(original) < 8192:
-        source = original.decode("utf-8", "replace")
-    report = verify(source, recipients=recipients, loader=state.loader)
-    return report.revoked, report.revocation_reason, report.expired
 
 
 async def refresh(state: ServiceState, caller: Caller, rows: list[StoredAssertion]) -> None:
@@ -173,7 +161,7 @@ async def refresh(state: ServiceState, caller: Caller, rows: list[StoredAssertio
         try:
             original = await run_in_threadpool(state.original_path(row.original_file).read_bytes)
             revoked, reason, expired = await state.verifier.run(
-                recheck_original, state, original, caller.profile.all_values())
+                recheck, original, row.input_kind, caller.profile, state.loader)
         except (ApiError, OSError):
             continue
         await run_in_threadpool(_save_check, state, row.id, revoked, reason, expired)
@@ -249,17 +237,19 @@ async def update_assertion(request: Request, idOrEntityId: str, body: Acceptance
 def _delete(state: ServiceState, caller: Caller, ident: str) -> None:
     with state.sessions() as session:
         row = _find(session, caller, ident)
-        name = row.original_file
+        names = [row.original_file, row.image_file]
         session.delete(row)
         session.commit()
-    state.remove_original(name)
+    for name in names:
+        if name:
+            state.remove_original(name)
 
 
 @router.delete("/assertions/{idOrEntityId}", status_code=204, response_class=Response,
                responses={**ERRORS, 204: {"description": "No Content"}},
                summary="Remove an assertion from the backpack")
 async def delete_assertion(request: Request, idOrEntityId: str, caller: Caller = Depends(writer)) -> Response:  # noqa: N803
-    """Delete the row, its collection memberships and its stored original."""
+    """Delete the row, its collection memberships and its stored files."""
     await run_in_threadpool(_delete, state_of(request), caller, idOrEntityId)
     return Response(status_code=204)
 

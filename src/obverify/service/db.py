@@ -92,6 +92,8 @@ class StoredAssertion(Base):
     expired: Mapped[bool] = mapped_column(Boolean, default=False)
     input_kind: Mapped[str] = mapped_column(String(16))
     original_file: Mapped[str] = mapped_column(String(256))
+    image_file: Mapped[str | None] = mapped_column(String(256), nullable=True)
+    """The baked image's bytes, decoded, when the badge came as (or was fetched as) an image."""
     assertion_json: Mapped[str] = mapped_column(Text)
     report_json: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -58,6 +58,7 @@ def upgrade() -> None:
         sa.Column("expired", sa.Boolean, nullable=False),
         sa.Column("input_kind", sa.String(16), nullable=False),
         sa.Column("original_file", sa.String(256), nullable=False),
+        sa.Column("image_file", sa.String(256), nullable=True),
         sa.Column("assertion_json", sa.Text, nullable=False),
         sa.Column("report_json", sa.Text, nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
