@@ -22,8 +22,9 @@ SEED_ASSERTION_KEYS = {
     "revocationReason", "acceptance", "expires", "extensions", "assertionRef", "badgeRef", "issuerRef", "pending",
     "source", "sourceUrl", "originalJson", "imagePath", "ob3AwardProperties"}
 # what every stored assertion has: the service's own fields and what any badge fills
-ALWAYS = {"entityType", "id", "entityId", "openBadgeId", "createdAt", "createdBy", "badgeclass", "badgeclassOpenBadgeId",
-          "issuer", "issuerOpenBadgeId", "recipient", "issuedOn", "revoked", "revocationReason", "acceptance",
+ALWAYS = {"entityType", "id", "entityId", "openBadgeId", "createdAt", "createdBy", "badgeclass",
+          "badgeclassOpenBadgeId", "issuer", "issuerOpenBadgeId", "recipient", "issuedOn", "revoked",
+          "revocationReason", "acceptance",
           "pending", "source", "originalJson", "imagePath", "assertionRef", "badgeRef", "issuerRef"}
 ALICE = ("email", "alice@example.org")
 _names = itertools.count()
