@@ -32,7 +32,7 @@ from obverify.importer.result import (
     ImportResult,
 )
 from obverify.importer.stored import presented_text, text_of_badge, verified_text
-from obverify.report import Finding, Report
+from obverify.report import Collector, Report
 
 if TYPE_CHECKING:
     from obverify.loaders.base import Loader
@@ -123,14 +123,12 @@ def _fetch_image(loader: Loader, url: str, at: datetime | None) -> bytes | list[
         doc = loader.load(url, accept="image/png, image/svg+xml;q=0.9")
     except LoadError as exc:
         report = Report(checked_at=at)
-        report.errors.append(Finding(str(exc.code), f"could not load image {url}: {exc.reason}", "resolve",
-                                     url=url))
+        Collector(report).error(exc.code, f"could not load image {url}: {exc.reason}", stage="resolve", url=url)
         return ImportResult(ok=False, report=report, input_kind="image", original=url,
                             errors=_findings(report, hosted=False))
     if doc.status != 200 and not 200 <= doc.status < 300:
         report = Report(checked_at=at)
-        report.errors.append(Finding(str(Code.FETCH_FAILED), f"image {url} answered HTTP {doc.status}", "resolve",
-                                     url=url))
+        Collector(report).error(Code.FETCH_FAILED, f"image {url} answered HTTP {doc.status}", stage="resolve", url=url)
         return ImportResult(ok=False, report=report, input_kind="image", original=url,
                             errors=_findings(report, hosted=False))
     problem = check_image_bytes(doc.content)
@@ -187,7 +185,7 @@ def _judge(report: Report, body: Input, profile: RecipientProfile, image_bytes: 
     not_awarded = object_type if object_type is not None and object_type not in AWARDED_TYPES else None
     problem = _recipient_problem(report, profile)
     if problem is not None:
-        report.errors.append(Finding(str(Code.RECIPIENT_MISMATCH), problem, "recipient"))
+        Collector(report).error(Code.RECIPIENT_MISMATCH, problem, stage="recipient")
     errors = _findings(report, hosted=hosted, not_awarded=not_awarded)
     presented = presented_text(body.kind, body.source if image_bytes is None else b"", report, image_bytes)
     original_json = verified_text(report, presented) or text_of_badge(report)

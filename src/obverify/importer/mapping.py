@@ -15,7 +15,7 @@ from obverify.importer.profile import RecipientProfile
 from obverify.importer.result import ImportedImage, ImportedRecipient, format_instant
 from obverify.recipient import IdentityClaim, match_identity
 from obverify.report import Report
-from obverify.timeparse import parse_datetime, parse_legacy_date
+from obverify.timeparse import parse_datetime, parse_legacy_date, parse_ob2_datetime
 
 # OB 3.0 AchievementCredential and VCDM 1.1 / 2.0 properties (OB 3.0 §B.1.1); anything else is an extension
 OB3_CREDENTIAL_KEYS = frozenset({
@@ -57,13 +57,16 @@ def node_id(value: Any) -> str | None:
     return None
 
 
-def instant(value: Any, *, legacy: bool = False) -> str | None:
-    """A badge date as the seed writes dates (UTC, `Z`); None when it is no usable date."""
-    try:
-        parsed = parse_legacy_date(value) if legacy else parse_datetime(value)
-    except ValueError:
-        return None
-    return format_instant(parsed)
+def instant(value: Any, *, ob2: bool = False) -> str | None:
+    """A badge date as the seed writes dates (UTC, `Z`); None when it is no usable date. OB 0.5-2.0 dates are
+    read as the OB 2.0 verifier reads them (OB 2.0 "Data Types: DateTime", 1.x dates and timestamps)."""
+    parsers = (parse_ob2_datetime, parse_legacy_date) if ob2 else (parse_datetime,)
+    for parse in parsers:
+        try:
+            return format_instant(parse(value))
+        except ValueError:
+            continue
+    return None
 
 
 def evidence(items: Any) -> tuple[dict[str, str], ...]:
@@ -217,7 +220,6 @@ def _ob2_fields(badge: Mapping[str, Any], report: Report) -> dict[str, Any]:
     badgeclass = report.related.get("badgeclass")
     issuer = report.related.get("issuer")
     bc: Mapping[str, Any] = badgeclass if isinstance(badgeclass, Mapping) else {}
-    legacy = report.version != "2.0"
     bc_id = node_id(badge.get("badge"))
     issuer_id = node_id(bc.get("issuer")) or node_id(issuer)
     return {
@@ -225,10 +227,10 @@ def _ob2_fields(badge: Mapping[str, Any], report: Report) -> dict[str, Any]:
         "issuer_open_badge_id": issuer_id,
         "image_url": _image_url(badge.get("image")) or _image_url(bc.get("image")),
         "recipient": _ob2_recipient(badge, report),
-        "issued_on": instant(badge.get("issuedOn"), legacy=legacy),
+        "issued_on": instant(badge.get("issuedOn"), ob2=True),
         "narrative": _text(badge.get("narrative")),
         "evidence": evidence(badge.get("evidence")),
-        "expires": instant(badge.get("expires"), legacy=legacy) if badge.get("expires") is not None else None,
+        "expires": instant(badge.get("expires"), ob2=True) if badge.get("expires") is not None else None,
         "extensions": {k: _object(v) for k, v in badge.items() if isinstance(k, str) and k.startswith("extensions:")},
         "ob3_award_properties": None,
         "badgeclass": _summary_of(badgeclass, ("name", "description", "image", "criteria", "issuer"),
