@@ -27,6 +27,7 @@ from obverify import Code, DocumentStore, HttpLoader, LoadError, import_badge, r
 from obverify.bake import bake
 from obverify.importer.inputs import InputKind
 from obverify.loaders.base import Document
+from obverify.schemas import schema_errors
 from obverify.timeparse import parse_datetime
 from obverify.unbake import unbake
 
@@ -34,6 +35,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CASES = ROOT / "fixtures" / "cases"
 SCHEMAS = ROOT / "schemas" / "backpack"
 PLAIN_PNG = (CASES / "img-png-no-badge" / "input.png").read_bytes()
+IMPORTED = "https://obverify.dev/schemas/backpack/imported-assertion.json"
 DEFAULT_IDENTITIES = ["alice@example.org", "learner@example.org", "did:example:learner", "did:example:alice"]
 
 
@@ -164,6 +166,8 @@ def test_each_input_imports_the_badge_to_the_seed_schema_with_one_dedupe_key(pat
         entity = result.assertion.to_badgr()
         errors = sorted(VALIDATOR.iter_errors(entity), key=lambda e: list(e.path))
         assert not errors, (kind, [f"{list(e.path)}: {e.message}" for e in errors])
+        assert schema_errors(entity, IMPORTED) == []  # the bundled interpreter agrees
+        assert all(isinstance(v, dict) for v in entity["extensions"].values())  # the seed's {NAME: {}}
         assert result.to_envelope()["result"] == [entity]
         assert entity["openBadgeId"] == result.dedupe_key or result.dedupe_key.startswith("sha256:")
         assert json.loads(entity["originalJson"]) if entity["originalJson"].startswith("{") else entity["originalJson"]
@@ -246,3 +250,16 @@ def test_a_badge_expired_since_import_is_reported_expired(server: LoopbackServer
     again = reverify_import(first.original or "", recipient_profile=case.profile, at=later, loader=case.loader())
     assert again.expired is True
     assert again.changes[0] == "expired"
+
+
+@pytest.mark.parametrize("change", [{"narrative": None}, {"revoked": "false"}, {"badgeclass": "entity-id"},
+                                    {"issuedOn": "2024-01-01T00:00:00+00:00"}, {"recipient": {"identity": 1}},
+                                    {"evidence": [{"url": None}]}, {"unknownKey": 1}])
+def test_the_seed_schema_refuses_what_the_seed_does_not_allow(change: dict[str, Any], server: LoopbackServer) -> None:
+    """The schema can fail: nulls, other JSON types, endpoint-only keys and unknown keys are refused."""
+    case = Case(CASES / "ob2-hosted-valid", server)
+    result = case.run(assertion=case.data.decode())
+    assert result.assertion is not None
+    entity = {**result.assertion.to_badgr(), **change}
+    assert list(VALIDATOR.iter_errors(entity))
+    assert schema_errors(entity, IMPORTED)
