@@ -119,12 +119,17 @@ def verdict(report: Report) -> Segment:
     return f"NOT VALID: {reason}{more}", STYLE_BAD
 
 
-def _issuer(summary: Mapping[str, Any]) -> str | None:
+def _issuer_name(summary: Mapping[str, Any]) -> Any:
     name = summary.get("issuerName")
     if name is None:
         name = summary.get("issuer")
         if isinstance(name, Mapping):
             name = name.get("name")
+    return name
+
+
+def _issuer(summary: Mapping[str, Any]) -> str | None:
+    name = _issuer_name(summary)
     ident = summary.get("issuerId")
     if name is None and ident is None:
         return None
@@ -261,8 +266,14 @@ def render_report(report: Report, *, verbose: bool = False, recipients_given: bo
 
 
 def summary_line(label: str, report: Report) -> Line:
-    """One input of several: its name and its verdict."""
-    return [(f"{show(label, 200)}: ", STYLE_LABEL), verdict(report)]
+    """One input of several: its name, its verdict, and the badge's name and issuer when known."""
+    line: Line = [(f"{show(label, 200)}: ", STYLE_LABEL), verdict(report)]
+    summary = report.summary() or {}
+    name, issuer = summary.get("name"), _issuer_name(summary)
+    if name is not None or issuer is not None:
+        what = show(name, 120) if name is not None else "a badge"
+        line.append((f" — {what}" + (f" from {show(issuer, 120)}" if issuer is not None else ""), STYLE_DIM))
+    return line
 
 
 def count_line(total: int, failed: int) -> Line:

@@ -231,7 +231,8 @@ def test_several_inputs_one_line_each_and_a_count(capsys: pytest.CaptureFixture[
     assert code == 1
     lines = out.splitlines()
     assert len(lines) == 3, out
-    assert lines[0].startswith(f"{good / 'input.json'}: Genuine Open Badge 3.0")
+    assert lines[0] == f"{good / 'input.json'}: Genuine Open Badge 3.0 (recipient not checked) — Fixture Badge from " \
+        "Fixture Issuer"
     assert lines[1].startswith(f"{bad / 'input.json'}: NOT VALID: ")
     assert lines[2] == "2 inputs: 1 valid, 1 not valid"
     code, out, _ = _run([*argv[:2], str(good / "input.json"), *argv[3:]], capsys)
