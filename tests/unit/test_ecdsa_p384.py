@@ -146,3 +146,33 @@ def test_a_sha256_canonicalized_p384_credential_is_proof_invalid() -> None:
     ok, messages = _check(old)
     assert not ok
     assert messages == ["ecdsa-rdfc-2019: signature does not verify"]
+
+
+@pytest.mark.parametrize(("curve", "algorithm"), [(ec.SECP256R1(), "sha256"), (ec.SECP384R1(), "sha384")])
+def test_ecdsa_jcs_2019_hashes_both_halves_with_the_curves_hash(curve: ec.EllipticCurve, algorithm: str) -> None:
+    """VC DI ECDSA §3.4.3 "Hashing (ecdsa-jcs-2019)": SHA-256 for P-256, SHA-384 for P-384, for the proof
+    configuration and the document alike (JCS has no inner hash). Re-done here with rfc8785 and hashlib."""
+    import rfc8785
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    from obverify.ob3.multibase import encode_multikey
+    from obverify.ob3.proofs.signing import add_proof
+
+    key = ec.derive_private_key(424242, curve)
+    point = key.public_key().public_bytes(Encoding.X962, PublicFormat.CompressedPoint)
+    mb = encode_multikey("P-384" if algorithm == "sha384" else "P-256", point)
+    document = {k: v for k, v in _load("ob3-ecdsa-rdfc-p384-valid").items() if k != "proof"}
+    document["issuer"] = {**document["issuer"], "id": f"did:key:{mb}"}
+    signed = add_proof(document, key, verification_method=f"did:key:{mb}#{mb}", cryptosuite="ecdsa-jcs-2019")
+    proof = signed["proof"]
+    config = {k: v for k, v in proof.items() if k != "proofValue"}
+    assert config["@context"] == document["@context"]  # JCS "Create Proof" step 2
+    digest = getattr(hashlib, algorithm)
+    data = digest(rfc8785.dumps(config)).digest() + digest(rfc8785.dumps(document)).digest()
+    signature = b58decode(proof["proofValue"][1:])
+    size = len(signature) // 2
+    assert size == (32 if algorithm == "sha256" else 48)
+    r, s = int.from_bytes(signature[:size], "big"), int.from_bytes(signature[size:], "big")
+    hash_alg: hashes.HashAlgorithm = hashes.SHA384() if algorithm == "sha384" else hashes.SHA256()
+    key.public_key().verify(encode_dss_signature(r, s), data, ec.ECDSA(hash_alg))  # raises if it does not verify
+    assert _check(signed) == (True, [])

@@ -175,6 +175,7 @@ def test_an_oversized_proof_value_is_refused_before_decoding() -> None:
         (lambda p: [*p[:4], [*p[4], 10_000]], "points past"),
         (lambda p: [*p[:3], {k + 100: v for k, v in p[3].items()}, p[4]], "has no label for blank node _:c14n"),
         (lambda p: [p[0], p[1], p[2], p[3], [True]], "increasing non-negative integers"),
+        (lambda p: [*p[:3], dict.fromkeys(p[3], next(iter(p[3].values()))), p[4]], "the same label"),
     ],
 )
 def test_malformed_components_are_proof_invalid(mutate: Any, message: str) -> None:

@@ -130,6 +130,10 @@ def parse_derived_proof_value(value: Any) -> DerivedProof:
         if not isinstance(k, int) or isinstance(k, bool) or k < 0 or not isinstance(v, bytes) or len(v) != 32:
             raise _fail("the label map must map canonical blank node numbers to 32-byte HMAC digests")
         label_map[f"c14n{k}"] = "u" + b64url_encode(v)
+    if len(set(label_map.values())) != len(label_map):
+        # HMAC labels of distinct blank nodes are distinct; one label for two nodes would make the signed
+        # graph join nodes that the disclosed JSON keeps apart
+        raise _fail("the label map gives two blank nodes the same label")
     previous = -1
     for i in indexes:
         if not isinstance(i, int) or isinstance(i, bool) or i <= previous:
