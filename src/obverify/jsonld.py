@@ -135,6 +135,10 @@ _ABSOLUTE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+\-.]*|_):[^\s]*$")
 _PLACEHOLDER_BASE: str = getattr(jsonld, "DEFAULT_BASE_IRI", "http://example.org/base/")
 
 
+RELATIVE_BASE = _PLACEHOLDER_BASE
+"""Where a relative IRI (an undefined `type` name among them) ends up after expansion (`obverify.spelling`)."""
+
+
 def _absolute(value: object) -> bool:
     return isinstance(value, str) and bool(_ABSOLUTE.match(value)) and not value.startswith(_PLACEHOLDER_BASE)
 
@@ -599,12 +603,69 @@ def canonize_expanded(expanded: list[Any], ctx: RunContext | None = None, *, has
     return result
 
 
+def compact_round_trip(doc: dict[str, Any], ctx: RunContext | None, *, stage: str = "schemas") -> tuple[Any, Any]:
+    """`doc` expanded, then compacted again under its own top-level `@context` (the "checked is signed" rule).
+
+    Returns (that compact form, the compact form under only the bundled contexts among `doc`'s, or None when
+    all of them are bundled). The second shows where a context we do not pin defines an alias for a term of
+    the pinned vocabulary, which compaction may prefer (it picks the shortest term for an IRI).
+
+    The result is the one spelling of `doc`'s JSON-LD meaning that its contexts give: defined terms instead of
+    absolute IRIs or other aliases, plain values where a term's type coerces them, `id`/`type` instead of
+    `@id`/`@type`, single values for one-element arrays, no embedded `@context`. `obverify.spelling` compares
+    it with `doc`. Nothing is dropped silently by this function: a property the contexts do not define is
+    simply absent from the result, so the comparison names it.
+
+    Bounded like canonicalization: at most `MAX_JSONLD_VALUES` values in `doc`, and this check's own run
+    budget (`RUN_JSONLD_VALUES` over a credential, its status lists and endorsements together), separate from
+    the proofs' so that checking the spelling never eats into what a proof may canonicalize. Expansion and
+    compaction are both linear in the document (there is no node map here). Raises `JsonLdProcessingError`
+    (`context_invalid` for a context problem, else `proof_invalid`, which callers re-label).
+    """
+    values = _count_values(doc, MAX_JSONLD_VALUES)
+    if values > MAX_JSONLD_VALUES:
+        raise JsonLdProcessingError(
+            Code.SCHEMA_INVALID,
+            f"the document holds more than {MAX_JSONLD_VALUES:,} JSON values: too large to check what its keys mean"
+            " (obverify's limit)",
+        )
+    if ctx is not None and not ctx.spend("jsonld_round_trip_values", values, RUN_JSONLD_VALUES):
+        raise JsonLdProcessingError(
+            Code.SCHEMA_INVALID,
+            f"this verification's JSON-LD documents together hold more than {RUN_JSONLD_VALUES:,} values (obverify's"
+            " limit), so what this one's keys mean is not checked",
+        )
+    state = _LoaderState()
+    proc = _Processor()
+    try:
+        expanded = proc.expand(doc, _options(ctx, stage, state))
+        state = _LoaderState()  # compaction loads the same contexts again (from the run's cache): no cycle
+        options = _options(ctx, stage, state)
+        options.update({"compactArrays": True, "graph": False, "skipExpansion": True})
+        compacted = proc.compact(expanded, {"@context": doc.get("@context")}, options)
+        context = doc.get("@context")
+        entries = context if isinstance(context, list) else [context]
+        pinned = [e for e in entries if isinstance(e, str) and bundled_context(e) is not None]
+        if len(pinned) == len(entries):
+            return compacted, None
+        state = _LoaderState()
+        options = _options(ctx, stage, state)
+        options.update({"compactArrays": True, "graph": False, "skipExpansion": True})
+        return compacted, proc.compact(expanded, {"@context": pinned}, options)
+    except JsonLdProcessingError:
+        raise
+    except (JsonLdError, ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
+        raise _failure(exc, state) from None
+
+
 __all__ = [
     "CANON_HASHES",
+    "RELATIVE_BASE",
     "JsonLdError",
     "JsonLdProcessingError",
     "canonize",
     "canonize_expanded",
+    "compact_round_trip",
     "document_loader",
     "expand_safe",
     "merge_comparisons",

@@ -287,7 +287,7 @@ def fake_proofs(monkeypatch: pytest.MonkeyPatch) -> FakeProofs:
 
 
 def signed(**extra: Any) -> dict[str, Any]:
-    return credential(proof={"type": "DataIntegrityProof"}, **extra)
+    return credential(proof={"type": "DataIntegrityProof", "cryptosuite": "eddsa-jcs-2022"}, **extra)
 
 
 @pytest.mark.parametrize(("index", "revoked"), [(8, False), (9, True), (10, False)])

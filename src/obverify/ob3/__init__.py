@@ -27,6 +27,7 @@ from obverify.context import RunContext
 from obverify.errors import Code
 from obverify.ob3.contexts_check import check_contexts
 from obverify.ob3.endorse import check_endorsements
+from obverify.ob3.meaning import credential_meaning
 from obverify.ob3.model import as_list, credential_kind, read_facts, summary, types_of
 from obverify.ob3.recipient import check_recipient
 from obverify.ob3.status import check_status
@@ -92,22 +93,29 @@ def verify_credential(ctx: RunContext, credential: Mapping[str, Any], *,
 
     ctx_ok = _guard(ctx, Code.CONTEXT_INVALID, "schemas", False, lambda: check_contexts(ctx, credential))
     out.check("ob3.context", "passed" if ctx_ok else "failed")
+    # What is checked is what is signed: facts, status and validity read the credential's compact form
+    meaning = _guard(ctx, Code.SCHEMA_INVALID, "schemas", None, lambda: credential_meaning(ctx, credential))
+    reading = credential if meaning is None or meaning.reading is None else meaning.reading
     before = report.error_count
-    facts = read_facts(ctx, credential, kind)
+    facts = read_facts(ctx, reading, kind)
     out.check("ob3.structure", "passed" if report.error_count == before else "failed")
     _guard(ctx, Code.SCHEMA_INVALID, "schemas", False, lambda: check_schemas(ctx, credential, kind))
 
     _guard(ctx, Code.PROOF_INVALID, "proofs", False, lambda: _check_proofs(ctx, credential, facts.issuer_id, jwt_proof))
 
-    _guard(ctx, Code.STATUS_UNAVAILABLE, "status", None, lambda: check_status(ctx, credential, facts.issuer_id))
-    valid_now = _guard(ctx, Code.SCHEMA_INVALID, "validity", False, lambda: check_validity(ctx, credential, facts))
+    _guard(ctx, Code.STATUS_UNAVAILABLE, "status", None, lambda: check_status(ctx, reading, facts.issuer_id))
+    valid_now = _guard(ctx, Code.SCHEMA_INVALID, "validity", False, lambda: check_validity(ctx, reading, facts))
+    if meaning is None or not meaning.ok:
+        # its meaning in doubt, nothing read from it may say "not revoked" or "not expired" (what was found stays)
+        report.revoked = None if report.revoked is False else report.revoked
+        report.expired = None if report.expired is False else report.expired
     out.check("ob3.validity", "passed" if valid_now else "failed")
     _guard(ctx, Code.RECIPIENT_MISMATCH, "recipient", None, lambda: check_recipient(ctx, facts))
     if "refreshService" in credential:
         out.check("ob3.refresh", "skipped", "refreshService is not followed (off by default)")
     _guard(ctx, Code.INPUT_INVALID, "endorsements", None,
            lambda: check_endorsements(ctx, credential, _verify_endorsement))
-    report.related.setdefault("summary", summary(credential, facts))
+    report.related.setdefault("summary", summary(reading, facts))
 
 
 def _check_proofs(ctx: RunContext, credential: Mapping[str, Any], issuer_id: str | None,

@@ -269,6 +269,9 @@ def _check_list_credential(ctx: RunContext, doc: dict[str, Any], list_issuer: st
     """Validity window, proof (by `list_issuer`), subject and encoding of a status list credential of the
     right type. One check for a credential's status (which reports any problem as `status_unavailable`) and
     for `verify_status_list` (which reports the problem's own code)."""
+    spelled = _spelling_problem(ctx, doc)
+    if spelled is not None:
+        return spelled
     problem = window_problem(doc, ctx.at)
     if problem is not None:
         return _ListProblem(problem[0], f"the status list credential is not valid now: {problem[1]}")
@@ -293,6 +296,19 @@ def _check_list_credential(ctx: RunContext, doc: dict[str, Any], list_issuer: st
                             "the status list's encodedList is not base64url" + ("" if legacy else " multibase"))
     purposes = [p for p in as_list(subject.get("statusPurpose")) if isinstance(p, str)]
     return _VerifiedList(compressed=compressed, purposes=purposes)
+
+
+def _spelling_problem(ctx: RunContext, doc: dict[str, Any]) -> _ListProblem | None:
+    """"What is checked is what is signed" (`obverify.spelling`) for the list credential: otherwise unusable."""
+    from obverify.ob3.meaning import credential_meaning
+
+    child = ctx.child(Collector(Report()))
+    if credential_meaning(child, doc, what="status list credential").ok:
+        return None
+    first = child.out.report.errors[0] if child.out.report.errors else None
+    detail = f" ({first.path}: {first.message})" if first is not None else ""
+    code = first.code if first is not None and first.code == Code.CONTEXT_INVALID else Code.SCHEMA_INVALID
+    return _ListProblem(Code(code), f"the status list credential is not written as its @context writes it{detail}")
 
 
 def _check_1edtech(ctx: RunContext, credential: Mapping[str, Any], entry: Mapping[str, Any], issuer_id: str | None,

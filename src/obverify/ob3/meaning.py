@@ -1,0 +1,61 @@
+"""The "checked is signed" rule for OB 3.0 credentials (DESIGN.md §1; `obverify.spelling` states the rule).
+
+What a Data Integrity proof signs is the credential without its `proof` and, per proof, the proof's options
+under the document's `@context` (VC Data Integrity §4.4; for Ed25519Signature2020 with its suite context
+added, as the suite does). Both are held to the rule here, so neither a hidden `credentialStatus` or
+`validUntil` nor a hidden proof `expires` or `created` survives; a VC-JWT's payload (no embedded proof) is held
+to it too, because its checks read the same keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from obverify.context import RunContext
+from obverify.ob3.model import as_list
+from obverify.spelling import Spelling, check_spelling
+
+MAX_PROOFS_CHECKED = 8
+ED25519_2020_CONTEXT = "https://w3id.org/security/suites/ed25519-2020/v1"
+_NOT_OPTIONS = ("proofValue", "@context", "jws", "signatureValue")
+JCS_SUITES = frozenset({"eddsa-jcs-2022", "ecdsa-jcs-2019"})
+
+
+def _proof_options(credential: Mapping[str, Any], proof: Mapping[str, Any]) -> dict[str, Any]:
+    context = credential.get("@context")
+    if proof.get("type") == "Ed25519Signature2020":
+        entries = as_list(context)
+        if ED25519_2020_CONTEXT not in entries:
+            context = [*entries, ED25519_2020_CONTEXT]
+    return {"@context": context, **{k: v for k, v in proof.items() if k not in _NOT_OPTIONS}}
+
+
+def credential_meaning(ctx: RunContext, credential: Mapping[str, Any], *, base: str = "",
+                       what: str = "credential") -> Spelling:
+    """Hold the credential (without `proof`) and each embedded proof's options to the rule.
+
+    Returns the credential's `Spelling`, whose `reading` keeps the `proof` as presented (the validity check
+    reads `created` there). A difference in a proof's options is recorded like any other, and makes the
+    outcome not `ok`.
+    """
+    unsecured = {k: v for k, v in credential.items() if k != "proof"}
+    raw = credential.get("proof")
+    proofs = as_list(raw)
+    # JCS proofs and VC-JWTs sign the JSON text itself; any RDFC proof signs only the JSON-LD meaning
+    json_signed = all(isinstance(p, Mapping) and p.get("cryptosuite") in JCS_SUITES for p in proofs)
+    outcome = check_spelling(ctx, unsecured, base=base, what=what, json_signed=json_signed)
+    ok = outcome.ok
+    for i, proof in enumerate(proofs[:MAX_PROOFS_CHECKED]):
+        if not isinstance(proof, Mapping):
+            continue  # the proof check refuses it
+        where = f"{base}/proof" + (f"/{i}" if isinstance(raw, list) else "")
+        options = check_spelling(ctx, _proof_options(credential, proof), base=where, what="proof",
+                                 json_signed=json_signed)
+        ok = ok and options.ok
+    reading = outcome.reading
+    if reading is unsecured:
+        reading = credential
+    elif reading is not None and raw is not None:
+        reading = {**reading, "proof": raw}  # as presented: its options were held to the rule above
+    return Spelling(ok, reading, outcome.differences)

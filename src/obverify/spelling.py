@@ -1,0 +1,224 @@
+"""What is checked is what is signed (DESIGN.md §1): a JSON-LD document must be its own compact form.
+
+An RDFC-1.0 proof (eddsa-rdfc-2022, ecdsa-rdfc-2019, Ed25519Signature2020) signs the RDF of a credential, not
+its JSON: `"https://www.w3.org/2018/credentials#credentialStatus": …` and `"credentialStatus": …`, a date as
+`{"@value": …, "@type": xsd:dateTime}` or as a string, `"@id"` or `"id"`, are the same RDF and verify with
+the same signature. The checks (status, validity, issuer binding, recipient, schemas, display) read the
+compact JSON keys the OB 3.0 and VC contexts define, so any other spelling would let a holder hide a
+`credentialStatus` or a `validUntil` from them while the proof still verifies.
+
+The rule, applied to every OB 3.0 credential (every proof suite, VC-JWT payloads included), to status-list
+credentials and to each proof's options: the document is expanded and compacted again under its own
+top-level `@context` (`obverify.jsonld.compact_round_trip`), and must come out as it went in. Every
+difference is `schema_invalid`, its message naming the key or value and how the context writes it; the
+checks then read the compacted form (so a hidden revocation or expiry is still found and reported), never
+the input's own spelling. Where the meaning cannot be established at all (not JSON-LD, an unloadable
+context) the checks read the input, and `revoked`/`expired` may not be reported as False.
+
+Differences that are no difference to any check, and so are accepted:
+
+- a one-element array where the compact form has the single value, and the reverse (every check reads
+  list-valued properties through `as_list`, and a scalar read of a list fails closed);
+- an embedded `@context` (an embedded endorsement's, a JCS proof's): the compact form under the top-level
+  context already reproduced the node's keys and values, so they mean there what the checks take them to
+  mean (embedded credentials are verified on their own, against their own context);
+- the OB 3.0 context's own ambiguity: the classes `Criteria`, `Image` and `GeoCoordinates` have the IRIs of
+  the properties `criteria`, `image` and `geo`, so compaction writes such a `type` with the property's name.
+  Exactly these three pairs are accepted in a `type` (`tests/unit/test_spelling.py` checks that the bundled
+  contexts hold no other pair of terms for one IRI); no check reads those types.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any, NamedTuple
+
+from obverify.context import RunContext
+from obverify.errors import Code
+from obverify.text import quote
+
+MAX_REPORTED = 8
+"""Differences reported one by one; the rest are counted in one more finding."""
+
+TYPE_ALIASES = frozenset({("Criteria", "criteria"), ("Image", "image"), ("GeoCoordinates", "geo")})
+"""(class name as written, term the OB 3.0 context's compaction chooses for the same IRI)."""
+
+
+class Difference(NamedTuple):
+    """One place where a document is not its own compact form: a JSON pointer into the input, and why.
+
+    `undefined`: the key or `type` value is a plain name the contexts do not define, so it has no JSON-LD
+    meaning at all (rather than another spelling of a defined one).
+    """
+
+    path: str
+    message: str
+    undefined: bool = False
+
+
+def _plain(name: Any) -> bool:
+    return isinstance(name, str) and bool(name) and ":" not in name and not name.startswith("@")
+
+
+class Spelling(NamedTuple):
+    """The outcome of the rule for one document.
+
+    `ok`: the input is its compact form (up to the accepted differences). `reading`: what the checks must read
+    — the input when `ok`, the compacted form when it differs, None when its meaning could not be established
+    (then the checks read the input, and nothing read from it may be reported as "not revoked/expired").
+    """
+
+    ok: bool
+    reading: Mapping[str, Any] | None
+    differences: list[Difference]
+
+
+def _pointer(path: str, key: str | int) -> str:
+    return f"{path}/{str(key).replace('~', '~0').replace('/', '~1')}"
+
+
+def _show(value: Any) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return quote(text, 80)
+
+
+def _single(value: Any) -> Any:
+    return value[0] if isinstance(value, list) and len(value) == 1 else value
+
+
+def _same_scalar(a: Any, b: Any) -> bool:
+    return type(a) is type(b) and a == b
+
+
+def differences(original: Any, compacted: Any, *, relative_base: str = "", limit: int = 1_000) -> list[Difference]:
+    """Where `original` is not `compacted` (its compact form), up to `limit` places, in document order.
+
+    `relative_base` is the base the expansion resolved relative IRIs against (an undefined `type` name comes
+    back under it). Walks both trees once (the documents are bounded by `obverify.jsonld.MAX_JSONLD_VALUES`).
+    """
+    found: list[Difference] = []
+    stack: list[tuple[Any, Any, str, bool]] = [(original, compacted, "", False)]
+    while stack and len(found) < limit:
+        a, b, path, in_type = stack.pop()
+        if isinstance(a, list) != isinstance(b, list):
+            a, b = _single(a), _single(b)
+        if isinstance(a, dict) and isinstance(b, dict):
+            extra = [k for k in a if k not in b and k != "@context"]
+            missing = [k for k in b if k not in a and k != "@context"]
+            if len(extra) == 1 and len(missing) == 1:
+                found.append(Difference(_pointer(path, extra[0]), f"key {quote(extra[0], 100)} is written "
+                                        f"{quote(missing[0], 100)} by the document's @context"))
+            else:
+                for k in extra:
+                    if a[k] is None:
+                        found.append(Difference(_pointer(path, k), f"key {quote(k, 100)} is null, which JSON-LD "
+                                                "ignores (it has no JSON-LD meaning)", undefined=True))
+                        continue
+                    if _plain(k) and not missing:
+                        found.append(Difference(_pointer(path, k), f"key {quote(k, 100)} is not defined by the "
+                                                "document's @context (it has no JSON-LD meaning)", undefined=True))
+                        continue
+                    found.append(Difference(_pointer(path, k), f"key {quote(k, 100)} is not a term of the "
+                                            "document's @context (an absolute IRI, keyword, alias or undefined term)"))
+                for k in missing:
+                    found.append(Difference(_pointer(path, k), f"the document's @context writes a {quote(k, 100)} "
+                                            "here that the document spells another way"))
+            pending = [(a[k], b[k], _pointer(path, k), k == "type") for k in a if k in b and k != "@context"]
+            stack.extend(reversed(pending))
+        elif isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+            items = [(x, y, _pointer(path, i), in_type) for i, (x, y) in enumerate(zip(a, b, strict=True))]
+            stack.extend(reversed(items))
+        elif _same_scalar(a, b) or (in_type and (a, b) in TYPE_ALIASES):
+            continue
+        elif in_type and _plain(a) and relative_base and b == relative_base + a:
+            found.append(Difference(path, f"type {quote(a, 100)} is not defined by the document's @context (it has "
+                                    "no JSON-LD meaning)", undefined=True))
+        elif isinstance(a, dict) and not isinstance(b, dict):
+            found.append(Difference(path or "/", f"{_show(a)} is written {_show(b)} by the document's @context"))
+        else:
+            found.append(Difference(path or "/", f"{_show(a)} differs from its compact form {_show(b)}"))
+    return found
+
+
+def _term(name: Any) -> bool:
+    return _plain(name)
+
+
+def aliases(compacted: Any, pinned: Any, *, limit: int = 1_000) -> list[Difference]:
+    """Where `compacted` (under the document's contexts) uses a name for which the bundled contexts alone have
+    another term: an alias, defined by a context we do not pin, for vocabulary the checks read by its name.
+
+    Both are compactions of one expanded document, so their nodes correspond and each node's keys come in the
+    same order (pyld compacts a node's expanded properties in sorted order); only the names differ. New
+    vocabulary is fine: the bundled contexts have no term for it (an absolute or compact IRI there).
+    """
+    found: list[Difference] = []
+    stack: list[tuple[Any, Any, str, bool]] = [(compacted, pinned, "", False)]
+    while stack and len(found) < limit:
+        a, b, path, in_type = stack.pop()
+        if isinstance(a, list) != isinstance(b, list):
+            a, b = _single(a), _single(b)
+        if isinstance(a, dict) and isinstance(b, dict):
+            keys_a = [k for k in a if k != "@context"]
+            keys_b = [k for k in b if k != "@context"]
+            if len(keys_a) != len(keys_b):
+                found.append(Difference(path or "/", "this node reads differently under the bundled contexts alone "
+                                        "(a context obverify does not pin redefines its vocabulary)"))
+                continue
+            for ka, kb in zip(keys_a, keys_b, strict=True):
+                if ka != kb and _term(kb):
+                    found.append(Difference(_pointer(path, ka), f"key {quote(ka, 100)} is an alias of "
+                                            f"{quote(kb, 100)}, defined by a context obverify does not pin"))
+                    continue
+                stack.append((a[ka], b[kb], _pointer(path, ka), kb == "type"))
+        elif isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+            stack.extend((x, y, _pointer(path, i), in_type) for i, (x, y) in enumerate(zip(a, b, strict=True)))
+        elif in_type and isinstance(a, str) and a != b and _term(b) and (a, b) not in TYPE_ALIASES:
+            found.append(Difference(path, f"type {quote(a, 100)} is an alias of {quote(b, 100)}, defined by a "
+                                    "context obverify does not pin"))
+    return found
+
+
+def check_spelling(ctx: RunContext, doc: Mapping[str, Any], *, base: str = "", stage: str = "schemas",
+                   what: str = "credential", json_signed: bool = False) -> Spelling:
+    """Apply the rule to `doc`; record a `schema_invalid` finding per difference (at most `MAX_REPORTED`).
+
+    `json_signed`: the JSON text itself is what is signed (eddsa-jcs-2022, ecdsa-jcs-2019, a VC-JWT), so a
+    name the contexts leave undefined is still signed as written and is read as the OB 3.0 data model names
+    it (`endorsementJwt`, which no OB 3.0 context defines, is one): a `jsonld_undefined_term` warning. Under
+    RDFC-1.0 such a name is not signed at all (safe mode refuses it too), so it is an error like any other.
+    """
+    from obverify.jsonld import RELATIVE_BASE, JsonLdProcessingError, compact_round_trip  # pyld on first use
+
+    out = ctx.out
+    try:
+        compacted, pinned = compact_round_trip(dict(doc), ctx, stage=stage)
+    except JsonLdProcessingError as exc:
+        code = Code.CONTEXT_INVALID if exc.code is Code.CONTEXT_INVALID else Code.SCHEMA_INVALID
+        out.error(code, f"the {what}'s JSON-LD meaning cannot be established, so its keys cannot be trusted to mean "
+                  f"what they say: {exc.message}", stage=stage, path=base or None)
+        return Spelling(False, None, [])
+    if not isinstance(compacted, dict):
+        out.error(Code.SCHEMA_INVALID, f"the {what} is not one JSON-LD node", stage=stage, path=base or None)
+        return Spelling(False, None, [])
+    found = differences(dict(doc), compacted, relative_base=RELATIVE_BASE)
+    if pinned is not None:
+        found.extend(aliases(compacted, pinned))
+    undefined = [d for d in found if d.undefined] if json_signed else []
+    wrong = [d for d in found if not (json_signed and d.undefined)]
+    for d in undefined[:MAX_REPORTED]:
+        out.warn("jsonld_undefined_term", f"{d.message}; the {what}'s JSON is what is signed, so it is read as "
+                 "written", stage=stage, path=base + d.path)
+    if not wrong:
+        return Spelling(True, doc, found)
+    for d in wrong[:MAX_REPORTED]:
+        out.error(Code.SCHEMA_INVALID, f"not written as its @context writes it (what is checked must be what is "
+                  f"signed): {d.message}", stage=stage, path=base + d.path)
+    if len(wrong) > MAX_REPORTED:
+        out.error(Code.SCHEMA_INVALID, f"{len(wrong) - MAX_REPORTED} more keys or values are not written as the "
+                  "@context writes them", stage=stage, path=base or None)
+    # the checks read the pinned vocabulary by name: the form under the bundled contexts alone, when it differs
+    reading = compacted if pinned is None or not isinstance(pinned, dict) else pinned
+    reading.pop("@context", None)
+    return Spelling(False, {"@context": doc.get("@context"), **reading}, found)
