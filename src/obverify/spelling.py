@@ -22,10 +22,20 @@ Differences that are no difference to any check, and so are accepted:
 - an embedded `@context` (an embedded endorsement's, a JCS proof's): the compact form under the top-level
   context already reproduced the node's keys and values, so they mean there what the checks take them to
   mean (embedded credentials are verified on their own, against their own context);
-- the OB 3.0 context's own ambiguity: the classes `Criteria`, `Image` and `GeoCoordinates` have the IRIs of
-  the properties `criteria`, `image` and `geo`, so compaction writes such a `type` with the property's name.
-  Exactly these three pairs are accepted in a `type` (`tests/unit/test_spelling.py` checks that the bundled
-  contexts hold no other pair of terms for one IRI); no check reads those types.
+- the OB 3.0 contexts' own ambiguity: they give a few classes the IRIs of properties (`Criteria`/`criteria`,
+  `Image`/`image`, `GeoCoordinates`/`geo`, and in the unversioned `context.json` also `Achievement`/
+  `achievement`, `Profile`/`creator`, `Address`/`address`), and compaction writes either name for the other.
+  The property name as a key and the class name as a `type` are accepted; the class name as a key is
+  refused, since the checks read the property name (`PROPERTY_CLASS`; `tests/unit/test_spelling.py` checks
+  that the bundled contexts hold no other pair of terms for one IRI);
+- a defined term that compaction cannot use because its type coercion does not fit the value (it then
+  writes the absolute IRI ending in that term; `identifier` in `context.json`), when every context is bundled;
+- under a JCS proof or in a VC-JWT (the JSON text is what is signed), a name the contexts leave undefined
+  (`endorsementJwt`, which no OB 3.0 context defines): a `jsonld_undefined_term` warning.
+
+A context obverify does not bundle (from a trusted document store, or with `allow_remote_contexts`) could
+define a new, shorter alias for a pinned term, which compaction would then prefer; the document is therefore
+also compacted under its bundled contexts alone, and any name that reads differently there is refused.
 """
 
 from __future__ import annotations
@@ -41,8 +51,12 @@ from obverify.text import quote
 MAX_REPORTED = 8
 """Differences reported one by one; the rest are counted in one more finding."""
 
-TYPE_ALIASES = frozenset({("Criteria", "criteria"), ("Image", "image"), ("GeoCoordinates", "geo")})
-"""(class name as written, term the OB 3.0 context's compaction chooses for the same IRI)."""
+PROPERTY_CLASS = frozenset({("achievement", "Achievement"), ("address", "Address"), ("creator", "Profile"),
+                            ("criteria", "Criteria"), ("geo", "GeoCoordinates"), ("image", "Image")})
+"""(property, class) term pairs the bundled OB 3.0 contexts give one IRI (`tests/unit/test_spelling.py` finds
+them all): compaction writes either for the other, so the property name as a key and the class name as a
+`type` are accepted, and the class name as a key is refused (the checks read the property name)."""
+CLASS_KEYS = {cls: prop for prop, cls in PROPERTY_CLASS}
 
 
 class Difference(NamedTuple):
@@ -91,11 +105,28 @@ def _same_scalar(a: Any, b: Any) -> bool:
     return type(a) is type(b) and a == b
 
 
-def differences(original: Any, compacted: Any, *, relative_base: str = "", limit: int = 1_000) -> list[Difference]:
+def _partner(key: str, missing: list[str], lenient: bool) -> str | None:
+    """The compact form's name for the same property as `key`, when the difference is one of the accepted ones."""
+    if not _plain(key):
+        return None
+    for m in missing:
+        if (key, m) in PROPERTY_CLASS:
+            return m
+    if lenient:
+        for m in missing:
+            if ":" in m and not m.startswith("@") and (m.endswith("#" + key) or m.endswith("/" + key)):
+                return m
+    return None
+
+
+def differences(original: Any, compacted: Any, *, relative_base: str = "", lenient: bool = True,
+                limit: int = 1_000) -> list[Difference]:
     """Where `original` is not `compacted` (its compact form), up to `limit` places, in document order.
 
     `relative_base` is the base the expansion resolved relative IRIs against (an undefined `type` name comes
-    back under it). Walks both trees once (the documents are bounded by `obverify.jsonld.MAX_JSONLD_VALUES`).
+    back under it). `lenient`: every context is bundled, so a defined term that compaction could not use (its
+    type coercion does not fit the value; it then writes the absolute IRI ending in that term) is accepted.
+    Walks both trees once (the documents are bounded by `obverify.jsonld.MAX_JSONLD_VALUES`).
     """
     found: list[Difference] = []
     stack: list[tuple[Any, Any, str, bool]] = [(original, compacted, "", False)]
@@ -106,6 +137,16 @@ def differences(original: Any, compacted: Any, *, relative_base: str = "", limit
         if isinstance(a, dict) and isinstance(b, dict):
             extra = [k for k in a if k not in b and k != "@context"]
             missing = [k for k in b if k not in a and k != "@context"]
+            pending = [(a[k], b[k], _pointer(path, k), k == "type") for k in a if k in b and k != "@context"]
+            for k in [k for k in a if k in b and k in CLASS_KEYS]:
+                found.append(Difference(_pointer(path, k), f"key {quote(k)} is a class name; the property is "
+                                        f"written {quote(CLASS_KEYS[k])}"))
+            for k in list(extra):
+                m = _partner(k, missing, lenient)
+                if m is not None:
+                    extra.remove(k)
+                    missing.remove(m)
+                    pending.append((a[k], b[m], _pointer(path, k), False))
             if len(extra) == 1 and len(missing) == 1:
                 found.append(Difference(_pointer(path, extra[0]), f"key {quote(extra[0], 100)} is written "
                                         f"{quote(missing[0], 100)} by the document's @context"))
@@ -124,12 +165,11 @@ def differences(original: Any, compacted: Any, *, relative_base: str = "", limit
                 for k in missing:
                     found.append(Difference(_pointer(path, k), f"the document's @context writes a {quote(k, 100)} "
                                             "here that the document spells another way"))
-            pending = [(a[k], b[k], _pointer(path, k), k == "type") for k in a if k in b and k != "@context"]
             stack.extend(reversed(pending))
         elif isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
             items = [(x, y, _pointer(path, i), in_type) for i, (x, y) in enumerate(zip(a, b, strict=True))]
             stack.extend(reversed(items))
-        elif _same_scalar(a, b) or (in_type and (a, b) in TYPE_ALIASES):
+        elif _same_scalar(a, b) or (in_type and (b, a) in PROPERTY_CLASS):
             continue
         elif in_type and _plain(a) and relative_base and b == relative_base + a:
             found.append(Difference(path, f"type {quote(a, 100)} is not defined by the document's @context (it has "
@@ -174,7 +214,7 @@ def aliases(compacted: Any, pinned: Any, *, limit: int = 1_000) -> list[Differen
                 stack.append((a[ka], b[kb], _pointer(path, ka), kb == "type"))
         elif isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
             stack.extend((x, y, _pointer(path, i), in_type) for i, (x, y) in enumerate(zip(a, b, strict=True)))
-        elif in_type and isinstance(a, str) and a != b and _term(b) and (a, b) not in TYPE_ALIASES:
+        elif in_type and isinstance(a, str) and a != b and _term(b) and (b, a) not in PROPERTY_CLASS:
             found.append(Difference(path, f"type {quote(a, 100)} is an alias of {quote(b, 100)}, defined by a "
                                     "context obverify does not pin"))
     return found
@@ -202,7 +242,7 @@ def check_spelling(ctx: RunContext, doc: Mapping[str, Any], *, base: str = "", s
     if not isinstance(compacted, dict):
         out.error(Code.SCHEMA_INVALID, f"the {what} is not one JSON-LD node", stage=stage, path=base or None)
         return Spelling(False, None, [])
-    found = differences(dict(doc), compacted, relative_base=RELATIVE_BASE)
+    found = differences(dict(doc), compacted, relative_base=RELATIVE_BASE, lenient=pinned is None)
     if pinned is not None:
         found.extend(aliases(compacted, pinned))
     undefined = [d for d in found if d.undefined] if json_signed else []

@@ -1,10 +1,10 @@
 """The "checked is signed" rule for OB 3.0 credentials (DESIGN.md §1; `obverify.spelling` states the rule).
 
 What a Data Integrity proof signs is the credential without its `proof` and, per proof, the proof's options
-under the document's `@context` (VC Data Integrity §4.4; for Ed25519Signature2020 with its suite context
-added, as the suite does). Both are held to the rule here, so neither a hidden `credentialStatus` or
-`validUntil` nor a hidden proof `expires` or `created` survives; a VC-JWT's payload (no embedded proof) is held
-to it too, because its checks read the same keys.
+under the document's `@context` exactly as its suite hashes them (`obverify.ob3.proofs.suites.proof_config`:
+Ed25519Signature2020/2018 with their suite context added). Both are held to the rule here, so neither a
+hidden `credentialStatus` or `validUntil` nor a hidden proof `expires` or `created` survives; a VC-JWT's
+payload (no embedded proof) is held to it too, because its checks read the same keys.
 """
 
 from __future__ import annotations
@@ -17,18 +17,24 @@ from obverify.ob3.model import as_list
 from obverify.spelling import Spelling, check_spelling
 
 MAX_PROOFS_CHECKED = 8
-ED25519_2020_CONTEXT = "https://w3id.org/security/suites/ed25519-2020/v1"
-_NOT_OPTIONS = ("proofValue", "@context", "jws", "signatureValue")
 JCS_SUITES = frozenset({"eddsa-jcs-2022", "ecdsa-jcs-2019"})
 
 
-def _proof_options(credential: Mapping[str, Any], proof: Mapping[str, Any]) -> dict[str, Any]:
-    context = credential.get("@context")
-    if proof.get("type") == "Ed25519Signature2020":
-        entries = as_list(context)
-        if ED25519_2020_CONTEXT not in entries:
-            context = [*entries, ED25519_2020_CONTEXT]
-    return {"@context": context, **{k: v for k, v in proof.items() if k not in _NOT_OPTIONS}}
+def _proof_options(credential: Mapping[str, Any], proof: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The proof's options as its suite signs them (`proof_config`), None for a suite we do not know.
+
+    For the JCS suites, the options under the proof's own `@context`, else the document's (what a JSON-LD
+    reader of the proof applies)."""
+    from obverify.ob3.proofs.suites import SuiteError, proof_config, suite_of
+
+    try:
+        suite = suite_of(dict(proof))
+    except SuiteError:
+        return None  # the proof check refuses it
+    if suite.canon == "jcs":
+        context = proof.get("@context", credential.get("@context"))
+        return {"@context": context, **{k: v for k, v in proof.items() if k not in ("proofValue", "@context")}}
+    return proof_config(dict(credential), dict(proof), suite)
 
 
 def credential_meaning(ctx: RunContext, credential: Mapping[str, Any], *, base: str = "",
@@ -50,9 +56,9 @@ def credential_meaning(ctx: RunContext, credential: Mapping[str, Any], *, base: 
         if not isinstance(proof, Mapping):
             continue  # the proof check refuses it
         where = f"{base}/proof" + (f"/{i}" if isinstance(raw, list) else "")
-        options = check_spelling(ctx, _proof_options(credential, proof), base=where, what="proof",
-                                 json_signed=json_signed)
-        ok = ok and options.ok
+        config = _proof_options(credential, proof)
+        if config is not None:
+            ok = check_spelling(ctx, config, base=where, what="proof", json_signed=json_signed).ok and ok
     reading = outcome.reading
     if reading is unsecured:
         reading = credential
