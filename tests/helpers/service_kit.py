@@ -158,21 +158,27 @@ class Issuer:
             self._server.server_close()
 
 
-def hosted_badge(issuer: Issuer, name: str, recipient: str) -> str:
+def hosted_badge(issuer: Issuer, name: str, recipient: str, *, assertion: dict[str, Any] | None = None,
+                 badge: dict[str, Any] | None = None, drop: tuple[str, ...] = ()) -> str:
     """Publish a hosted OB 2.0 assertion (plaintext email recipient) with its badge class and issuer on
-    `issuer`; returns the assertion URL."""
+    `issuer`; `assertion`/`badge` add or replace properties, `drop` removes assertion properties. Returns
+    the assertion URL."""
     base = issuer.base
     issuer.put("/issuer", {"@context": "https://w3id.org/openbadges/v2", "type": "Issuer", "id": f"{base}/issuer",
                            "name": "Loopback Issuer", "url": base, "email": "badges@issuer.example"})
     issuer.put(f"/badges/{name}", {
         "@context": "https://w3id.org/openbadges/v2", "type": "BadgeClass", "id": f"{base}/badges/{name}",
         "name": f"Loopback Badge {name}", "description": "A badge served by the test's own issuer.",
-        "image": f"{base}/badges/{name}.png", "criteria": {"narrative": "Pass the test."}, "issuer": f"{base}/issuer"})
-    return issuer.put(f"/assertions/{name}", {
+        "image": f"{base}/badges/{name}.png", "criteria": {"narrative": "Pass the test."}, "issuer": f"{base}/issuer",
+        **(badge or {})})
+    doc = {
         "@context": "https://w3id.org/openbadges/v2", "type": "Assertion", "id": f"{base}/assertions/{name}",
         "recipient": {"type": "email", "hashed": False, "identity": recipient},
         "badge": f"{base}/badges/{name}", "issuedOn": "2024-01-01T00:00:00Z",
-        "verification": {"type": "HostedBadge"}})
+        "verification": {"type": "HostedBadge"}, **(assertion or {})}
+    for key in drop:
+        doc.pop(key, None)
+    return issuer.put(f"/assertions/{name}", doc)
 
 
 def merged_documents(cases: list[str], dest: Path) -> Path:

@@ -75,8 +75,8 @@ def make_service(request: pytest.FixtureRequest, tmp_path: Path, documents: Path
     """Start a service with other settings (SQLite) for one test: `make_service(max_body=...)`."""
     stack: list[object] = []
 
-    def make(**extra: object) -> Service:
-        settings = _settings(tmp_path / f"data{len(stack)}", documents, issuer, None, **extra)
+    def make(store: Path | None = None, **extra: object) -> Service:
+        settings = _settings(tmp_path / f"data{len(stack)}", store or documents, issuer, None, **extra)
         cm = run_uvicorn(create_app(settings))
         running = cm.__enter__()
         stack.append(cm)

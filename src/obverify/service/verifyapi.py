@@ -7,8 +7,6 @@ cannot be read is a 400 envelope. The verification runs through the same bounded
 
 from __future__ import annotations
 
-import base64
-import binascii
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -16,6 +14,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
+from obverify.importer.inputs import BodyErrors, read_body
 from obverify.pipeline import verify
 from obverify.report import Report
 from obverify.service.envelope import ApiError
@@ -27,44 +26,18 @@ from obverify.timeparse import parse_datetime
 
 router = APIRouter(tags=["Verify"])
 
-ONLY_ONE = "Must provide only one of 'url', 'image' or 'assertion'."
-
-
 def _field(name: str, message: str) -> ApiError:
     return ApiError(400, field_errors={name: [message]}, error_code="INVALID_INPUT")
 
 
-def source_of(inputs: dict[str, Any]) -> bytes | str | dict[str, Any]:
-    """What `verify` gets for the request's one input; ApiError 400 for a missing, double or malformed one."""
-    given = {k: inputs.get(k) for k in ("url", "assertion", "image") if inputs.get(k)}
-    if len(given) != 1:
-        raise ApiError(400, non_field_errors=[ONLY_ONE], error_code="INVALID_INPUT")
-    name, value = next(iter(given.items()))
-    if name == "url":
-        if not isinstance(value, str) or not value.strip().lower().startswith(("http://", "https://")):
-            raise _field("url", "Enter a valid URL.")
-        return value.strip()
-    if name == "assertion":
-        if isinstance(value, dict):
-            return value
-        if isinstance(value, str):
-            return value.encode("utf-8", "surrogatepass")
-        raise _field("assertion", f'Expected a dictionary of items but got type "{type(value).__name__}".')
-    if isinstance(value, bytes):
-        return value
-    if not isinstance(value, str):
-        raise _field("image", "The submitted data was not a file. Check the encoding type on the form.")
-    data = value.strip()
-    if data.lower().startswith(("http://", "https://")):
-        return data  # an image URL: the loader fetches it under the network policy and the bakery reads it
-    if data.startswith("data:"):
-        head, _, data = data.partition(",")
-        if head[5:].split(";")[0].strip().lower() not in {"image/png", "image/svg+xml"}:
-            raise _field("image", "Invalid MIME type")
-    try:
-        return base64.b64decode(data, validate=True)
-    except (binascii.Error, ValueError):
-        raise _field("image", "The submitted data was not a file. Check the encoding type on the form.") from None
+def source_of(inputs: dict[str, Any]) -> bytes | str:
+    """What `verify` gets for the request's one input, read by the import's own rules (`read_body`: exactly
+    one of url/assertion/image, http(s) URLs only, PNG or SVG images); ApiError 400 with its texts otherwise."""
+    body = read_body(inputs.get("url"), inputs.get("assertion"), inputs.get("image"))
+    if isinstance(body, BodyErrors):
+        raise ApiError(400, field_errors=body.field_errors, non_field_errors=body.non_field_errors,
+                       error_code="INVALID_INPUT")
+    return body.source
 
 
 def recipients_of(inputs: dict[str, Any]) -> list[str]:
