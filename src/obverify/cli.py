@@ -71,6 +71,8 @@ def _add_verify(v: argparse.ArgumentParser) -> None:
     v.add_argument("--json", action="store_true",
                    help="print the report as JSON: exactly one object for one input, one line per input for several")
     v.add_argument("-v", "--verbose", action="store_true", help="also list every check and the documents consulted")
+    v.add_argument("--any-object", action="store_true",
+                   help="also judge a standalone BadgeClass, Profile, key or endorsement (default: awarded badges)")
 
 
 def _add_unbake(u: argparse.ArgumentParser) -> None:
@@ -233,7 +235,8 @@ def _cmd_verify(parser: argparse.ArgumentParser, args: argparse.Namespace) -> in
     colour = False if args.json else _colour()
     failed = 0
     for name in inputs:
-        report = verify(_source(parser, name), recipients=args.recipient, at=at, loader=loader)
+        report = verify(_source(parser, name), recipients=args.recipient, at=at, loader=loader,
+                        objects="any" if args.any_object else "awarded")
         failed += not report.valid
         _print_report(name, report, args, several=len(inputs) > 1, colour=colour)
     if len(inputs) > 1 and not args.json:

@@ -39,7 +39,7 @@ class RunContext:
     fetch cache, the clock the deadline counts from, and the work counted by `spend`).
     """
 
-    __slots__ = ("_cache", "_started", "_work", "at", "depth", "loader", "out", "policy", "recipients")
+    __slots__ = ("_cache", "_started", "_work", "at", "depth", "loader", "objects", "out", "policy", "recipients")
 
     def __init__(
         self,
@@ -54,6 +54,8 @@ class RunContext:
         _work: dict[str, int] | None = None,
     ) -> None:
         self.loader = loader
+        self.objects = "awarded"
+        """`awarded` (judge awarded badges only) or `any` (also standalone classes, profiles, keys; objects.py)."""
         self.at = at
         self.recipients = recipients
         self.out = out

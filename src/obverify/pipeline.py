@@ -15,6 +15,7 @@ from obverify.context import ACCEPT_BADGE, RunContext
 from obverify.errors import Code
 from obverify.loaders.base import Document, Loader
 from obverify.loaders.factory import default_loader
+from obverify.objects import Objects, check_objects, credential_type, refuse_standalone, standalone_type
 from obverify.report import Collector, Report
 from obverify.sniff import is_ob3, sniff
 from obverify.stage import run_stage
@@ -34,17 +35,25 @@ def verify(
     at: datetime | None = None,
     loader: Loader | None = None,
     policy: Any = None,
+    objects: Objects = "awarded",
 ) -> Report:
     """Verify a badge given as bytes, a path, an http(s) URL or a parsed JSON object.
 
     `at` (zone-aware) fixes the instant for every time check; `loader` is the only way to documents
-    outside the input (default: the safe HTTP loader under `policy`).
+    outside the input (default: the safe HTTP loader under `policy`). `objects="awarded"` (the default)
+    judges awarded badges only: a BadgeClass, Profile, key, list or DID document given as the badge is
+    `input_invalid`; `objects="any"` judges such a standalone document on its own (`obverify.objects`).
+    The report's `object_type` says which kind of object was judged.
     """
     if isinstance(recipients, str):
         raise TypeError("`recipients` must be an iterable of identities, not one string")
+    choice = check_objects(objects)
     ctx = new_run(at=at, loader=loader, policy=policy, recipients=tuple(recipients))
+    ctx.objects = choice
     report = ctx.out.report
     guarded(ctx, _run, source, what="badge")
+    if "type" not in report.related and report.version == "3.0" and report.badge is not None:
+        report.related["type"] = credential_type(report.badge)
     if ctx.recipients and not report.recipient.checked and report.valid:
         ctx.out.error(Code.RECIPIENT_MISMATCH, "the recipient could not be checked", stage="recipient")
     return report
@@ -158,7 +167,9 @@ def verify_url(ctx: RunContext, url: str, *, nesting: int) -> None:
 
 
 def dispatch_json(ctx: RunContext, value: dict[str, Any], *, fetched: Document | None = None) -> None:
-    """Route a JSON object to the OB 3.0 or OB 0.5-2.0 verifier."""
+    """Route a JSON object to the OB 3.0 or OB 0.5-2.0 verifier (a non-awarded object only if the run allows)."""
+    if ctx.objects == "awarded" and refuse_standalone(ctx, standalone_type(value)):
+        return
     if is_ob3(value):
         _ob3(ctx, value)
     else:
@@ -180,6 +191,8 @@ def dispatch_jws(ctx: RunContext, token: str) -> None:
         return
     if not isinstance(header, dict) or not isinstance(claims, dict):
         ctx.out.error(Code.INPUT_INVALID, "compact JWS header and payload must be JSON objects", stage="sniff")
+        return
+    if ctx.objects == "awarded" and refuse_standalone(ctx, standalone_type(claims.get("vc", claims))):
         return
     if "vc" in claims or is_ob3(claims):
         _ob3(ctx, token)

@@ -41,6 +41,8 @@ def _argv(case: Path, expected: dict[str, Any], *extra: str) -> list[str]:
         argv += ["--documents", str(case / "documents")]
     for rid in expected.get("recipients", []):
         argv += ["--recipient", rid]
+    if expected.get("objects") == "any":
+        argv.append("--any-object")
     return [*argv, *extra]
 
 
@@ -57,7 +59,7 @@ def _report(case: Path, expected: dict[str, Any]) -> Report:
     docs = case / "documents"
     store = DocumentStore.from_directory(docs) if (docs / "index.json").is_file() else DocumentStore()
     return verify((case / expected["input"]).read_bytes(), recipients=expected.get("recipients", []),
-                  at=parse_datetime(expected["at"]), loader=store)
+                  at=parse_datetime(expected["at"]), loader=store, objects=expected.get("objects", "awarded"))
 
 
 def test_every_case_is_rendered() -> None:

@@ -32,6 +32,7 @@ def run_case(case: Path) -> tuple[dict[str, Any], Any]:
         recipients=expected.get("recipients", []),
         at=parse_datetime(expected["at"]),
         loader=store,
+        objects=expected.get("objects", "awarded"),
     )
     return expected, report
 

@@ -32,6 +32,7 @@ from obverify.importer.result import (
     ImportResult,
 )
 from obverify.importer.stored import presented_text, text_of_badge, verified_text
+from obverify.objects import AWARDED, not_awarded_message
 from obverify.report import Collector, Report
 
 if TYPE_CHECKING:
@@ -50,7 +51,6 @@ __all__ = [
     "reverify_import",
 ]
 
-AWARDED_TYPES = frozenset({"Assertion", "OpenBadgeCredential", "AchievementCredential", "EndorsementCredential"})
 _MEDIA_TYPES = {"png": "image/png", "svg": "image/svg+xml", "svgz": "image/svg+xml"}
 
 
@@ -152,11 +152,13 @@ def _object_type(report: Report) -> str | None:
 
 def _findings(report: Report, *, hosted: bool, not_awarded: str | None = None) -> tuple[ImportFinding, ...]:
     out: list[ImportFinding] = []
-    if not_awarded is not None:
-        detail = f"this is a {not_awarded}, not an awarded badge"
+    said = not_awarded is not None and any(f.message == not_awarded_message(not_awarded) for f in report.errors)
+    if not_awarded is not None and not said:  # the verifier refuses these itself; this is the second line
+        detail = not_awarded_message(not_awarded)
         out.append(ImportFinding(str(Code.INPUT_INVALID), texts.INVALID_INPUT_TYPE, detail, detail))
     for f in report.errors:
-        name, message = texts.name_and_message(f.code, f.message, hosted=hosted)
+        refused = not_awarded is not None and f.message == not_awarded_message(not_awarded)
+        name, message = texts.name_and_message(f.code, f.message, hosted=hosted, not_awarded=refused)
         out.append(ImportFinding(f.code, name, message, f.message, "error", f.path, f.url))
     if not out and not report.valid:  # cannot happen today; never answer "ok" for an invalid report
         out.append(ImportFinding("input_invalid", texts.UNABLE_TO_VERIFY, texts.UNABLE_TO_VERIFY_TEXT, ""))
@@ -182,7 +184,7 @@ def _recipient_problem(report: Report, profile: RecipientProfile) -> str | None:
 def _judge(report: Report, body: Input, profile: RecipientProfile, image_bytes: bytes | None) -> ImportResult:
     hosted = verification_of(report) == "hosted"
     object_type = _object_type(report)
-    not_awarded = object_type if object_type is not None and object_type not in AWARDED_TYPES else None
+    not_awarded = object_type if object_type is not None and object_type not in AWARDED else None
     problem = _recipient_problem(report, profile)
     if problem is not None:
         Collector(report).error(Code.RECIPIENT_MISMATCH, problem, stage="recipient")

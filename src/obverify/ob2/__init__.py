@@ -46,6 +46,7 @@ from obverify.ob2.upgrade import (
 )
 from obverify.ob2.validate import check_document
 from obverify.ob2.validity import check_validity
+from obverify.objects import refuse_standalone
 from obverify.report import RecipientResult
 from obverify.stage import run_stage
 from obverify.text import quote
@@ -53,6 +54,9 @@ from obverify.text import quote
 __all__ = ["verify_ob2"]
 
 _PROFILE_TYPES = frozenset({"Issuer", "Profile"})
+_NOT_AWARDED = {"badgeclass": "BadgeClass", "profile": "Profile", "endorsement": "Endorsement",
+                "revocation-list": "RevocationList", "cryptographic-key": "CryptographicKey"}
+"""OB 2.0 classes that are no awarded badge: judged only when the run allows any object (obverify.objects)."""
 
 
 def verify_ob2(ctx: RunContext, payload: Any, *, fetched: Document | None = None) -> None:
@@ -112,6 +116,8 @@ def _verify_json(ctx: RunContext, doc: dict[str, Any], fetched: Document | None)
         doc, version = read
     ctx.out.report.version = version
     kind = _kind(doc, version)
+    if ctx.objects == "awarded" and refuse_standalone(ctx, _NOT_AWARDED.get(kind)):
+        return
     if kind == "assertion":
         _verify_assertion_json(ctx, doc, version, fetched)
     elif kind == "badgeclass":
@@ -282,6 +288,8 @@ def _verify_jws(ctx: RunContext, token: str) -> None:
     doc, version = read
     ctx.out.report.version = version
     if _kind(doc, version) == "endorsement":
+        if ctx.objects == "awarded" and refuse_standalone(ctx, "Endorsement"):
+            return
         _verify_endorsement_doc(ctx, doc, token=token, url=None)
         return
     assertion = upgrade_assertion(doc, version)
