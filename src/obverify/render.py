@@ -84,18 +84,23 @@ def show_time(value: Any) -> str:
         return f"{show(value, 80)} (not a date-time with a zone)"
 
 
-def _thing(report: Report) -> str:
-    """What kind of object verified: empty for a badge (assertion, credential), else its kind in words."""
+_KIND_NAMES = {"BadgeClass": "badge class", "Profile": "issuer profile", "Endorsement": "endorsement",
+               "RevocationList": "revocation list", "CryptographicKey": "cryptographic key"}
+
+
+def _kind(report: Report) -> str | None:
+    """What kind of object was verified: None for a badge (assertion, achievement credential), else one of
+    `_KIND_NAMES` (an OB 3.0 EndorsementCredential is an "Endorsement")."""
     kind = report.related.get("type")
-    names = {"BadgeClass": "badge class", "Profile": "issuer profile", "Endorsement": "endorsement",
-             "RevocationList": "revocation list", "CryptographicKey": "cryptographic key"}
-    if isinstance(kind, str) and kind in names:
-        return f" {names[kind]}"
+    if isinstance(kind, str) and kind in _KIND_NAMES:
+        return kind
     summary = report.summary() or {}
-    ob3_kind = summary.get("kind")
-    if isinstance(ob3_kind, str) and "Endorsement" in ob3_kind:
-        return " endorsement"
-    return ""
+    return "Endorsement" if summary.get("kind") == "endorsement" else None
+
+
+def _thing(report: Report) -> str:
+    kind = _kind(report)
+    return f" {_KIND_NAMES[kind]}" if kind is not None else ""
 
 
 def verdict(report: Report) -> Segment:
@@ -111,6 +116,8 @@ def verdict(report: Report) -> Segment:
         return text, STYLE_GOOD
     codes = set(report.codes())
     reason = next((text for code, text in _REASONS if code in codes), None)
+    if reason is not None and "revoked" in codes and report.revocation_reason == "suspended":
+        reason = "the issuer has suspended this badge"  # a Bitstring Status List with statusPurpose suspension
     if reason is None:
         first = report.errors[0] if report.errors else None
         reason = f"{first.code}: {first.message}" if first is not None else "the verification did not complete"
@@ -198,6 +205,9 @@ def badge_lines(report: Report, *, recipients_given: bool = False) -> list[Line]
     A report without a summary (the input was never read as a badge) shows no dates, rather than "never".
     """
     recipient_style = STYLE_ERROR if report.recipient.checked and report.recipient.matched is None else ""
+    kind = _kind(report)
+    if kind in ("RevocationList", "CryptographicKey"):  # the verdict line says what it is; nothing else to show
+        return []
     summary = report.summary()
     if summary is None:
         return [
@@ -205,14 +215,27 @@ def badge_lines(report: Report, *, recipients_given: bool = False) -> list[Line]
             _field("Recipient", _recipient(report, recipients_given), recipient_style),
             _field("Status", _status(report), STYLE_ERROR if report.revoked else ""),
         ]
-    lines: list[Line] = []
-    name = summary.get("name")
-    lines.append(_field("Badge", show(name, 200) if name is not None else "unknown (not read)"))
-    issuer = _issuer(summary)
-    lines.append(_field("Issuer", issuer if issuer is not None else "unknown (not read)"))
+    name, issuer = summary.get("name"), _issuer(summary)
+    if kind in ("BadgeClass", "Profile"):  # no recipient, dates or status of their own
+        label = "BadgeClass" if kind == "BadgeClass" else "Profile"
+        lines = [_field(label, show(name, 200) if name is not None else "unknown (not read)")]
+        if kind == "BadgeClass":
+            lines.append(_field("Issuer", issuer if issuer is not None else "unknown (not read)"))
+        elif summary.get("issuerId") is not None:
+            lines.append(_field("Id", show(summary.get("issuerId"), 300)))
+        return lines
+    lines = []
+    if kind == "Endorsement":
+        claim = summary.get("claim")
+        lines.append(_field("Endorses", show(claim, 300) if claim is not None else show(name, 200)))
+        lines.append(_field("Endorser", issuer if issuer is not None else "unknown (not read)"))
+    else:
+        lines.append(_field("Badge", show(name, 200) if name is not None else "unknown (not read)"))
+        lines.append(_field("Issuer", issuer if issuer is not None else "unknown (not read)"))
     if summary.get("unverified") is True:
         lines.append(_field("", _unverified_note(summary, report), STYLE_DIM))
-    lines.append(_field("Recipient", _recipient(report, recipients_given), recipient_style))
+    if kind is None:
+        lines.append(_field("Recipient", _recipient(report, recipients_given), recipient_style))
     issued = summary.get("validFrom", summary.get("issuedOn"))
     lines.append(_field("Issued", show_time(issued)))
     expires = summary.get("validUntil", summary.get("expires"))

@@ -84,10 +84,14 @@ def test_fixture_case_human_view(case: Path, capsys: pytest.CaptureFixture[str])
     if summary is not None:
         name = summary.get("name")
         issuer = summary.get("issuerName", summary.get("issuer"))
-        if isinstance(name, str):
-            assert f"Badge      {quote(name, 200)}" in out
+        # a badge's name under Badge, a badge class's under BadgeClass, a profile's under Profile; an
+        # endorsement names its claim under Endorses (OB 2.0) and its endorser under Endorser
+        if isinstance(name, str) and report.related.get("type") != "Endorsement":
+            assert re.search(rf"^  (Badge|BadgeClass|Profile|Endorses) +{re.escape(quote(name, 200))}$", out,
+                             re.MULTILINE), out
         if isinstance(issuer, str):
-            assert f"Issuer     {quote(issuer, 200)}" in out
+            assert re.search(rf"^  (Issuer|Endorser|Profile) +{re.escape(quote(issuer, 200))}( \(|$)", out,
+                             re.MULTILINE), out
     for code_ in {*report.codes(), *expected.get("codes", [])}:
         assert re.search(rf"^  error   {re.escape(code_)}: ", out, re.MULTILINE), (code_, out)
     for code_ in expected.get("warnings", []):
@@ -318,3 +322,27 @@ def test_revoked_hosted_badge_shows_the_badge_and_the_recipient(name: str, capsy
     assert "(read from the copy presented, not verified: the issuer's own copy is a revocation notice)" in out
     assert "  Recipient  not checked: the copy presented names alice@example.org as its recipient" in out
     assert re.search(r"^  Status     revoked: \S", out, re.MULTILINE)
+
+
+@pytest.mark.parametrize(("name", "first", "present", "absent"), [
+    ("ob3-status-bitstring-suspended", "NOT VALID: the issuer has suspended this badge", ["  Status     revoked: "],
+     []),
+    ("ob2-standalone-badgeclass", "Genuine Open Badge 2.0 badge class", ["  BadgeClass Robot Wrangler\n"],
+     ["Recipient", "Issued", "Expires"]),
+    ("ob2-standalone-profile", "Genuine Open Badge 2.0 issuer profile", ["  Id         https://issuer.example/issuer"],
+     ["Recipient", "Issued", "Status"]),
+    ("ob2-standalone-endorsement", "Genuine Open Badge 2.0 endorsement",
+     ["  Endorses   https://issuer.example/issuer\n", "  Endorser   Example Robotics Guild"], ["Recipient"]),
+    ("ob3-endorsement-valid", "Genuine Open Badge 3.0 endorsement", ["  Endorser   Endorser (did:key:"],
+     ["Recipient"]),
+])
+def test_each_kind_of_object_shows_what_it_has(
+    name: str, first: str, present: list[str], absent: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    case = CASES / name
+    _, out, _ = _run(_argv(case, json.loads((case / "expected.json").read_text())), capsys)
+    assert out.splitlines()[0] == first, out
+    for text in present:
+        assert text in out, (text, out)
+    for text in absent:
+        assert text not in out, (text, out)

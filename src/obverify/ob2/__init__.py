@@ -419,7 +419,8 @@ def _verify_badgeclass(ctx: RunContext, doc: dict[str, Any], version: Version, f
                        verify_endorsement=_verify_endorsement_ref)
     report.related["summary"] = {
         "name": badgeclass.get("name"), "description": badgeclass.get("description"),
-        "issuer": (issuer or {}).get("name"), "image": _display_image(badgeclass.get("image")),
+        "issuer": (issuer or {}).get("name"), "issuerName": (issuer or {}).get("name"),
+        "issuerId": (issuer or {}).get("id"), "image": _display_image(badgeclass.get("image")),
     }
 
 
@@ -435,6 +436,7 @@ def _verify_profile(ctx: RunContext, doc: dict[str, Any], version: Version, fetc
     check_document(ctx, profile, "issuer" if issuing else "profile", url=url, label="profile", legacy=version != "2.0")
     check_endorsements(ctx, [("profile", profile)], verify_endorsement=_verify_endorsement_ref)
     report.related["summary"] = {"name": profile.get("name"), "issuer": profile.get("name"),
+                                 "issuerName": profile.get("name"), "issuerId": profile.get("id"),
                                  "image": _display_image(profile.get("image"))}
 
 
@@ -524,5 +526,7 @@ def _verify_endorsement_doc(ctx: RunContext, doc: dict[str, Any], *, token: str 
     claim = doc.get("claim")
     report.related["summary"] = {
         "name": "Endorsement", "issuer": (report.related.get("issuer") or {}).get("name"),
+        "issuerName": (report.related.get("issuer") or {}).get("name"),
+        "issuerId": (report.related.get("issuer") or {}).get("id"), "expires": doc.get("expires"),
         "issuedOn": doc.get("issuedOn"), "claim": claim.get("id") if isinstance(claim, dict) else None,
     }
