@@ -242,3 +242,10 @@ def test_a_recipient_left_out_is_not_disclosed_rather_than_mismatched() -> None:
                   loader=DocumentStore())
     assert full.valid, full.to_json()
     assert full.recipient.matched == "learner@example.org"
+
+
+def test_derived_proofs_spend_the_runs_json_ld_budgets() -> None:
+    ctx = _ctx()
+    assert _check(FULL, ctx) == (True, [])
+    assert ctx._work["jsonld_values"] > 0
+    assert "jsonld_comparisons" in ctx._work
