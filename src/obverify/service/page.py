@@ -122,7 +122,8 @@ def _badge(report: Report, upload: bytes | None) -> str:
         ("Open Badges version", _e(report.version)),
     ]
     table = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows)
-    return f'<section id="badge"><h2>The badge</h2>{_image(summary, upload)}<table>{table}</table></section>'
+    title = "The badge" if report.valid else "The badge, as it describes itself (not confirmed)"
+    return f'<section id="badge"><h2>{title}</h2>{_image(summary, upload)}<table>{table}</table></section>'
 
 
 def _checks(report: Report) -> str:
