@@ -137,7 +137,7 @@ def verify_bytes(ctx: RunContext, data: bytes, *, nesting: int, fetched: Documen
         dispatch_json(ctx, value, fetched=fetched)
         return
     if kind == "jws":
-        dispatch_jws(ctx, data.decode("ascii").strip())
+        dispatch_jws(ctx, data.lstrip(b"\xef\xbb\xbf").decode("ascii").strip())  # sniff allows a BOM too
         return
     if kind == "url":
         if nesting >= MAX_NESTING:

@@ -263,3 +263,36 @@ def test_the_seed_schema_refuses_what_the_seed_does_not_allow(change: dict[str, 
     entity = {**result.assertion.to_badgr(), **change}
     assert list(VALIDATOR.iter_errors(entity))
     assert schema_errors(entity, IMPORTED)
+
+
+def test_image_url_of_a_baked_image_imports_the_badge(server: LoopbackServer) -> None:
+    """The seed's `image` may be an http(s) URL of the baked image (Badgr silently drops it)."""
+    case = Case(CASES / "ob2-baked-png-itxt", server)
+    url = case.serve(case.data, "image/png")
+    result = case.run(image=url)
+    assert result.ok, result.to_envelope()
+    assert result.input_kind == "image"
+    assert result.original == url
+    assert result.assertion is not None and result.assertion.image_data is not None
+    assert result.assertion.image_data.content == case.data
+    same = case.run(image=case.data)
+    assert same.dedupe_key == result.dedupe_key
+
+
+def test_image_url_answering_json_is_a_field_error(server: LoopbackServer) -> None:
+    case = Case(CASES / "ob2-hosted-valid", server)
+    url = case.serve(case.data, "image/png")  # the Content-Type lies: the bytes decide
+    result = case.run(image=url)
+    assert result.field_errors == {"image": ["Invalid image."]}
+
+
+def test_url_on_a_private_address_is_blocked_before_any_connection(server: LoopbackServer) -> None:
+    """The default network policy refuses loopback: `url_blocked`, Badgr name FETCH_HTTP_NODE, no socket."""
+    case = Case(CASES / "ob2-hosted-valid", server)
+    url = case.serve(case.data, "application/json")
+    before = server.connections
+    for body in ({"url": url}, {"image": url}):
+        result = import_badge(**body, recipient_profile=case.profile, at=case.at)
+        assert result.error_code == "FETCH_HTTP_NODE", result.to_envelope()
+        assert [e.code for e in result.errors] == ["url_blocked"]
+    assert server.connections == before

@@ -304,3 +304,17 @@ def test_no_json_request_body_raises(body: dict[str, Any]) -> None:
     json.dumps(env, allow_nan=False)
     assert result.ok is False  # nothing in these bodies is a badge of alice's that verifies offline
     assert env["status"]["success"] is False
+
+
+def test_image_text_forms_stored_as_bytes_are_read_as_text() -> None:
+    """A backpack storing `original` as bytes re-verifies a data URI or base64 image from those bytes."""
+    store = DocumentStore.from_directory(CASES / "ob2-baked-png-itxt" / "documents")
+    png = _png()
+    for text in ("data:image/png;base64," + base64.b64encode(png).decode(), base64.b64encode(png).decode()):
+        result = import_badge(image=text.encode(), recipient_profile=PROFILE, at=AT, loader=store)
+        assert result.ok, result.to_envelope(timestamp=AT)
+        assert result.original == text.encode()
+        assert result.assertion is not None and result.assertion.image_data is not None
+        assert result.assertion.image_data.content == png
+    env = _envelope_is_a_refusal(_import(image=b"data:image/jpeg;base64,/9j/4AAQ"))
+    assert env["fieldErrors"] == {"image": [texts.INVALID_MIME]}

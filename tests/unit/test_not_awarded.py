@@ -121,3 +121,11 @@ def test_cli_any_object_judges_the_standalone_document(capsys: pytest.CaptureFix
     assert json.loads(capsys.readouterr().out)["errors"][0]["code"] == "input_invalid"
     assert main([*argv, "--any-object"]) == 0
     assert json.loads(capsys.readouterr().out)["valid"] is True
+
+
+def test_a_bom_before_a_compact_jws_is_verified_as_the_jws() -> None:
+    """Regression (issue 10 problem 6): sniff took a BOM-prefixed JWS as a JWS, then decoding it as ASCII
+    raised (reported as an internal error, input_invalid); on main at 0afe302 it still did."""
+    data, store, at = _load("ob2-signed-rs256-valid")
+    report = verify(b"\xef\xbb\xbf" + data.strip(), at=at, loader=store)
+    assert report.valid, report.to_json()

@@ -190,7 +190,16 @@ def _read_image(value: object) -> Input | list[str]:
         if len(data) > MAX_INPUT_BYTES:
             return [texts.too_long(MAX_INPUT_BYTES)]
         problem = check_image_bytes(data)
-        return [problem] if problem else Input("image", data, data)
+        if problem is None:
+            return Input("image", data, data)
+        text_form = _ascii_text(data)
+        if text_form is None:
+            return [problem]
+        # the text forms stored as bytes (a data URI, base64, an image URL): read them as the text they are
+        found = _read_image(text_form)
+        if isinstance(found, Input):
+            return found._replace(original=data)
+        return found if text_form.lstrip()[:8].lower().startswith(("data:", "http://", "https://")) else [problem]
     if not isinstance(value, str):
         return [texts.NOT_A_FILE]
     if len(value) > MAX_IMAGE_CHARS:
@@ -215,6 +224,14 @@ def _read_image(value: object) -> Input | list[str]:
         return [texts.NOT_A_FILE]
     problem = check_image_bytes(decoded)
     return [problem] if problem else Input("image", decoded, value)
+
+
+def _ascii_text(data: bytes) -> str | None:
+    """`data` as text if it is printable ASCII, so it could be a data URI, base64 or a URL."""
+    if not data or len(data) > MAX_IMAGE_CHARS or not data.isascii():
+        return None
+    text = data.decode("ascii")
+    return text if text.strip() and all(c.isprintable() or c in "\r\n\t" for c in text) else None
 
 
 def _strict_b64(text: str) -> bytes | None:
