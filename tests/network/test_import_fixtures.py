@@ -273,7 +273,8 @@ def test_image_url_of_a_baked_image_imports_the_badge(server: LoopbackServer) ->
     assert result.ok, result.to_envelope()
     assert result.input_kind == "image"
     assert result.original == url
-    assert result.assertion is not None and result.assertion.image_data is not None
+    assert result.assertion is not None
+    assert result.assertion.image_data is not None
     assert result.assertion.image_data.content == case.data
     same = case.run(image=case.data)
     assert same.dedupe_key == result.dedupe_key
@@ -291,7 +292,8 @@ def test_url_on_a_private_address_is_blocked_before_any_connection(server: Loopb
     case = Case(CASES / "ob2-hosted-valid", server)
     url = case.serve(case.data, "application/json")
     before = server.connections
-    for body in ({"url": url}, {"image": url}):
+    bodies: list[dict[str, Any]] = [{"url": url}, {"image": url}]
+    for body in bodies:
         result = import_badge(**body, recipient_profile=case.profile, at=case.at)
         assert result.error_code == "FETCH_HTTP_NODE", result.to_envelope()
         assert [e.code for e in result.errors] == ["url_blocked"]

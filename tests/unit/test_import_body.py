@@ -314,7 +314,8 @@ def test_image_text_forms_stored_as_bytes_are_read_as_text() -> None:
         result = import_badge(image=text.encode(), recipient_profile=PROFILE, at=AT, loader=store)
         assert result.ok, result.to_envelope(timestamp=AT)
         assert result.original == text.encode()
-        assert result.assertion is not None and result.assertion.image_data is not None
+        assert result.assertion is not None
+        assert result.assertion.image_data is not None
         assert result.assertion.image_data.content == png
     env = _envelope_is_a_refusal(_import(image=b"data:image/jpeg;base64,/9j/4AAQ"))
     assert env["fieldErrors"] == {"image": [texts.INVALID_MIME]}
