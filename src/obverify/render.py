@@ -70,18 +70,31 @@ def show(value: Any, limit: int = 300) -> str:
     return quote(text, limit)
 
 
-def show_time(value: Any) -> str:
-    """A date-time in ISO 8601 with its zone; text that is no such date-time is shown quoted, and said so."""
+def show_time(value: Any, version: str | None = "3.0") -> str:
+    """A date-time in ISO 8601 with its zone, read by the rules of the badge's `version` (OB 3.0: RFC 3339;
+    OB 2.0: seconds optional, `+hhmm`; OB 0.5-1.1 also a date alone or a Unix timestamp); anything else is
+    shown quoted, and said so."""
     if value is None:
         return "none"
-    if not isinstance(value, str):
-        return f"{show(value)} (not a date-time)"
-    from obverify.timeparse import parse_datetime
+    from obverify.timeparse import parse_datetime, parse_legacy_date, parse_ob2_datetime
 
+    parse = parse_ob2_datetime if version == "2.0" else parse_legacy_date if version in (
+        "0.5", "1.0", "1.1") else parse_datetime
     try:
-        return parse_datetime(value).isoformat()
+        return parse(value).isoformat()
     except ValueError:
-        return f"{show(value, 80)} (not a date-time with a zone)"
+        return f"{show(value, 80)} (not a valid date-time)"
+
+
+def _date(summary: Mapping[str, Any], keys: tuple[str, ...], report: Report, *, missing: str) -> str:
+    """The first of `keys` the summary has; when none, "invalid" if a finding points at one of them."""
+    value = next((summary[k] for k in keys if summary.get(k) is not None), None)
+    if value is not None:
+        return show_time(value, report.version)
+    pointers = tuple(f"/{k}" for k in keys)
+    if any(f.path is not None and f.path.endswith(pointers) for f in (*report.errors, *report.warnings)):
+        return "not a valid date-time (see below)"
+    return missing
 
 
 _KIND_NAMES = {"BadgeClass": "badge class", "Profile": "issuer profile", "Endorsement": "endorsement",
@@ -116,6 +129,9 @@ def verdict(report: Report) -> Segment:
         return text, STYLE_GOOD
     codes = set(report.codes())
     reason = next((text for code, text in _REASONS if code in codes), None)
+    if reason is not None and "unbake_failed" not in codes and "input_invalid" in codes:
+        # our own sentence naming what the input is instead ("this is a BadgeClass, not an awarded badge")
+        reason = show(next(f.message for f in report.errors if f.code == "input_invalid"), 200)
     if reason is not None and "revoked" in codes and report.revocation_reason == "suspended":
         reason = "the issuer has suspended this badge"  # a Bitstring Status List with statusPurpose suspension
     if reason is None:
@@ -209,12 +225,13 @@ def badge_lines(report: Report, *, recipients_given: bool = False) -> list[Line]
     if kind in ("RevocationList", "CryptographicKey"):  # the verdict line says what it is; nothing else to show
         return []
     summary = report.summary()
-    if summary is None:
-        return [
-            _field("Badge", "not read (the verification stopped before it)", STYLE_DIM),
-            _field("Recipient", _recipient(report, recipients_given), recipient_style),
-            _field("Status", _status(report), STYLE_ERROR if report.revoked else ""),
-        ]
+    if summary is None:  # only what is known: no dates, no status nobody could check
+        lines = [_field("Badge", "not read (the verification stopped before it)", STYLE_DIM)]
+        if recipients_given or report.recipient.checked:
+            lines.append(_field("Recipient", _recipient(report, recipients_given), recipient_style))
+        if report.revoked is not None:
+            lines.append(_field("Status", _status(report), STYLE_ERROR if report.revoked else ""))
+        return lines
     name, issuer = summary.get("name"), _issuer(summary)
     if kind in ("BadgeClass", "Profile"):  # no recipient, dates or status of their own
         label = "BadgeClass" if kind == "BadgeClass" else "Profile"
@@ -236,10 +253,9 @@ def badge_lines(report: Report, *, recipients_given: bool = False) -> list[Line]
         lines.append(_field("", _unverified_note(summary, report), STYLE_DIM))
     if kind is None:
         lines.append(_field("Recipient", _recipient(report, recipients_given), recipient_style))
-    issued = summary.get("validFrom", summary.get("issuedOn"))
-    lines.append(_field("Issued", show_time(issued)))
-    expires = summary.get("validUntil", summary.get("expires"))
-    expires_text = "never" if expires is None else show_time(expires)
+    issued = _date(summary, ("validFrom", "issuanceDate", "issuedOn"), report, missing="none")
+    lines.append(_field("Issued", issued))
+    expires_text = _date(summary, ("validUntil", "expirationDate", "expires"), report, missing="never")
     if report.expired:
         expires_text += " (expired)"
     lines.append(_field("Expires", expires_text, STYLE_ERROR if report.expired else ""))

@@ -165,8 +165,8 @@ def test_badge_text_cannot_draw_on_the_terminal(colour: bool) -> None:
     assert "\\u202e" in text
     assert "[/red][green]ok" in text  # markup is not interpreted
     assert text.count("NOT VALID") == 1
-    assert "2024-13-45 (not a date-time with a zone)" in text
-    assert "12 (not a date-time)" in text
+    assert "2024-13-45 (not a valid date-time)" in text
+    assert "12 (not a valid date-time)" in text
     assert '["not", "text"]' in text
     assert not _REPR.search(text)
     assert ("\x1b[" in text) is colour
