@@ -21,6 +21,7 @@ needs, under the rules of SECURITY.md §6:
 
 from __future__ import annotations
 
+import _thread  # the lock primitive itself: `threading` would cost start-up time for the same lock
 import copy
 import hashlib
 import importlib.util
@@ -127,6 +128,37 @@ JsonLdError = jsonld.JsonLdError
 
 # Resolved bundled contexts, shared by every operation of the process (bundled contexts never change).
 _SHARED_CACHE: LRUCache[str, Any] = LRUCache(maxsize=256)
+
+# One verification expands the same document twice: for the "checked is signed" round trip (`obverify.spelling`)
+# and for a proof's canonicalization. The second reuses the first's expansion, keyed by the run (its work dict,
+# shared by nested verifications) and by the identity of the document's members (the documents differ, e.g.
+# `{k: v for k, v in credential.items() if k != "proof"}` twice, but hold the very same member objects). An
+# entry keeps those objects alive, so no other object can take their ids while it exists, and a new run never
+# shares a key with an old one. Input documents are never mutated during a run.
+_EXPANDED: LRUCache[tuple[int, tuple[tuple[str, int], ...]], tuple[Any, ...]] = LRUCache(maxsize=8)
+_EXPANDED_LOCK = _thread.allocate_lock()
+
+
+def _memo_key(doc: Any, ctx: RunContext | None) -> tuple[int, tuple[tuple[str, int], ...]] | None:
+    if ctx is None or not isinstance(doc, dict):
+        return None
+    return id(ctx._work), tuple((k, id(v)) for k, v in doc.items())
+
+
+def _expand_tracked(doc: dict[str, Any], ctx: RunContext | None, options: dict[str, Any]) -> tuple[Any, list[Any]]:
+    """pyld's expansion of `doc` and the properties it dropped, once per run and document (see `_EXPANDED`)."""
+    key = _memo_key(doc, ctx)
+    if key is not None:
+        with _EXPANDED_LOCK:
+            hit = _EXPANDED.get(key)
+        if hit is not None:
+            return hit[0], hit[1]
+    dropped: list[Any] = []
+    expanded = _Processor(on_property_dropped=dropped.append).expand(doc, options)
+    if key is not None:
+        with _EXPANDED_LOCK:
+            _EXPANDED[key] = (expanded, dropped, ctx._work, list(doc.values()))  # type: ignore[union-attr]
+    return expanded, dropped
 
 # An absolute IRI or a blank node identifier, as jsonld.js's safe mode tests it.
 _ABSOLUTE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+\-.]*|_):[^\s]*$")
@@ -537,10 +569,8 @@ def expand_safe(doc: Any, ctx: RunContext | None, *, stage: str = "proofs") -> l
             " limit), so this proof is not checked",
         )
     state = _LoaderState()
-    dropped: list[str | None] = []
-    proc = _Processor(on_property_dropped=dropped.append)
     try:
-        expanded = proc.expand(doc, _options(ctx, stage, state))
+        expanded, dropped = _expand_tracked(doc, ctx, _options(ctx, stage, state))
     except JsonLdProcessingError:
         raise
     except (JsonLdError, ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
@@ -638,7 +668,7 @@ def compact_round_trip(doc: dict[str, Any], ctx: RunContext | None, *, stage: st
     state = _LoaderState()
     proc = _Processor()
     try:
-        expanded = proc.expand(doc, _options(ctx, stage, state))
+        expanded, _ = _expand_tracked(doc, ctx, _options(ctx, stage, state))
         state = _LoaderState()  # compaction loads the same contexts again (from the run's cache): no cycle
         options = _options(ctx, stage, state)
         options.update({"compactArrays": True, "graph": False, "skipExpansion": True})
