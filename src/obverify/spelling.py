@@ -17,8 +17,8 @@ context) the checks read the input, and `revoked`/`expired` may not be reported 
 
 Differences that are no difference to any check, and so are accepted:
 
-- a one-element array where the compact form has the single value, and the reverse (every check reads
-  list-valued properties through `as_list`, and a scalar read of a list fails closed);
+- a one-element array where the compact form has the single value, and the reverse (the checks read the
+  input in the compact form's shapes, `reshaped`, so `[date]` is read as the date it means);
 - an embedded `@context` (an embedded endorsement's, a JCS proof's): the compact form under the top-level
   context already reproduced the node's keys and values, so they mean there what the checks take them to
   mean (embedded credentials are verified on their own, against their own context);
@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from functools import cache
 from typing import Any, NamedTuple
 
 from obverify.context import RunContext
@@ -79,7 +80,8 @@ class Spelling(NamedTuple):
     """The outcome of the rule for one document.
 
     `ok`: the input is its compact form (up to the accepted differences). `reading`: what the checks must read
-    — the input when `ok`, the compacted form when it differs, None when its meaning could not be established
+    — the input in its compact form's array shapes (`reshaped`) when `ok`, the compacted form when it differs,
+    None when its meaning could not be established
     (then the checks read the input, and nothing read from it may be reported as "not revoked/expired").
     """
 
@@ -103,6 +105,79 @@ def _single(value: Any) -> Any:
 
 def _same_scalar(a: Any, b: Any) -> bool:
     return type(a) is type(b) and a == b
+
+
+@cache
+def pinned_iris() -> frozenset[str]:
+    """Every IRI a term of a bundled context names (scoped contexts included; compact IRIs expanded).
+
+    A key written as one of these IRIs (or as a compact IRI for one) is refused even when the compact form
+    keeps it, as it does when the value does not fit the term's type coercion (`"…#validUntil": "2025-…"`, a
+    plain string where the term wants an xsd:dateTime): the checks read the term, never its IRI.
+    """
+    from obverify.contexts import bundled_context, bundled_urls
+
+    found: set[str] = set()
+
+    def walk(ctx: Any, prefixes: dict[str, str]) -> None:
+        if isinstance(ctx, list):
+            for c in ctx:
+                walk(c, prefixes)
+            return
+        if not isinstance(ctx, dict):
+            return
+        local = {**prefixes, **{t: d for t, d in ctx.items() if isinstance(d, str) and d.endswith(("#", "/"))}}
+        for term, definition in ctx.items():
+            iri = definition if isinstance(definition, str) else (
+                definition.get("@id") if isinstance(definition, dict) else None)
+            if isinstance(iri, str) and not term.startswith("@"):
+                found.add(_expand_prefix(iri, local))
+            if isinstance(definition, dict) and "@context" in definition:
+                walk(definition["@context"], local)
+
+    for url in bundled_urls():
+        document = bundled_context(url)
+        if isinstance(document, dict):
+            walk(document.get("@context"), {})
+    return frozenset(i for i in found if "://" in i)
+
+
+def _expand_prefix(name: str, prefixes: Mapping[str, str]) -> str:
+    prefix, sep, suffix = name.partition(":")
+    if sep and not suffix.startswith("//") and prefix in prefixes:
+        return prefixes[prefix] + suffix
+    return name
+
+
+@cache
+def _all_prefixes() -> dict[str, frozenset[str]]:
+    """Every prefix a bundled context defines (scoped contexts included), with each IRI it stands for."""
+    from obverify.contexts import bundled_context, bundled_urls
+
+    found: dict[str, set[str]] = {}
+    stack: list[Any] = []
+    for url in bundled_urls():
+        document = bundled_context(url)
+        stack.append(document.get("@context") if isinstance(document, dict) else None)
+    while stack:
+        ctx = stack.pop()
+        for c in ctx if isinstance(ctx, list) else [ctx]:
+            if not isinstance(c, dict):
+                continue
+            for term, definition in c.items():
+                if isinstance(definition, str) and definition.endswith(("#", "/")) and not term.startswith("@"):
+                    found.setdefault(term, set()).add(definition)
+                elif isinstance(definition, dict) and "@context" in definition:
+                    stack.append(definition["@context"])
+    return {k: frozenset(v) for k, v in found.items()}
+
+
+def _pinned_iri_key(key: str) -> bool:
+    if ":" not in key or key.startswith("@"):
+        return False
+    prefix, _, suffix = key.partition(":")
+    expansions = {key} | {base + suffix for base in _all_prefixes().get(prefix, frozenset())}
+    return not expansions.isdisjoint(pinned_iris())
 
 
 def _partner(key: str, missing: list[str], lenient: bool) -> str | None:
@@ -141,6 +216,9 @@ def differences(original: Any, compacted: Any, *, relative_base: str = "", lenie
             for k in [k for k in a if k in b and k in CLASS_KEYS]:
                 found.append(Difference(_pointer(path, k), f"key {quote(k)} is a class name; the property is "
                                         f"written {quote(CLASS_KEYS[k])}"))
+            for k in [k for k in a if k in b and _pinned_iri_key(k)]:
+                found.append(Difference(_pointer(path, k), f"key {quote(k, 100)} is the IRI of a term the "
+                                        "contexts define (with a value that does not fit the term): use the term"))
             for k in list(extra):
                 m = _partner(k, missing, lenient)
                 if m is not None:
@@ -179,6 +257,29 @@ def differences(original: Any, compacted: Any, *, relative_base: str = "", lenie
         else:
             found.append(Difference(path or "/", f"{_show(a)} differs from its compact form {_show(b)}"))
     return found
+
+
+def reshaped(original: Any, compacted: Any, *, lenient: bool = True) -> Any:
+    """`original` with each one-element array unwrapped where its compact form has the single value.
+
+    What the checks read when the document passes the rule: its own keys, in the compact form's shapes, so a
+    date, an issuer or a status purpose written as `[value]` is read as the value (no check has to know that
+    an array of one means the same), never refused for a spelling JSON-LD accepts and never losing an expiry
+    or revocation the plain spelling would have shown.
+    """
+    if isinstance(original, list) and not isinstance(compacted, list) and len(original) == 1:
+        return reshaped(original[0], compacted, lenient=lenient)
+    if isinstance(original, dict) and isinstance(compacted, dict):
+        missing = [k for k in compacted if k not in original]
+        out: dict[str, Any] = {}
+        for key, value in original.items():
+            partner = key if key in compacted else _partner(key, missing, lenient)
+            out[key] = value if partner is None or key == "@context" else reshaped(value, compacted[partner],
+                                                                                     lenient=lenient)
+        return out
+    if isinstance(original, list) and isinstance(compacted, list) and len(original) == len(compacted):
+        return [reshaped(x, y, lenient=lenient) for x, y in zip(original, compacted, strict=True)]
+    return original
 
 
 def _term(name: Any) -> bool:
@@ -251,7 +352,7 @@ def check_spelling(ctx: RunContext, doc: Mapping[str, Any], *, base: str = "", s
         out.warn("jsonld_undefined_term", f"{d.message}; the {what}'s JSON is what is signed, so it is read as "
                  "written", stage=stage, path=base + d.path)
     if not wrong:
-        return Spelling(True, doc, found)
+        return Spelling(True, reshaped(dict(doc), compacted, lenient=pinned is None), found)
     for d in wrong[:MAX_REPORTED]:
         out.error(Code.SCHEMA_INVALID, f"not written as its @context writes it (what is checked must be what is "
                   f"signed): {d.message}", stage=stage, path=base + d.path)

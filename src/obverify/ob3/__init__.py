@@ -34,6 +34,7 @@ from obverify.ob3.status import check_status
 from obverify.ob3.validate import check_schemas
 from obverify.ob3.validity import check_validity
 from obverify.report import Collector, Report
+from obverify.spelling import Spelling
 from obverify.stage import run_stage
 
 T = TypeVar("T")
@@ -84,6 +85,11 @@ def verify_credential(ctx: RunContext, credential: Mapping[str, Any], *,
     if report.badge is None:
         report.badge = credential
     kind = credential_kind(credential)
+    meaning: Spelling | None = None
+    if kind is None and any(k == "@type" or ":" in k for k in credential):
+        # `type` itself respelled: the kind is read from the meaning (the spelling is refused below)
+        meaning = _guard(ctx, Code.SCHEMA_INVALID, "schemas", None, lambda: credential_meaning(ctx, credential))
+        kind = credential_kind(meaning.reading) if meaning is not None and meaning.reading is not None else None
     if kind is None:
         out.error(Code.INPUT_INVALID, "not an Open Badges 3.0 credential: type must name VerifiableCredential and "
                   "OpenBadgeCredential, AchievementCredential or EndorsementCredential", stage="sniff", path="/type")
@@ -94,7 +100,8 @@ def verify_credential(ctx: RunContext, credential: Mapping[str, Any], *,
     ctx_ok = _guard(ctx, Code.CONTEXT_INVALID, "schemas", False, lambda: check_contexts(ctx, credential))
     out.check("ob3.context", "passed" if ctx_ok else "failed")
     # What is checked is what is signed: facts, status and validity read the credential's compact form
-    meaning = _guard(ctx, Code.SCHEMA_INVALID, "schemas", None, lambda: credential_meaning(ctx, credential))
+    if meaning is None:
+        meaning = _guard(ctx, Code.SCHEMA_INVALID, "schemas", None, lambda: credential_meaning(ctx, credential))
     reading = credential if meaning is None or meaning.reading is None else meaning.reading
     before = report.error_count
     facts = read_facts(ctx, reading, kind)

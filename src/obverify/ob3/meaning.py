@@ -60,8 +60,6 @@ def credential_meaning(ctx: RunContext, credential: Mapping[str, Any], *, base: 
         if config is not None:
             ok = check_spelling(ctx, config, base=where, what="proof", json_signed=json_signed).ok and ok
     reading = outcome.reading
-    if reading is unsecured:
-        reading = credential
-    elif reading is not None and raw is not None:
+    if reading is not None and raw is not None:
         reading = {**reading, "proof": raw}  # as presented: its options were held to the rule above
     return Spelling(ok, reading, outcome.differences)
