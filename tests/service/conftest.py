@@ -47,7 +47,8 @@ def postgres() -> Iterator[PostgresCluster]:
 
 
 def _settings(tmp: Path, documents: Path, issuer: Issuer, database_url: str | None, **extra: object) -> Settings:
-    return Settings(data=tmp, database_url=database_url, documents=documents, offline=False,
+    extra.setdefault("offline", False)
+    return Settings(data=tmp, database_url=database_url, documents=documents,
                     unsafe_allow_addresses=frozenset({("127.0.0.1", issuer.port)}), **extra)  # type: ignore[arg-type]
 
 
@@ -65,6 +66,18 @@ def service(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     backend: str = request.param
     settings = _settings(tmp_path_factory.mktemp(f"data-{backend}"), documents, issuer,
                          _database_url(backend, request), recheck_after_s=0.0)
+    with run_uvicorn(create_app(settings)) as running:
+        yield Service(running, settings, backend)
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def offline_service(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, documents: Path,
+                    issuer: Issuer) -> Iterator[Service]:
+    """The service on each database with no network at all (documents from the store only): for generated
+    requests, whose URLs point anywhere."""
+    backend: str = request.param
+    settings = _settings(tmp_path_factory.mktemp(f"offline-{backend}"), documents, issuer,
+                         _database_url(backend, request), offline=True)
     with run_uvicorn(create_app(settings)) as running:
         yield Service(running, settings, backend)
 

@@ -279,3 +279,25 @@ def test_stored_original_is_the_input_as_received(service: Service) -> None:
     assert any(json.loads(f.read_bytes()) == body["assertion"] for f in files if f.read_bytes().startswith(b"{"))
     assert a["openBadgeId"] == body["assertion"]["id"]
     assert jwt is None or jwt  # the JWT form is covered by the error-table and verify tests
+
+
+def test_nul_and_odd_text_never_reach_the_database_as_errors(service: Service) -> None:
+    """PostgreSQL refuses NUL characters in text; a name or id holding one must be a 4xx, never a 500."""
+    _, token = service.account(ALICE)
+    with service.client(token) as c:
+        r = c.post("/v2/backpack/collections", json={"name": "a\u0000b", "published": False})
+        assert r.status_code in {201, 400}, r.text
+        r = c.post("/v2/backpack/collections", content=b'{"name": "x", "description": "\\ud800", "published": false}',
+                   headers={"Content-Type": "application/json"})
+        assert r.status_code in {201, 400}, r.text
+        for path in ("/v2/backpack/assertions/a%00b", "/v2/backpack/collections/a%00b"):
+            assert c.get(path).status_code == 404
+        r = c.post("/v2/backpack/collections", json={"name": "y", "published": False, "assertions": ["a\u0000"]})
+        assert r.status_code == 400
+        for path, raw in (("/v1/verify", b'{"url": "https://issuer.example/\\ud800"}'),
+                          ("/v1/verify", b'{"assertion": "\\udc00"}'),
+                          ("/v1/verify", b'{"assertion": {"@context": "https://w3id.org/openbadges/v2", '
+                                         b'"type": "Assertion", "id": "urn:x:\\ud800", "badge": "urn:\\udfff"}}'),
+                          ("/v2/backpack/import", b'{"assertion": {"id": "\\ud800"}}')):
+            r = c.post(path, content=raw, headers={"Content-Type": "application/json"})
+            assert r.status_code in {200, 400}, r.text

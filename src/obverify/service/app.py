@@ -19,7 +19,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from obverify.service import backpack, collections, page, verifyapi
-from obverify.service.envelope import ApiError
+from obverify.service.envelope import ApiError, SafeJSONResponse
 from obverify.service.inputs import media_type, unsupported
 from obverify.service.limits import BodyLimit
 from obverify.service.settings import Settings
@@ -53,6 +53,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         version="1",
         description="The Parchment/Badgr Backpack API and an Open Badges verification service, on obverify.",
         lifespan=lifespan,
+        default_response_class=SafeJSONResponse,
     )
     app.state.obverify = state
     app.include_router(backpack.router)

@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from obverify.service.auth import Caller, reader, writer
-from obverify.service.db import StoredAssertion, new_entity_id, utcnow
+from obverify.service.db import StoredAssertion, new_entity_id, storable, storable_text, utcnow
 from obverify.service.envelope import ApiError, ok, timestamp
 from obverify.service.importing import ImportOutcome, recheck, run_import
 from obverify.service.inputs import read_inputs
@@ -66,6 +66,8 @@ def assertion_out(row: StoredAssertion, owner: str) -> dict[str, Any]:
 
 def _find(session: Session, caller: Caller, ident: str) -> StoredAssertion:
     """The caller's assertion by entity id or id; another user's is 404 exactly like a missing one."""
+    if not storable(ident) or len(ident) > 64:
+        raise ApiError(404, error_code="NOT_FOUND")
     query = select(StoredAssertion).where(StoredAssertion.user_id == caller.user_id)
     row = session.scalars(query.where(StoredAssertion.entity_id == ident)).first()
     if row is None and len(ident) == 24 and all(c in "0123456789abcdef" for c in ident):
@@ -81,15 +83,17 @@ def _store(state: ServiceState, caller: Caller, outcome: ImportOutcome) -> dict[
     key = outcome.dedupe_key or outcome.assertion.get("openBadgeId")
     if not isinstance(key, str) or not key:
         key = "sha256:" + hashlib.sha256(outcome.original).hexdigest()
+    elif not storable(key) or len(key) > 1024:  # an id no database column takes as is: keyed by its hash
+        key = "sha256:" + hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
     report = outcome.report
     fields = {
         "acceptance": "Accepted",
         "pending": bool(outcome.assertion.get("pending")),
         "revoked": bool(report.revoked),
-        "revocation_reason": report.revocation_reason,
+        "revocation_reason": storable_text(report.revocation_reason),
         "expired": bool(report.expired),
         "input_kind": outcome.input_kind,
-        "assertion_json": json.dumps(outcome.assertion, ensure_ascii=False),
+        "assertion_json": json.dumps(outcome.assertion, ensure_ascii=True),  # NUL and surrogates escaped
         "report_json": report.to_json(),
         "checked_at": utcnow(),
     }
@@ -179,7 +183,7 @@ def _save_check(state: ServiceState, row_id: int, revoked: bool | None, reason: 
         if row is None:
             return
         if revoked:
-            row.revoked, row.revocation_reason = True, reason
+            row.revoked, row.revocation_reason = True, storable_text(reason)
         if expired is not None:
             row.expired = expired
         row.checked_at = utcnow()

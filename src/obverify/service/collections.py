@@ -16,7 +16,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
 from obverify.service.auth import Caller, reader, writer
-from obverify.service.db import Collection, CollectionMember, StoredAssertion
+from obverify.service.db import Collection, CollectionMember, StoredAssertion, storable
 from obverify.service.envelope import ApiError, ok
 from obverify.service.models import CollectionCreate, CollectionEnvelope, CollectionUpdate
 from obverify.service.openapi import ERRORS
@@ -47,6 +47,8 @@ def _query(caller: Caller) -> Select[Collection]:
 
 
 def _find(session: Session, caller: Caller, ident: str) -> Collection:
+    if not storable(ident) or len(ident) > 64:
+        raise ApiError(404, error_code="NOT_FOUND")
     row = session.scalars(_query(caller).where(Collection.entity_id == ident)).first()
     if row is None and len(ident) == 24 and all(c in "0123456789abcdef" for c in ident):
         row = session.scalars(_query(caller).where(Collection.id == int(ident, 16))).first()
@@ -60,6 +62,9 @@ def _members(session: Session, caller: Caller, idents: list[str]) -> list[Stored
     out: list[StoredAssertion] = []
     missing: list[str] = []
     for ident in dict.fromkeys(idents):
+        if not storable(ident) or len(ident) > 64:
+            missing.append(ident)
+            continue
         query = select(StoredAssertion).where(StoredAssertion.user_id == caller.user_id)
         row = session.scalars(query.where(StoredAssertion.entity_id == ident)).first()
         if row is None and len(ident) == 24 and all(c in "0123456789abcdef" for c in ident):

@@ -36,6 +36,25 @@ def new_entity_id() -> str:
     return secrets.token_urlsafe(16)
 
 
+def storable(text: str) -> bool:
+    """Whether every database takes `text` as is: no NUL (PostgreSQL refuses it) and no lone surrogate
+    (not encodable as UTF-8)."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def storable_text(text: str | None) -> str | None:
+    """`text` with NUL and lone surrogates replaced by U+FFFD, for free text that came from a badge."""
+    if text is None or storable(text):
+        return text
+    return "".join("\ufffd" if c == "\x00" or 0xD800 <= ord(c) <= 0xDFFF else c for c in text)
+
+
 class Base(DeclarativeBase):
     """Declarative base of the service tables."""
 

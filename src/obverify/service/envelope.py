@@ -9,10 +9,20 @@ into that envelope by one exception handler, so no path can answer in another sh
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fastapi.responses import JSONResponse
+
+
+class SafeJSONResponse(JSONResponse):
+    """JSON with every non-ASCII character escaped: a lone surrogate echoed from a request (valid in JSON
+    text, not in UTF-8) can never make rendering fail with a 500."""
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=True, allow_nan=False, separators=(",", ":"), default=str).encode()
+
 
 DESCRIPTIONS = {
     400: "bad request",
@@ -59,7 +69,7 @@ def body(
 
 def ok(result: Sequence[Any], status: int = 200, warnings: Mapping[str, Sequence[str]] | None = None) -> JSONResponse:
     """A successful envelope."""
-    return JSONResponse(body(success=True, description="ok", result=result, warnings=warnings), status_code=status)
+    return SafeJSONResponse(body(success=True, description="ok", result=result, warnings=warnings), status_code=status)
 
 
 class ApiError(Exception):
@@ -89,7 +99,7 @@ class ApiError(Exception):
 
     def response(self) -> JSONResponse:
         """The envelope this error answers with."""
-        return JSONResponse(
+        return SafeJSONResponse(
             body(success=False, description=self.description, validation_errors=self.validation_errors,
                  non_field_errors=self.non_field_errors, field_errors=self.field_errors,
                  error_code=self.error_code, warnings=self.warnings),

@@ -7,9 +7,21 @@ to null says so here.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from obverify.service.db import storable
+
+
+def _storable(value: str) -> str:
+    if not storable(value):
+        raise ValueError("text must not hold NUL characters or lone surrogates")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_storable)]
+"""A string every database stores as given (PostgreSQL refuses NUL; lone surrogates are no UTF-8)."""
 
 
 class Status(BaseModel):
@@ -139,19 +151,19 @@ class VerifyBody(ImportBody):
 class CollectionCreate(BaseModel):
     """`POST /v2/backpack/collections`."""
 
-    name: str = Field(min_length=1, max_length=255)
-    description: str = Field("", max_length=100_000)
+    name: Text = Field(min_length=1, max_length=255)
+    description: Text = Field("", max_length=100_000)
     published: bool
-    assertions: list[str] = Field(default_factory=list, max_length=10_000)
+    assertions: list[Text] = Field(default_factory=list, max_length=10_000)
 
 
 class CollectionUpdate(BaseModel):
     """`PUT /v2/backpack/collections/{idOrEntityId}`: only the fields given change."""
 
-    name: str | None = Field(None, min_length=1, max_length=255)
-    description: str | None = Field(None, max_length=100_000)
+    name: Text | None = Field(None, min_length=1, max_length=255)
+    description: Text | None = Field(None, max_length=100_000)
     published: bool | None = None
-    assertions: list[str] | None = Field(None, max_length=10_000)
+    assertions: list[Text] | None = Field(None, max_length=10_000)
 
 
 class AcceptanceUpdate(BaseModel):

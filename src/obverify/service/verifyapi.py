@@ -17,7 +17,7 @@ from sqlalchemy import text
 from obverify.importer.inputs import BodyErrors, read_body
 from obverify.pipeline import verify
 from obverify.report import Report
-from obverify.service.envelope import ApiError
+from obverify.service.envelope import ApiError, SafeJSONResponse
 from obverify.service.inputs import read_inputs
 from obverify.service.models import Health, VerifyBody
 from obverify.service.openapi import ERRORS, body_schema
@@ -79,7 +79,7 @@ async def verify_endpoint(request: Request) -> JSONResponse:
     state = state_of(request)
     inputs = await read_inputs(request)
     report = await run_verify(state, inputs)
-    return JSONResponse(report.to_dict())
+    return SafeJSONResponse(report.to_dict())
 
 
 @router.get("/healthz", response_model=Health, summary="The process is up")
