@@ -298,3 +298,17 @@ def test_url_on_a_private_address_is_blocked_before_any_connection(server: Loopb
         assert result.error_code == "FETCH_HTTP_NODE", result.to_envelope()
         assert [e.code for e in result.errors] == ["url_blocked"]
     assert server.connections == before
+
+
+def test_an_ob3_credential_revoked_after_import_is_reported_revoked(server: LoopbackServer) -> None:
+    """OB 3.0: the issuer sets the credential's bit in its (signed) status list after the import."""
+    before = Case(CASES / "ob3-status-clear-before-revocation", server)
+    after = Case(CASES / "ob3-status-bitstring-revoked", server)
+    assert before.data == after.data  # one credential, two moments of its status list
+    first = before.run(assertion=before.data.decode())
+    assert first.ok, first.to_envelope()
+    again = reverify_import(first.original or "", recipient_profile=before.profile, at=before.at,
+                            loader=after.loader())
+    assert again.revoked is True
+    assert again.changes[0] == "revoked"
+    assert again.result.error_code == "ASSERTION_REVOKED"

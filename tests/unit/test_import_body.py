@@ -44,6 +44,9 @@ def _envelope_is_a_refusal(result: Any) -> dict[str, Any]:
     assert all(isinstance(m, str) for m in env["nonFieldErrors"])
     assert all(isinstance(k, str) and all(isinstance(m, str) for m in v) for k, v in env["fieldErrors"].items())
     assert env["validationErrors"] or env["nonFieldErrors"] or env["fieldErrors"]
+    assert result.report.valid is False  # the report of a refused body never says valid
+    assert result.assertion is None
+    assert result.dedupe_key is None
     json.dumps(env, allow_nan=False)  # the envelope is JSON as it stands
     out: dict[str, Any] = env
     return out

@@ -83,9 +83,20 @@ def import_badge(
         raise ValueError("`at` must be a timezone-aware datetime")
     body = read_body(url, assertion, image)
     if isinstance(body, BodyErrors):
-        return ImportResult(ok=False, report=Report(checked_at=at), input_kind=None, original=None,
+        return ImportResult(ok=False, report=_refused_body(body, at), input_kind=None, original=None,
                             field_errors=body.field_errors, non_field_errors=tuple(body.non_field_errors))
     return _import(body, profile, at=at, loader=loader, policy=policy)
+
+
+def _refused_body(body: BodyErrors, at: datetime | None) -> Report:
+    """The report of a request body refused before any verification: never valid, saying why."""
+    report = Report(checked_at=at)
+    out = Collector(report)
+    for name, messages in body.field_errors.items():
+        out.error(Code.INPUT_INVALID, f"{name}: {' '.join(messages)}", stage="request", path=f"/{name}")
+    for message in body.non_field_errors:
+        out.error(Code.INPUT_INVALID, message, stage="request")
+    return report
 
 
 def _import(body: Input, profile: RecipientProfile, *, at: datetime | None, loader: Loader | None,
@@ -100,8 +111,9 @@ def _import(body: Input, profile: RecipientProfile, *, at: datetime | None, load
         if isinstance(fetched, ImportResult):
             return _with_input(fetched, body)
         if isinstance(fetched, list):
-            return ImportResult(ok=False, report=Report(checked_at=at), input_kind=body.kind,
-                                original=body.original, field_errors={"image": fetched})
+            refused = BodyErrors({"image": fetched}, [])
+            return ImportResult(ok=False, report=_refused_body(refused, at), input_kind=body.kind,
+                                original=body.original, field_errors=refused.field_errors)
         image_bytes = fetched
     source: str | bytes = image_bytes if image_bytes is not None else body.source
     report = verify(source, recipients=profile.candidates(), at=at, loader=run_loader, policy=policy)
