@@ -185,6 +185,41 @@ def resolve_node(
         return None
     doc, doc_version = read
     doc = upgrade(doc, doc_version, source_url=ident)
+    declared = doc.get("id")
+    if declared != ident and is_http_url(declared) and kind in ("badgeclass", "issuer"):
+        assert isinstance(declared, str)
+        return _follow_declared_id(ctx, ident, declared, label=label, kind=kind, version=version, path=path)
     if not check_declared_id(ctx, doc, ident, label=label):
         return None
     return doc, ident
+
+
+def _follow_declared_id(
+    ctx: RunContext, fetched_from: str, declared: str, *, label: str, kind: str, version: Version, path: str
+) -> tuple[dict[str, Any], str] | None:
+    """Issue 15 class 7: a BadgeClass or issuer Profile fetched from one URL that declares another http(s) id (an
+    alias, a moved badge class) is what badgecheck follows. The copy at the declared id is fetched through the
+    same loader and policy, once, and used only if it declares that same id, with the warning
+    `declared_id_differs` ("fetched from X, declares Y"); a copy declaring yet another id is `issuer_mismatch`.
+    Everything else (scope, keys, origin rules) then applies to the declared id. The hosted assertion itself
+    and hosted endorsements keep the strict rule (`check_declared_id`)."""
+    upgrade = upgrade_badgeclass if kind == "badgeclass" else upgrade_issuer
+    raw = fetch_document(ctx, declared, label=label, path=path)
+    if raw is None:
+        return None
+    if version == "2.0" and in_parent_context(ctx, raw, url=declared, label=label):
+        raw = {"@context": V2_CONTEXT, **raw}
+    read = read_document(ctx, raw, url=declared, label=label, default_version=version if version != "2.0" else "1.0")
+    if read is None:
+        return None
+    doc = upgrade(read[0], read[1], source_url=declared)
+    if doc.get("id") != declared:
+        ctx.out.error(
+            Code.ISSUER_MISMATCH,
+            f"{label} fetched from {quote_url(fetched_from)} declares {quote_url(declared)}, whose copy declares "
+            "another id; it is not trusted", stage=STAGE_RESOLVE, path="/id", url=declared,
+        )
+        return None
+    ctx.out.warn("declared_id_differs", f"{label} fetched from {quote_url(fetched_from)} declares "
+                 f"{quote_url(declared)}; verified the copy at the declared id", stage=STAGE_RESOLVE, url=declared)
+    return doc, declared
