@@ -73,6 +73,9 @@ def _add_verify(v: argparse.ArgumentParser) -> None:
     v.add_argument("-v", "--verbose", action="store_true", help="also list every check and the documents consulted")
     v.add_argument("--any-object", action="store_true",
                    help="also judge a standalone BadgeClass, Profile, key or endorsement (default: awarded badges)")
+    v.add_argument("--unsafe-accept-unbound-keys", action="store_true",
+                   help="UNSAFE: accept an OB 3.0 credential signed by a key nothing ties to its issuer "
+                        "(warning key_unbound); anyone can make such a signature")
 
 
 def _add_unbake(u: argparse.ArgumentParser) -> None:
@@ -234,8 +237,13 @@ def _cmd_verify(parser: argparse.ArgumentParser, args: argparse.Namespace) -> in
         at = datetime.now(UTC)  # one instant for every input of the run
     colour = False if args.json else _colour()
     failed = 0
+    policy = None
+    if args.unsafe_accept_unbound_keys:  # issue 15 class 12: the one unsafe opt-in, on the policy verify takes
+        from obverify.loaders.policy import NetworkPolicy
+
+        policy = NetworkPolicy(unsafe_accept_unbound_keys=True)
     for name in inputs:
-        report = verify(_source(parser, name), recipients=args.recipient, at=at, loader=loader,
+        report = verify(_source(parser, name), recipients=args.recipient, at=at, loader=loader, policy=policy,
                         objects="any" if args.any_object else "awarded")
         failed += not report.valid
         _print_report(name, report, args, several=len(inputs) > 1, colour=colour)

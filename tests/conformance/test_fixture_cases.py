@@ -1,7 +1,8 @@
 """Every case in `fixtures/cases/<id>/` gives the verdict and codes its `expected.json` states.
 
 `expected.json`: `input` (file name), `at`, `recipients`, `offline` (always true), `valid`, `codes` (each
-must appear among the report's error codes), optional `revoked`, `expired`, `version`, `warnings`.
+must appear among the report's error codes), optional `revoked`, `expired`, `version`, `warnings`, and `policy`
+(keyword arguments of the `NetworkPolicy` the case runs under, e.g. `{"unsafe_accept_unbound_keys": true}`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from obverify import DocumentStore, verify
+from obverify import DocumentStore, NetworkPolicy, verify
 from obverify.timeparse import parse_datetime
 
 CASES = Path(__file__).resolve().parents[2] / "fixtures" / "cases"
@@ -27,12 +28,14 @@ def run_case(case: Path) -> tuple[dict[str, Any], Any]:
     expected = json.loads((case / "expected.json").read_text())
     docs = case / "documents"
     store = DocumentStore.from_directory(docs) if (docs / "index.json").is_file() else DocumentStore()
+    policy = NetworkPolicy(**expected["policy"]) if "policy" in expected else None
     report = verify(
         (case / expected["input"]).read_bytes(),
         recipients=expected.get("recipients", []),
         at=parse_datetime(expected["at"]),
         loader=store,
         objects=expected.get("objects", "awarded"),
+        policy=policy,
     )
     return expected, report
 

@@ -180,6 +180,12 @@ class NetworkPolicy:
     """Exact (ip, port) pairs allowed although not public, e.g. {("127.0.0.1", 8080)} for a test server."""
     unsafe_allow_loopback: bool = False
     """Allow every loopback address (127.0.0.0/8, ::1) on every port. Never in production."""
+    unsafe_accept_unbound_keys: bool = False
+    """Issue 15 class 12: accept an OB 3.0 credential signed by a key that nothing ties to its issuer (a VC-JWT
+    whose only key is its header `jwk` while the issuer lists none; a Data Integrity proof by a did:key or
+    did:jwk when the issuer id is a `urn:uuid` or another id that cannot list keys), as the reference verifiers
+    do, with the warning `key_unbound` and a warning on the `obverify` logger. Such a proof shows only that
+    *someone* signed the credential: anyone can make one naming any issuer. Never the default."""
 
     def __post_init__(self) -> None:
         if not self.schemes <= FETCHABLE_SCHEMES:
@@ -188,6 +194,10 @@ class NetworkPolicy:
             ipaddress.ip_address(ip)  # ValueError for a name: the entry must name an address
             if not 0 < port < 65536:
                 raise ValueError(f"bad port {port} in unsafe_allow_addresses")
+
+    def accepts_unbound_keys(self) -> bool:
+        """Whether `unsafe_accept_unbound_keys` is set (exactly True)."""
+        return self.unsafe_accept_unbound_keys is True
 
     def cap_for(self, content_type: str | None) -> int:
         """The byte cap for a response of `content_type` (its media type, parameters ignored)."""

@@ -268,6 +268,15 @@ def _resolve_key(ctx: RunContext, header: Mapping[str, Any], issuer_id: str) -> 
     for candidate in bound:
         if want is not None and _spki(candidate.public_key) == want:
             return candidate.public_key
+    if not bound:  # issue 15 class 12: the issuer lists no key at all, so nothing ties this one to it
+        from obverify.ob3.keys import accept_unbound, accepts_unbound_keys, unbound_message
+
+        if accepts_unbound_keys(ctx):
+            accept_unbound(ctx, "the VC-JWT (header jwk)", issuer_id=issuer_id, stage=STAGE, path="/jwt/header/jwk")
+            return header_key
+        ctx.out.error(Code.ISSUER_MISMATCH, unbound_message("the VC-JWT (header jwk)", issuer_id), stage=STAGE,
+                      path="/jwt/header/jwk")
+        return None
     ctx.out.error(Code.ISSUER_MISMATCH, "the header jwk is not a key the issuer lists under assertionMethod",
                   stage=STAGE, path="/jwt/header/jwk")
     return None

@@ -9,7 +9,8 @@ model (Multikey §2.2.2, JsonWebKey §2.2.3):
   becomes `https://host[:port]/path/did.json` (or `/.well-known/did.json`) fetched through the run's loader,
   refusing empty, `.`, `..` and encoded-`/` segments; the DID document's `id` must equal the DID.
 - An https verification method is fetched (without its fragment) through the loader: either a controller
-  document listing it, or the method document itself with a `controller`.
+  document listing it, or the method document itself with a `controller`, or (issue 15 class 8) a bare key
+  (a JWK, a JWK Set chosen by `kid`, a Multikey without `controller`) on the issuer's own https origin.
 - Key material: `publicKeyMultibase` (Multikey, Ed25519VerificationKey2020), `publicKeyJwk` (JsonWebKey2020,
   JsonWebKey), `publicKeyBase58` (Ed25519VerificationKey2018). Ed25519 keys pass the small-order checks of
   `obverify.ed25519check` before they are ever used.
@@ -417,6 +418,9 @@ def _resolve(
                 Code.PROOF_INVALID, f"verificationMethod {quote(method_id)} is neither a DID URL nor https"
             )
         doc = _fetch_document(ctx, base, stage=stage, path=path, what="verification method document")
+        bare = _bare_key(doc, method_id)
+        if bare is not None:
+            return _bound_by_origin(ctx, bare, method_id, base, issuer_id=issuer_id, stage=stage, path=path)
         if doc.get("id") == method_id:
             method = doc
         else:
@@ -439,6 +443,8 @@ def _resolve(
     except KeyFormatError as exc:
         raise _ResolveError(Code.PROOF_INVALID, f"verification method {quote(method_id)}: {exc}") from None
     # Binding 1: the controller is the issuer (never fetch a stranger's controller document).
+    if controller != issuer_id and _self_certifying(base) and not _can_list_keys(issuer_id):
+        return _unbound(ctx, method_id, controller, key, issuer_id=issuer_id, stage=stage, path=path)
     if controller != issuer_id:
         raise _ResolveError(
             Code.ISSUER_MISMATCH,
@@ -455,6 +461,108 @@ def _resolve(
             Code.ISSUER_MISMATCH,
             f"the issuer's document does not list {quote(method_id)} under {quote(purpose, 40)}",
         )
+    return ResolvedKey(id=method_id, controller=controller, public_key=key, jwk=jwk_of(key))
+
+
+def _bare_key(doc: dict[str, Any], method_id: str) -> PublicKey | None:
+    """The key of a document that is only a key, with nothing naming its owner (issue 15 class 8), else None.
+
+    OB 3.0 §8.2.4.1 "dereference the `kid` value to retrieve the public key JWK": what a `kid` URL answers may
+    be a bare JWK (RFC 7517 §4, no `id`), a JWK Set (RFC 7517 §5: the key whose `kid` is the URL or its
+    fragment; a set of one key when the URL has no fragment), or a bare Multikey (`type` and key, no
+    `controller`). Raises `_ResolveError` when it is one of these but unusable.
+    """
+    if "controller" in doc or doc.get("id") not in (None, method_id, _strip_fragment(method_id)):
+        return None
+    try:
+        if isinstance(doc.get("kty"), str):
+            return public_key_from_jwk(doc)
+        keys = doc.get("keys")
+        if isinstance(keys, list) and "type" not in doc:
+            fragment = method_id.partition("#")[2]
+            wanted = {method_id} | ({fragment} if fragment else set())
+            chosen = [k for k in keys if isinstance(k, dict) and k.get("kid") in wanted]
+            if not chosen and not fragment and len(keys) == 1 and isinstance(keys[0], dict):
+                chosen = keys
+            if len(chosen) != 1:
+                raise _ResolveError(Code.PROOF_INVALID, f"the JWK Set at {quote_url(method_id)} has no single key "
+                                    f"with kid {quote(method_id)}")
+            return public_key_from_jwk(chosen[0])
+        if doc.get("type") == "Multikey" and "publicKeyMultibase" in doc:
+            return key_from_method(doc)
+    except KeyFormatError as exc:
+        raise _ResolveError(Code.PROOF_INVALID, f"key document {quote_url(method_id)}: {exc}") from None
+    return None
+
+
+def _origin_of(url: str) -> tuple[str, str, int] | None:
+    try:
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        return scheme, (parts.hostname or "").lower(), parts.port or (443 if scheme == "https" else 80)
+    except ValueError:
+        return None
+
+
+def _bound_by_origin(
+    ctx: RunContext, key: PublicKey, method_id: str, base: str, *, issuer_id: str, stage: str, path: str | None
+) -> ResolvedKey:
+    """A bare key is the issuer's only when it is published on the issuer's own https origin (scheme, host and
+    port); nothing else in it names an owner. Elsewhere it is `issuer_mismatch`."""
+    origin = _origin_of(base)
+    if origin is None or origin[0] != "https" or origin != _origin_of(issuer_id):
+        raise _ResolveError(
+            Code.ISSUER_MISMATCH,
+            f"the bare key at {quote_url(base)} names no controller and is not on the issuer's origin"
+            f" ({quote(issuer_id, 120)})",
+        )
+    ctx.out.warn("key_bare", f"the key at {quote_url(method_id)} is a bare key, bound to the issuer by its origin",
+                 stage=stage, path=path)
+    return ResolvedKey(id=method_id, controller=issuer_id, public_key=key, jwk=jwk_of(key))
+
+
+def _self_certifying(did: str) -> bool:
+    """A DID whose document is derived from the key itself (did:key, did:jwk): it names no one else."""
+    return did.startswith(("did:key:", "did:jwk:"))
+
+
+def _can_list_keys(issuer_id: str) -> bool:
+    """Whether the issuer id could bind keys at all: a DID, or an https URL with a document that lists them. A
+    `urn:uuid` (or any other id) dereferences to nothing, so no key can ever be shown to be the issuer's."""
+    return issuer_id.startswith(("did:", "https://", "http://"))
+
+
+def accepts_unbound_keys(ctx: RunContext) -> bool:
+    """Whether the run's policy opted in to `unsafe_accept_unbound_keys` (issue 15 class 12)."""
+    check = getattr(ctx.policy, "accepts_unbound_keys", None)
+    return bool(check()) if callable(check) else False
+
+
+def accept_unbound(ctx: RunContext, what: str, *, issuer_id: str, stage: str, path: str | None) -> None:
+    """Record that a key nothing ties to the issuer was accepted under the opt-in: the warning `key_unbound`
+    in the report and a warning on the `obverify` logger (a service should see it in its logs too)."""
+    import logging  # only on this path: the verify path does not import logging otherwise
+
+    message = (f"{what} is signed by a key that nothing ties to the issuer {quote(issuer_id, 120)}; accepted only "
+               "because unsafe_accept_unbound_keys is set (anyone could have made this signature)")
+    ctx.out.warn("key_unbound", message, stage=stage, path=path)
+    logging.getLogger("obverify").warning("%s", message)
+
+
+def unbound_message(what: str, issuer_id: str) -> str:
+    """The `issuer_mismatch` message for a key nothing ties to the issuer, in words a person understands."""
+    return (f"{what} is signed by a key that nothing ties to the issuer {quote(issuer_id, 120)}: anyone can make "
+            "such a signature, so it does not show the issuer made this credential")
+
+
+def _unbound(
+    ctx: RunContext, method_id: str, controller: str, key: PublicKey, *, issuer_id: str, stage: str, path: str | None
+) -> ResolvedKey:
+    """A proof by a self-certifying DID when the issuer id cannot list keys: `issuer_mismatch` by default."""
+    what = f"the proof by {quote(method_id)}"
+    if not accepts_unbound_keys(ctx):
+        raise _ResolveError(Code.ISSUER_MISMATCH, unbound_message(what, issuer_id))
+    accept_unbound(ctx, what, issuer_id=issuer_id, stage=stage, path=path)
     return ResolvedKey(id=method_id, controller=controller, public_key=key, jwk=jwk_of(key))
 
 
@@ -509,6 +617,8 @@ def keys_of_issuer(ctx: RunContext, issuer_id: str, *, stage: str = "proofs") ->
 __all__ = [
     "KeyFormatError",
     "ResolvedKey",
+    "accept_unbound",
+    "accepts_unbound_keys",
     "did_web_url",
     "ed25519_from_raw",
     "jwk_of",
@@ -516,4 +626,5 @@ __all__ = [
     "keys_of_issuer",
     "public_key_from_jwk",
     "resolve_method",
+    "unbound_message",
 ]
