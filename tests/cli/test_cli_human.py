@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from obverify import DocumentStore, verify
+from obverify import DocumentStore, NetworkPolicy, verify
 from obverify.cli import main
 from obverify.report import Finding, RecipientResult, Report
 from obverify.text import quote
@@ -43,6 +43,8 @@ def _argv(case: Path, expected: dict[str, Any], *extra: str) -> list[str]:
         argv += ["--recipient", rid]
     if expected.get("objects") == "any":
         argv.append("--any-object")
+    if expected.get("policy", {}).get("unsafe_accept_unbound_keys"):  # issue 15 class 12 cases
+        argv.append("--unsafe-accept-unbound-keys")
     return [*argv, *extra]
 
 
@@ -58,8 +60,10 @@ def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str,
 def _report(case: Path, expected: dict[str, Any]) -> Report:
     docs = case / "documents"
     store = DocumentStore.from_directory(docs) if (docs / "index.json").is_file() else DocumentStore()
+    policy = NetworkPolicy(**expected["policy"]) if "policy" in expected else None
     return verify((case / expected["input"]).read_bytes(), recipients=expected.get("recipients", []),
-                  at=parse_datetime(expected["at"]), loader=store, objects=expected.get("objects", "awarded"))
+                  at=parse_datetime(expected["at"]), loader=store, objects=expected.get("objects", "awarded"),
+                  policy=policy)
 
 
 def test_every_case_is_rendered() -> None:

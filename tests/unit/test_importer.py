@@ -188,3 +188,18 @@ def test_warnings_are_a_map_of_code_to_messages() -> None:
     assert all(isinstance(k, str) and isinstance(v, list) and all(isinstance(m, str) for m in v)
                for k, v in env["warnings"].items())
     assert set(env["warnings"]) == {w.code for w in result.report.warnings}
+
+
+def test_language_tagged_names_import_as_one_display_string() -> None:
+    """Issue 15 class 5: names given as language-tagged values reach the Assertion as strings, chosen untagged
+    first, else the first value; the report's summary says the same."""
+    case, store = _case("ob2-tol5-language-tagged-values")
+    assertion = json.loads((case / "input.json").read_text())
+    result = import_badge(assertion=assertion, recipient_profile=ALICE, at=AT, loader=store)
+    assert result.ok, result.report.to_json()
+    assert result.assertion is not None
+    assert result.assertion.badgeclass["name"] == "Robot Wrangler"
+    assert result.assertion.badgeclass["description"] == "Built a robot."
+    assert result.assertion.issuer["name"] == "Robotics Guild"
+    summary = result.report.related["summary"]
+    assert (summary["name"], summary["issuer"]) == ("Robot Wrangler", "Robotics Guild")

@@ -124,3 +124,30 @@ def test_declared_type_is_read_by_its_meaning(kind: str, good: Any, bad: Any) ->
     ctx = _ctx()
     assert not check_document(ctx, {**base, "type": bad}, kind)
     assert "/type" in {f.path for f in ctx.out.report.errors}
+
+
+@pytest.mark.parametrize(("value", "language", "shown"), [
+    ("Plain", None, "Plain"),
+    ([{"@value": "Robótica", "@language": "es"}, "Robotics"], None, "Robotics"),  # untagged before the first
+    ([{"@value": "Robótica", "@language": "es"}, {"@value": "Robotique", "@language": "fr"}], None, "Robótica"),
+    ([{"@value": "Robótica", "@language": "es-MX"}, "Robotics"], "es", "Robótica"),  # primary subtag
+    ([{"@value": "A", "@language": "es"}, {"@value": "B", "@language": "ES-mx"}], "es-MX", "B"),  # exact tag first
+    ([{"@value": "Robótica", "@language": "es"}, "Robotics"], "de", "Robotics"),
+    ({"@value": 5, "@language": "en"}, None, None),
+    (None, "en", None),
+])
+def test_display_text_order(value: Any, language: str | None, shown: str | None) -> None:
+    """Issue 15 class 5: preferred language, else untagged, else the first."""
+    from obverify.ob2.common import display_text
+
+    assert display_text(value, language) == shown
+
+
+def test_language_tags_inside_values_are_checked() -> None:
+    base = {"id": "https://i.example/b", "type": "BadgeClass", "description": "d", "image": "https://i.example/i.png",
+            "criteria": {"narrative": "n"}, "issuer": "https://i.example/p"}
+    ctx = _ctx()
+    assert check_document(ctx, {**base, "name": [{"@value": "N", "@language": "en-GB"}, "N"]}, "badgeclass")
+    ctx = _ctx()
+    assert not check_document(ctx, {**base, "name": {"@value": "N", "@language": "en_GB"}}, "badgeclass")
+    assert "/name/@language" in {f.path for f in ctx.out.report.errors}

@@ -45,7 +45,13 @@ def _list(value: Any) -> list[Any]:
 
 
 def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
+    """A text property as one string: a string as is; language-tagged values (OB 2.0 "Internationalization",
+    issue 15 class 5) by `display_text`'s order (untagged, else the first)."""
+    if isinstance(value, str):
+        return value
+    from obverify.ob2.common import display_text
+
+    return display_text(value)
 
 
 def node_id(value: Any) -> str | None:
@@ -80,8 +86,9 @@ def evidence(items: Any) -> tuple[dict[str, str], ...]:
             if isinstance(item.get("id"), str):
                 entry["url"] = item["id"]
             for key in EVIDENCE_KEYS:
-                if isinstance(item.get(key), str):
-                    entry[key] = item[key]
+                text = _text(item.get(key))
+                if text is not None:
+                    entry[key] = text
             out.append(entry)
     return tuple(out)
 
@@ -162,6 +169,8 @@ def _summary_of(node: Any, keys: tuple[str, ...], original: bytes | None) -> dic
         value = node.get(key)
         if key in ("image", "criteria") and not isinstance(value, str):
             value = node_id(value) if key == "image" else value
+        elif key in ("name", "description") and value is not None and not isinstance(value, str):
+            value = _text(value)
         out[key] = value
     if original is not None:
         out["originalJson"] = original.decode("utf-8", "replace")

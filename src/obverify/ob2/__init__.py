@@ -27,6 +27,7 @@ from obverify.ob2.common import (
     STAGE_RESOLVE,
     STAGE_SCHEMAS,
     V2_CONTEXT,
+    display_text,
     is_http_url,
     node_id,
     types_of,
@@ -363,10 +364,10 @@ def _summary(
     """The displayer summary (name, description, issuer, dates, image; never image data)."""
     bc = badgeclass or {}
     return {
-        "name": bc.get("name"),
-        "description": bc.get("description"),
-        "issuer": (issuer or {}).get("name"),
-        "issuerName": (issuer or {}).get("name"),
+        "name": display_text(bc.get("name")),
+        "description": display_text(bc.get("description")),
+        "issuer": display_text((issuer or {}).get("name")),
+        "issuerName": display_text((issuer or {}).get("name")),
         "issuerId": (issuer or {}).get("id"),
         "issuedOn": assertion.get("issuedOn"),
         "expires": assertion.get("expires"),
@@ -418,8 +419,8 @@ def _verify_badgeclass(ctx: RunContext, doc: dict[str, Any], version: Version, f
     check_endorsements(ctx, [("badge class", badgeclass), ("issuer", issuer)],
                        verify_endorsement=_verify_endorsement_ref)
     report.related["summary"] = {
-        "name": badgeclass.get("name"), "description": badgeclass.get("description"),
-        "issuer": (issuer or {}).get("name"), "issuerName": (issuer or {}).get("name"),
+        "name": display_text(badgeclass.get("name")), "description": display_text(badgeclass.get("description")),
+        "issuer": display_text((issuer or {}).get("name")), "issuerName": display_text((issuer or {}).get("name")),
         "issuerId": (issuer or {}).get("id"), "image": _display_image(badgeclass.get("image")),
     }
 
@@ -435,8 +436,8 @@ def _verify_profile(ctx: RunContext, doc: dict[str, Any], version: Version, fetc
     issuing = "Issuer" in types_of(profile) or any(k in profile for k in ("publicKey", "revocationList"))
     check_document(ctx, profile, "issuer" if issuing else "profile", url=url, label="profile", legacy=version != "2.0")
     check_endorsements(ctx, [("profile", profile)], verify_endorsement=_verify_endorsement_ref)
-    report.related["summary"] = {"name": profile.get("name"), "issuer": profile.get("name"),
-                                 "issuerName": profile.get("name"), "issuerId": profile.get("id"),
+    report.related["summary"] = {"name": display_text(profile.get("name")), "issuer": display_text(profile.get("name")),
+                                 "issuerName": display_text(profile.get("name")), "issuerId": profile.get("id"),
                                  "image": _display_image(profile.get("image"))}
 
 
@@ -525,8 +526,8 @@ def _verify_endorsement_doc(ctx: RunContext, doc: dict[str, Any], *, token: str 
     check_validity(ctx, doc, label="endorsement")
     claim = doc.get("claim")
     report.related["summary"] = {
-        "name": "Endorsement", "issuer": (report.related.get("issuer") or {}).get("name"),
-        "issuerName": (report.related.get("issuer") or {}).get("name"),
+        "name": "Endorsement", "issuer": display_text((report.related.get("issuer") or {}).get("name")),
+        "issuerName": display_text((report.related.get("issuer") or {}).get("name")),
         "issuerId": (report.related.get("issuer") or {}).get("id"), "expires": doc.get("expires"),
         "issuedOn": doc.get("issuedOn"), "claim": claim.get("id") if isinstance(claim, dict) else None,
     }

@@ -82,6 +82,40 @@ def type_iris(node: Any) -> set[str]:
     return {expand_v2_iri(t) for t in types_of(node)}
 
 
+def display_text(value: Any, language: str | None = None) -> str | None:
+    """The one string to show for a text property that may carry language-tagged values (OB 2.0
+    "Internationalization"; JSON-LD value objects `{"@value", "@language"}`), chosen in this stated order:
+
+    1. a value tagged with `language` (the caller's preference; a tag matches its own primary subtag too, so a
+       preference `es` takes `es-MX` when no plain `es` is there), compared ASCII-case-insensitively;
+    2. else an untagged value (a plain string, or a value object without `@language`);
+    3. else the first value.
+
+    None when the property holds no string at all.
+    """
+    items: list[tuple[str | None, str]] = []
+    for item in as_list(value):
+        if isinstance(item, str):
+            items.append((None, item))
+        elif isinstance(item, dict) and isinstance(item.get("@value"), str):
+            tag = item.get("@language")
+            items.append((ascii_lower(tag) if isinstance(tag, str) else None, item["@value"]))
+    if not items:
+        return None
+    if language:
+        wanted = ascii_lower(language)
+        for tag, text in items:
+            if tag == wanted:
+                return text
+        for tag, text in items:
+            if tag is not None and tag.split("-")[0] == wanted.split("-")[0]:
+                return text
+    for tag, text in items:
+        if tag is None:
+            return text
+    return items[0][1]
+
+
 def node_id(value: Any) -> str | None:
     """The IRI of a linked node: the string itself, or an embedded document's `id`."""
     if isinstance(value, str):

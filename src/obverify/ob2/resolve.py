@@ -48,9 +48,36 @@ def compact_v2(ctx: RunContext, doc: dict[str, Any], *, url: str | None, label: 
         return None
     if not isinstance(result, dict):
         return None
+    language = _default_language(doc)
+    if language is not None:
+        result = {**_untag(result, language), "@language": language}
     result["@context"] = V2_CONTEXT
     ctx.out.check(f"jsonld.{label}", "passed", "compacted into the OB v2 context")
     return result
+
+
+def _default_language(doc: dict[str, Any]) -> str | None:
+    """The default language a document's own top-level context objects set (`{"@language": "en"}`), if any."""
+    language = None
+    for item in as_list(doc.get("@context")):
+        if isinstance(item, dict) and "@language" in item:
+            value = item["@language"]
+            language = value if isinstance(value, str) else None  # a later context object overrides (null too)
+    return language
+
+
+def _untag(value: Any, language: str) -> Any:  # a dict stays a dict
+    """Issue 15 class 5: compacting into the v2 context (which sets no default language) turns every string of a
+    document with a default language into `{"@value": s, "@language": L}`. Read with that default, which the
+    result then carries as its own `@language`, those are plain strings again: the same JSON-LD meaning."""
+    if isinstance(value, list):
+        return [_untag(v, language) for v in value]
+    if isinstance(value, dict):
+        tagged = set(value) == {"@value", "@language"} and value["@language"] == language
+        if tagged and isinstance(value["@value"], str):
+            return value["@value"]
+        return {k: _untag(v, language) for k, v in value.items()}
+    return value
 
 
 def read_document(

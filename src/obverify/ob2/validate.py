@@ -49,6 +49,9 @@ EXPECTED_TYPES: dict[str, tuple[frozenset[str], str]] = {
 (OB 2.0 "Profile": an issuer is a Profile, `Issuer` its subclass). Issue 15 class 10: an issuer of another
 type was accepted; a context-less related document (class 3) must not pass for another class either."""
 
+_TEXT_PROPERTIES = ("name", "description", "narrative")
+"""Properties that may hold language-tagged values (issue 15 class 5), whose tags are checked."""
+
 MAX_DATA_URI_CHARS = 4 * 1024 * 1024
 _UUID_URN = re.compile(r"urn:uuid:[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}", re.ASCII | re.IGNORECASE)
 _BLANK = re.compile(r"_:[A-Za-z0-9_.\-]+", re.ASCII)
@@ -161,6 +164,19 @@ class _Rules:
         lang = doc.get("@language")
         if lang is not None and not is_language_tag(lang):
             self.fail("/@language", "@language is not a BCP-47 language tag")
+        for key in _TEXT_PROPERTIES:
+            value = doc.get(key)
+            for i, item in enumerate(as_list(value)):
+                tag = item.get("@language") if isinstance(item, dict) else None
+                if tag is not None and not is_language_tag(tag):
+                    where = f"/{key}/{i}" if isinstance(value, list) else f"/{key}"
+                    self.fail(where + "/@language", f"{key}: @language is not a BCP-47 language tag")
+        related = doc.get("related")
+        for i, item in enumerate(as_list(related)):
+            tag = item.get("@language") if isinstance(item, dict) else None
+            if tag is not None and not is_language_tag(tag):
+                where = f"/related/{i}" if isinstance(related, list) else "/related"
+                self.fail(where + "/@language", "related: @language is not a BCP-47 language tag")
 
 
 def _identity_rules(rules: _Rules, recipient: Any) -> None:
