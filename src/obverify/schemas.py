@@ -197,6 +197,12 @@ def _validator(schema_id: str) -> Validator:
     return cls(schema, registry=_registry(), format_checker=checker)
 
 
+def check_uri_format(value: object) -> bool:
+    """The project's `uri` format check (a scheme, no spaces or controls), for schemas run outside this module
+    (OB 2.0 extension schemas, `obverify.ob2.extensions`)."""
+    return _check_uri(value)
+
+
 def _check_uri_ref(value: object) -> bool:
     return not isinstance(value, str) or not any(ord(c) <= 0x20 or c in "<>\"{}|\\^`" for c in value)
 

@@ -23,7 +23,7 @@ from jsonschema import Draft202012Validator
 from loopback import LoopbackServer, json_route, serve
 from referencing import Registry, Resource
 
-from obverify import Code, DocumentStore, HttpLoader, LoadError, import_badge, reverify_import
+from obverify import Code, DocumentStore, HttpLoader, LoadError, NetworkPolicy, import_badge, reverify_import
 from obverify.bake import bake
 from obverify.importer.inputs import InputKind
 from obverify.loaders.base import Document
@@ -98,6 +98,8 @@ class Case:
         self.expected = json.loads((path / "expected.json").read_text())
         self.at = parse_datetime(self.expected["at"])
         self.profile = profile_of(self.expected)
+        # a case may run under a policy (issue 15: `unsafe_accept_unbound_keys`); imports take the same one
+        self.policy = NetworkPolicy(**self.expected["policy"]) if "policy" in self.expected else None
         self.data = (path / self.expected["input"]).read_bytes()
         docs = path / "documents"
         self.fallback = LoopbackOnly(server)
@@ -137,7 +139,8 @@ class Case:
         return out
 
     def run(self, **body: Any) -> Any:
-        return import_badge(**body, recipient_profile=self.profile, at=self.at, loader=self.loader())
+        return import_badge(**body, recipient_profile=self.profile, at=self.at, loader=self.loader(),
+                            policy=self.policy)
 
 
 def _valid_badges() -> list[Path]:
@@ -173,7 +176,8 @@ def test_each_input_imports_the_badge_to_the_seed_schema_with_one_dedupe_key(pat
         assert json.loads(entity["originalJson"]) if entity["originalJson"].startswith("{") else entity["originalJson"]
         keys[kind] = result.dedupe_key
         again = reverify_import(result.assertion.original, input_kind=result.assertion.input_kind,
-                                recipient_profile=case.profile, at=case.at, loader=case.loader())
+                                recipient_profile=case.profile, at=case.at, loader=case.loader(),
+                                policy=case.policy)
         assert again.still_valid, (kind, again.result.to_envelope())
         assert again.changes == ()
         assert again.result.dedupe_key == result.dedupe_key
@@ -194,7 +198,7 @@ def test_reverifying_the_stored_original_gives_the_import_verdict(path: Path, se
     first = case.run(**{kind: value})
     again = reverify_import(first.original if first.original is not None else value,
                             input_kind=first.input_kind or cast("InputKind", kind), recipient_profile=case.profile,
-                            at=case.at, loader=case.loader())
+                            at=case.at, loader=case.loader(), policy=case.policy)
     assert again.result.ok == first.ok
     assert [e.code for e in again.result.errors] == [e.code for e in first.errors]
     assert again.result.field_errors == first.field_errors
@@ -205,7 +209,8 @@ def test_reverifying_the_stored_original_gives_the_import_verdict(path: Path, se
         assert again.changes == ()
     # and without being told the kind: the stored original says what it is
     guessed = reverify_import(first.original if first.original is not None else value,
-                              recipient_profile=case.profile, at=case.at, loader=case.loader())
+                              recipient_profile=case.profile, at=case.at, loader=case.loader(),
+                              policy=case.policy)
     assert guessed.result.ok == first.ok
 
 

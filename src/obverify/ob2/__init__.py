@@ -111,7 +111,7 @@ def _verify_json(ctx: RunContext, doc: dict[str, Any], fetched: Document | None)
     if version is None or (version == "2.0" and not is_exact_v2(doc)):
         # issue 15 class 4: what the document is, and the id a hosted pointer names, are read from its JSON-LD
         # meaning (compacted into the v2 context), never from raw keys a local context may have redefined
-        read = read_document(ctx, doc, url=fetched.url if fetched else None, label="badge")
+        read = read_document(ctx, doc, url=fetched.url if fetched else None, label="badge", extensions=False)
         if read is None:
             return
         doc, version = read

@@ -81,9 +81,25 @@ def _untag(value: Any, language: str) -> Any:  # a dict stays a dict
 
 
 def read_document(
-    ctx: RunContext, doc: Any, *, url: str | None, label: str, default_version: Version = "2.0"
+    ctx: RunContext, doc: Any, *, url: str | None, label: str, default_version: Version = "2.0",
+    extensions: bool = True,
 ) -> tuple[dict[str, Any], Version] | None:
-    """Check a parsed document is an object with a known OB context; compact 2.0 documents into v2."""
+    """Check a parsed document is an object with a known OB context; compact 2.0 documents into v2.
+
+    `extensions`: validate the OB 2.0 document's extension nodes (`obverify.ob2.extensions`), as written, before
+    compaction renames their terms; off for a presented copy that is only a pointer to the verified one.
+    """
+    read = _read_document(ctx, doc, url=url, label=label, default_version=default_version)
+    if read is not None and extensions and read[1] == "2.0" and isinstance(doc, dict):
+        from obverify.ob2.extensions import check_extensions
+
+        check_extensions(ctx, doc, url=url, label=label)
+    return read
+
+
+def _read_document(
+    ctx: RunContext, doc: Any, *, url: str | None, label: str, default_version: Version
+) -> tuple[dict[str, Any], Version] | None:
     if not isinstance(doc, dict):
         ctx.out.error(Code.SCHEMA_INVALID, f"{label} must be a JSON object", stage=STAGE_SCHEMAS, url=url)
         return None
