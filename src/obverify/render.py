@@ -202,8 +202,19 @@ def _status(report: Report) -> str:
     return f"status could not be checked: {show(why, 300)}" if why else "status could not be checked"
 
 
+_UNTRUSTED = frozenset({"proof_invalid", "issuer_mismatch"})
+"""Codes after which the badge's own statements (name, issuer, dates) are claims nobody vouched for."""
+
+
+def _claims_only(summary: Mapping[str, Any], report: Report) -> bool:
+    return summary.get("unverified") is True or not _UNTRUSTED.isdisjoint(report.codes())
+
+
 def _unverified_note(summary: Mapping[str, Any], report: Report) -> str:
-    """Why the badge block describes a copy that was not verified (`obverify.ob2._describe_unverified`)."""
+    """Why the badge block describes what nobody vouched for: a copy that was not verified
+    (`obverify.ob2._describe_unverified`), or a badge whose signature or issuer did not verify."""
+    if summary.get("unverified") is not True:
+        return "(as the badge states it: its signature or issuer did not verify)"
     if summary.get("source") == "hosted":
         return "(read from the issuer's revoked copy, which was not verified)"
     if report.revoked:
@@ -249,7 +260,7 @@ def badge_lines(report: Report, *, recipients_given: bool = False) -> list[Line]
     else:
         lines.append(_field("Badge", show(name, 200) if name is not None else "unknown (not read)"))
         lines.append(_field("Issuer", issuer if issuer is not None else "unknown (not read)"))
-    if summary.get("unverified") is True:
+    if _claims_only(summary, report):
         lines.append(_field("", _unverified_note(summary, report), STYLE_DIM))
     if kind is None:
         lines.append(_field("Recipient", _recipient(report, recipients_given), recipient_style))
@@ -311,7 +322,9 @@ def summary_line(label: str, report: Report) -> Line:
     name, issuer = summary.get("name"), _issuer_name(summary)
     if name is not None or issuer is not None:
         what = show(name, 120) if name is not None else "a badge"
-        line.append((f" — {what}" + (f" from {show(issuer, 120)}" if issuer is not None else ""), STYLE_DIM))
+        claims = "claims to be " if _claims_only(summary, report) else ""
+        line.append((f" — {claims}{what}" + (f" from {show(issuer, 120)}" if issuer is not None else ""),
+                     STYLE_DIM))
     return line
 
 

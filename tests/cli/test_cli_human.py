@@ -350,3 +350,15 @@ def test_each_kind_of_object_shows_what_it_has(
         assert text in out, (text, out)
     for text in absent:
         assert text not in out, (text, out)
+
+
+def test_claims_of_a_badge_that_did_not_verify_are_marked(capsys: pytest.CaptureFixture[str]) -> None:
+    """A tampered badge's name and issuer are what it says, not what anyone vouched for: the view says so."""
+    note = "(as the badge states it: its signature or issuer did not verify)"
+    case = CASES / "ob3-tampered"
+    _, out, _ = _run(_argv(case, json.loads((case / "expected.json").read_text())), capsys)
+    assert note in out
+    case = CASES / "ob3-eddsa-rdfc-valid"
+    _, out, _ = _run(_argv(case, json.loads((case / "expected.json").read_text())), capsys)
+    assert note not in out
+    assert "claims" not in out
