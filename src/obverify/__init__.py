@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from obverify.pipeline import verify
     from obverify.report import Check, Finding, RecipientResult, Report
     from obverify.unbake import unbake
+    from obverify.url import URL
 
 # Loaded on first use (PEP 562): they pull in HTTP, JSON-LD, schema and loader code, which `obverify
 # unbake` and `obverify bake` never need, so the command line starts fast (issue 3: process < 100 ms); and
@@ -61,6 +62,7 @@ _LAZY = {
     "Finding": "obverify.report",
     "RecipientResult": "obverify.report",
     "Report": "obverify.report",
+    "URL": "obverify.url",
 }
 
 
@@ -85,6 +87,7 @@ class _Package(types.ModuleType):
 sys.modules[__name__].__class__ = _Package
 
 __all__ = [
+    "URL",
     "Baked",
     "Check",
     "Code",

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from obverify.report import Report
+    from obverify.url import URL
 
 # `datetime`, `pathlib` and `collections.Counter` are imported by the commands that use them: together
 # they were a sixth of the `obverify unbake` process, which never needs them (issue 3: under 100 ms).
@@ -208,11 +209,17 @@ def _colour() -> bool:
     return wants_colour(sys.stdout, os.environ)
 
 
-def _source(parser: argparse.ArgumentParser, name: str) -> bytes | str | _InputFile:
-    """What `verify` gets for one INPUT: a URL as given, stdin's bytes, or the file for `verify` to read
-    (a file that cannot be read is a report, input_invalid and exit 1, not a usage error)."""
+def _source(parser: argparse.ArgumentParser, name: str) -> bytes | URL | _InputFile:
+    """What `verify` gets for one INPUT: an `obverify.URL`, stdin's bytes, or the file (an `os.PathLike`) for
+    `verify` to read (a file that cannot be read is a report, input_invalid and exit 1, not a usage error).
+    Never a plain `str`: to `verify` that is JSON/JWS text (issue 10)."""
     if name.lower().startswith(("http://", "https://")):
-        return name
+        from obverify.url import URL
+
+        try:
+            return URL(name)
+        except ValueError as exc:
+            parser.error(f"INPUT: {exc}")
     if name == "-":
         return _read_input(parser, name)
     return _InputFile(name)

@@ -17,15 +17,19 @@ from obverify.loaders.base import Document, Loader
 from obverify.loaders.factory import default_loader
 from obverify.objects import Objects, check_objects, credential_type, refuse_standalone, standalone_type
 from obverify.report import Collector, Report
-from obverify.sniff import is_ob3, sniff
+from obverify.sniff import is_ob3, sniff, without_bom
 from obverify.stage import run_stage
 from obverify.strictjson import JSONError, parse_json
 from obverify.timeparse import UTC, datetime
+from obverify.url import URL
 
 MAX_INPUT_BYTES = 16 * 1024 * 1024
 MAX_NESTING = 3
 
-Source = bytes | bytearray | str | os.PathLike[str] | Mapping[str, Any]
+Source = bytes | bytearray | memoryview | str | os.PathLike[str] | Mapping[str, Any] | URL
+"""What `verify` takes, each meaning one thing (issue 10, problem 3): bytes are content in any badge format,
+a `str` is JSON or compact JWS/JWT text, an `os.PathLike` is a local file, a mapping is parsed JSON, and a
+`URL` is fetched. A plain `str` never names a file or a URL."""
 
 
 def verify(
@@ -37,9 +41,18 @@ def verify(
     policy: Any = None,
     objects: Objects = "awarded",
 ) -> Report:
-    """Verify a badge given as bytes, a path, an http(s) URL or a parsed JSON object.
+    """Verify a badge. `source` is one of:
 
-    `at` (zone-aware) fixes the instant for every time check; `loader` is the only way to documents
+    - `bytes` (or bytearray/memoryview): content in any badge format, sniffed: PNG, SVG, JSON, a compact
+      JWS/JWT, or a hosted badge's URL as baked images carry it;
+    - `str`: JSON or compact JWS/JWT *text*, nothing else: never a file name and never a URL to fetch
+      (anything else is `input_invalid`), so a string from a request body can never open a local file;
+    - an `os.PathLike` (e.g. `pathlib.Path`): a local file, read up to the input cap;
+    - a `Mapping`: a parsed JSON object;
+    - an `obverify.URL`: an http(s) URL, fetched through `loader`.
+
+    Any other type is a programmer error: `TypeError` at the call; bad input is never an exception, it is a
+    report. `at` (zone-aware) fixes the instant for every time check; `loader` is the only way to documents
     outside the input (default: the safe HTTP loader under `policy`). `objects="awarded"` (the default)
     judges awarded badges only: a BadgeClass, Profile, key, list or DID document given as the badge is
     `input_invalid`; `objects="any"` judges such a standalone document on its own (`obverify.objects`).
@@ -47,6 +60,9 @@ def verify(
     """
     if isinstance(recipients, str):
         raise TypeError("`recipients` must be an iterable of identities, not one string")
+    if not isinstance(source, bytes | bytearray | memoryview | str | os.PathLike | Mapping | URL):
+        raise TypeError(f"cannot verify a {type(source).__name__}: give bytes, str (JSON/JWS text), "
+                        "an os.PathLike, a Mapping or an obverify.URL")
     choice = check_objects(objects)
     ctx = new_run(at=at, loader=loader, policy=policy, recipients=tuple(recipients))
     ctx.objects = choice
@@ -85,25 +101,50 @@ def _run(ctx: RunContext, source: Source) -> None:
         report.kind = "json"
         dispatch_json(ctx, dict(source))
         return
-    if isinstance(source, bytes | bytearray):
-        data = bytes(source)
-    elif isinstance(source, str) and source.lower().startswith(("http://", "https://")):
-        report.original = source
+    if isinstance(source, URL):
+        report.original = str(source)
         report.kind = "url"
-        verify_url(ctx, source.strip(), nesting=0)
+        verify_url(ctx, str(source), nesting=0)
         return
-    elif isinstance(source, str | os.PathLike):
+    if isinstance(source, str):
+        report.original = source
+        _verify_text(ctx, source)
+        return
+    if isinstance(source, bytes | bytearray | memoryview):
+        data = bytes(source)
+    elif isinstance(source, os.PathLike):
         try:
             with open(source, "rb") as fh:  # noqa: PTH123 - pathlib stays out of the verify path (start-up)
                 data = fh.read(MAX_INPUT_BYTES + 1)
-        except OSError as exc:
-            ctx.out.error(Code.INPUT_INVALID, f"cannot read input file: {exc.strerror}", stage="sniff")
+        except (OSError, TypeError, ValueError) as exc:  # ValueError: a NUL in the path; TypeError: bytes fspath
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
+            ctx.out.error(Code.INPUT_INVALID, f"cannot read input file: {reason}", stage="sniff")
             return
-    else:
+    else:  # verify() checked the type at the call
         raise TypeError(f"cannot verify a {type(source).__name__}")
     report.original = data
     if len(data) > MAX_INPUT_BYTES:
         ctx.out.error(Code.INPUT_INVALID, f"input larger than {MAX_INPUT_BYTES} bytes", stage="sniff")
+        return
+    verify_bytes(ctx, data, nesting=0)
+
+
+def _verify_text(ctx: RunContext, text: str) -> None:
+    """A `str` source: JSON or compact JWS/JWT text, and nothing else (never a path, never a URL to fetch)."""
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:
+        ctx.out.error(Code.INPUT_INVALID, "input text holds a lone surrogate", stage="sniff")
+        return
+    if len(data) > MAX_INPUT_BYTES:
+        ctx.out.error(Code.INPUT_INVALID, f"input larger than {MAX_INPUT_BYTES} bytes", stage="sniff")
+        return
+    kind = sniff(data)
+    if kind not in ("json", "jws"):
+        hint = {"url": "a URL to fetch must be given as obverify.URL",
+                "png": "an image must be given as bytes", "svg": "an image must be given as bytes",
+                "svgz": "an image must be given as bytes"}.get(kind, "a file must be given as an os.PathLike")
+        ctx.out.error(Code.INPUT_INVALID, f"a str input is JSON or compact JWS/JWT text; {hint}", stage="sniff")
         return
     verify_bytes(ctx, data, nesting=0)
 
@@ -137,13 +178,19 @@ def verify_bytes(ctx: RunContext, data: bytes, *, nesting: int, fetched: Documen
         dispatch_json(ctx, value, fetched=fetched)
         return
     if kind == "jws":
-        dispatch_jws(ctx, data.lstrip(b"\xef\xbb\xbf").decode("ascii").strip())  # sniff allows a BOM too
+        # sniff matched the token after one BOM and surrounding whitespace: ASCII by its pattern
+        dispatch_jws(ctx, without_bom(data).strip().decode("ascii"))
         return
     if kind == "url":
         if nesting >= MAX_NESTING:
             ctx.out.error(Code.INPUT_INVALID, "too many levels of indirection", stage="resolve")
             return
-        verify_url(ctx, data.decode("utf-8").strip(), nesting=nesting + 1)
+        try:
+            url = without_bom(data).strip().decode("utf-8")
+        except UnicodeDecodeError:
+            ctx.out.error(Code.INPUT_INVALID, "the badge URL is not valid UTF-8", stage="sniff")
+            return
+        verify_url(ctx, url, nesting=nesting + 1)
         return
     ctx.out.error(Code.INPUT_INVALID, "input is no known badge format (PNG, SVG, JSON, JWS/JWT, URL)", stage="sniff")
 

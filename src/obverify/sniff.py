@@ -19,13 +19,22 @@ _URL = re.compile(rb"https?://[^\s]+", re.IGNORECASE)
 _SVG_ROOT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?svg[\s>/]")
 
 
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
+def without_bom(data: bytes) -> bytes:
+    """`data` without one leading UTF-8 byte order mark: exactly the three bytes, never a stray one of them
+    (issue 10: stray BOM bytes before a token were sniffed away and then failed to decode)."""
+    return data[3:] if data.startswith(UTF8_BOM) else data
+
+
 def sniff(data: bytes) -> Kind:
     """Classify `data`. `unknown` covers everything that is no badge format (including a JWE)."""
     if data.startswith(PNG_SIGNATURE):
         return "png"
     if data.startswith(b"\x1f\x8b"):
         return "svgz"
-    stripped = data.lstrip(b"\xef\xbb\xbf").strip()
+    stripped = without_bom(data).strip()
     if not stripped:
         return "unknown"
     first = stripped[:1]

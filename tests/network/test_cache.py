@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 from loopback import json_route, redirect, serve
 
-from obverify import Document, HttpLoader, verify
+from obverify import URL, Document, HttpLoader, verify
 from obverify.loaders.cache import DocumentCache, freshness_lifetime
 from obverify.loaders.factory import SHARED_CACHE
 
@@ -151,7 +151,7 @@ def test_default_loader_shares_its_cache_between_verifications(shared_cache: Non
     routes = {"/badge": json_route(b'{"not": "a badge"}', headers={"Cache-Control": "max-age=300"})}
     at = datetime(2025, 1, 1, tzinfo=UTC)
     with serve(routes) as srv:
-        first = verify(srv.url("/badge"), policy=srv.policy(), at=at)
-        second = verify(srv.url("/badge"), policy=srv.policy(), at=at)
+        first = verify(URL(srv.url("/badge")), policy=srv.policy(), at=at)
+        second = verify(URL(srv.url("/badge")), policy=srv.policy(), at=at)
         assert len(srv.requests) == 1
     assert first.to_json() == second.to_json()

@@ -18,7 +18,7 @@ import pytest
 import trustme
 from loopback import LoopbackServer, Route, json_route, serve
 
-from obverify import Code, HttpLoader, NetworkPolicy, verify
+from obverify import URL, Code, HttpLoader, NetworkPolicy, verify
 from obverify.cli import main
 from obverify.context import ACCEPT_BADGE
 from obverify.loaders.factory import SHARED_CACHE
@@ -75,7 +75,7 @@ def _fresh_shared_cache() -> Iterator[None]:
 
 
 def test_hosted_badge_verifies_end_to_end_over_loopback(badge_server: LoopbackServer) -> None:
-    report = verify(badge_server.url("/assertions/1"), recipients=[ALICE], at=AT, policy=badge_server.policy())
+    report = verify(URL(badge_server.url("/assertions/1")), recipients=[ALICE], at=AT, policy=badge_server.policy())
     assert Code.URL_BLOCKED not in report.codes()
     assert report.valid, report.to_json(indent=1)
     assert report.recipient.matched == ALICE
@@ -84,13 +84,13 @@ def test_hosted_badge_verifies_end_to_end_over_loopback(badge_server: LoopbackSe
 
 
 def test_unsafe_allow_loopback_also_works(badge_server: LoopbackServer) -> None:
-    report = verify(badge_server.url("/assertions/1"), recipients=[ALICE], at=AT,
+    report = verify(URL(badge_server.url("/assertions/1")), recipients=[ALICE], at=AT,
                     policy=NetworkPolicy(unsafe_allow_loopback=True))
     assert report.valid, report.to_json(indent=1)
 
 
 def test_without_an_unsafe_option_the_url_is_blocked_and_unseen(badge_server: LoopbackServer) -> None:
-    report = verify(badge_server.url("/assertions/1"), recipients=[ALICE], at=AT)
+    report = verify(URL(badge_server.url("/assertions/1")), recipients=[ALICE], at=AT)
     assert not report.valid
     assert Code.URL_BLOCKED in report.codes()
     assert badge_server.connections == 0
@@ -107,12 +107,13 @@ def test_https_end_to_end_with_a_verified_certificate(tmp_path: Path) -> None:
         routes.update(hosted_badge(f"https://127.0.0.1:{srv.port}"))
         url = srv.url("/assertions/1")
         allowed = HttpLoader(NetworkPolicy(unsafe_allow_loopback=True), ca_bundle=str(ca_path))
-        good = verify(url, recipients=[ALICE], at=AT, loader=allowed)
+        good = verify(URL(url), recipients=[ALICE], at=AT, loader=allowed)
         assert good.valid, good.to_json(indent=1)
-        untrusted = verify(url, recipients=[ALICE], at=AT, loader=HttpLoader(NetworkPolicy(unsafe_allow_loopback=True)))
+        untrusted = verify(URL(url), recipients=[ALICE], at=AT,
+                           loader=HttpLoader(NetworkPolicy(unsafe_allow_loopback=True)))
         assert Code.FETCH_FAILED in untrusted.codes()
         before = srv.connections
-        blocked = verify(url, recipients=[ALICE], at=AT, loader=HttpLoader(ca_bundle=str(ca_path)))
+        blocked = verify(URL(url), recipients=[ALICE], at=AT, loader=HttpLoader(ca_bundle=str(ca_path)))
         assert Code.URL_BLOCKED in blocked.codes()
         assert srv.connections == before
 
@@ -149,7 +150,7 @@ def test_cli_record_then_offline_replay_is_identical(
     store = tmp_path / "store"
     store.mkdir()
     index: dict[str, str] = {}
-    report = verify(badge_server.url("/assertions/1"), recipients=[ALICE], at=AT, policy=badge_server.policy())
+    report = verify(URL(badge_server.url("/assertions/1")), recipients=[ALICE], at=AT, policy=badge_server.policy())
     for i, (url, content) in enumerate(report.originals.items()):
         (store / f"d{i}.json").write_bytes(content)
         index[url] = f"d{i}.json"

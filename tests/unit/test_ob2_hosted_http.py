@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from obverify import verify
+from obverify import URL, verify
 from obverify.loaders.policy import NetworkPolicy
 from obverify.timeparse import parse_datetime
 
@@ -81,14 +81,14 @@ def server() -> Iterator[_Server]:
 
 
 def test_hosted_url_verifies_over_loopback(server: _Server) -> None:
-    report = verify(f"{server.base}/assertion", recipients=["alice@example.org"], at=AT, policy=server.policy())
+    report = verify(URL(f"{server.base}/assertion"), recipients=["alice@example.org"], at=AT, policy=server.policy())
     assert report.valid, report.to_json()
     assert report.recipient.matched == "alice@example.org"
     assert report.documents[:3] == [f"{server.base}/assertion", f"{server.base}/badge", f"{server.base}/issuer"]
 
 
 def test_410_gone_over_loopback_is_revoked(server: _Server) -> None:
-    report = verify(f"{server.base}/gone", at=AT, policy=server.policy())
+    report = verify(URL(f"{server.base}/gone"), at=AT, policy=server.policy())
     assert report.revoked is True
     assert report.codes() == ["revoked"]
 
@@ -100,6 +100,6 @@ def test_presented_json_is_refetched_over_loopback(server: _Server) -> None:
 
 
 def test_without_the_unsafe_entry_loopback_is_blocked(server: _Server) -> None:
-    report = verify(f"{server.base}/assertion", at=AT)
+    report = verify(URL(f"{server.base}/assertion"), at=AT)
     assert "url_blocked" in report.codes()
     assert server.connections == 0

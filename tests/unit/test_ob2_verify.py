@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from hypothesis import given
 from hypothesis import strategies as st
 
-from obverify import Document, DocumentStore, verify
+from obverify import URL, Document, DocumentStore, verify
 from obverify.jose import b64url_decode, b64url_encode
 from obverify.report import Report
 from obverify.timeparse import parse_datetime
@@ -104,7 +104,7 @@ def test_410_status_is_revoked_even_with_a_body_saying_otherwise() -> None:
 def test_url_input_answering_410_with_a_non_json_body() -> None:
     store = DocumentStore()
     store.add(ASSERTION, Document(url=ASSERTION, content=b"Gone", status=410))
-    report = verify(ASSERTION, at=AT, loader=store)
+    report = verify(URL(ASSERTION), at=AT, loader=store)
     assert report.revoked is True
     assert report.codes() == ["revoked"]
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from obverify import Code, DocumentStore, verify
+from obverify import URL, Code, DocumentStore, verify
 from obverify.pipeline import MAX_INPUT_BYTES
 from obverify.sniff import is_ob3
 
@@ -46,14 +46,14 @@ def test_json_array_is_not_a_badge() -> None:
 
 def test_url_input_missing_from_offline_store_is_fetch_failed() -> None:
     store = DocumentStore()
-    report = verify("https://issuer.example/assertions/1", loader=store, at=AT)
+    report = verify(URL("https://issuer.example/assertions/1"), loader=store, at=AT)
     assert Code.FETCH_FAILED in report.codes()
     assert store.requested == ["https://issuer.example/assertions/1"]
 
 
 def test_url_answering_with_a_url_is_refused() -> None:
     store = DocumentStore({"https://a.example/1": b"https://a.example/1"})
-    report = verify("https://a.example/1", loader=store, at=AT)
+    report = verify(URL("https://a.example/1"), loader=store, at=AT)
     assert Code.INPUT_INVALID in report.codes()
 
 
@@ -67,7 +67,7 @@ def test_unexpected_exception_becomes_a_finding() -> None:
         def load(self, url: str, *, accept: str | None = None) -> Any:
             raise RuntimeError("boom")
 
-    report = verify("https://a.example/x", loader=Exploding(), at=AT)
+    report = verify(URL("https://a.example/x"), loader=Exploding(), at=AT)
     assert not report.valid
     assert "RuntimeError" in report.errors[0].message
     assert "boom" not in report.to_json()

@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 
-from obverify import Code, DocumentStore, verify_status_list
+from obverify import URL, Code, DocumentStore, verify_status_list
 from obverify.timeparse import parse_datetime
 
 CASES = Path(__file__).resolve().parents[2] / "fixtures" / "cases"
-URL = "https://status.example/lists/1"
+LIST_URL = "https://status.example/lists/1"
 AT = parse_datetime("2026-01-01T00:00:00Z")
 
 
@@ -27,7 +27,7 @@ def _store(case: str) -> DocumentStore:
 
 
 def _list(case: str) -> dict[str, Any]:
-    value = json.loads(_store(case).load(URL).content)
+    value = json.loads(_store(case).load(LIST_URL).content)
     assert isinstance(value, dict)
     return value
 
@@ -38,10 +38,10 @@ def _list(case: str) -> dict[str, Any]:
     ("ob3-status-statuslist2021-revoked", "StatusList2021Credential", "revocation"),
 ])
 def test_a_usable_list_is_valid(case: str, kind: str, purpose: str) -> None:
-    report = verify_status_list(URL, at=AT, loader=_store(case))
+    report = verify_status_list(URL(LIST_URL), at=AT, loader=_store(case))
     assert report.valid, report.to_json(indent=1)
     assert report.kind == "url"
-    assert report.original == URL
+    assert report.original == LIST_URL
     assert report.badge == _list(case)
     (check,) = [c for c in report.checks if c.name == "status.list"]
     assert check.status == "passed"
@@ -64,12 +64,12 @@ def test_bytes_text_and_objects_are_judged_alike() -> None:
     ("ob3-status-list-tampered", Code.PROOF_INVALID),
 ])
 def test_an_unusable_fixture_list_earns_its_own_code(case: str, code: Code) -> None:
-    report = verify_status_list(URL, at=AT, loader=_store(case))
+    report = verify_status_list(URL(LIST_URL), at=AT, loader=_store(case))
     assert report.codes() == [code]
 
 
 def test_a_short_list_is_usable_with_a_warning() -> None:
-    report = verify_status_list(URL, at=AT, loader=_store("ob3-status-short-list"))
+    report = verify_status_list(URL(LIST_URL), at=AT, loader=_store("ob3-status-short-list"))
     assert report.valid
     assert [w.code for w in report.warnings] == ["status_list_short"]
 
@@ -109,13 +109,17 @@ def test_each_problem_earns_its_own_code(change: Any, code: Code) -> None:
     (b"[1, 2]", Code.INPUT_INVALID),
     (b"{" * 100_000, Code.INPUT_INVALID),
     (b" " * (16 * 1024 * 1024 + 1), Code.INPUT_INVALID),
-    ("http://status.example/lists/1", Code.URL_BLOCKED),  # OB 3.0 documents are fetched over https only
-    ("https://status.example/missing", Code.FETCH_FAILED),
+    (URL("http://status.example/lists/1"), Code.URL_BLOCKED),  # OB 3.0 documents: https only
+    (URL("https://status.example/missing"), Code.FETCH_FAILED),
+    ("https://status.example/lists/1", Code.INPUT_INVALID),  # a str is JSON text, never fetched (issue 10)
 ])
-def test_bad_input_is_a_report_not_an_exception(source: bytes | str, code: Code) -> None:
+def test_bad_input_is_a_report_not_an_exception(source: bytes | str | URL, code: Code) -> None:
     report = verify_status_list(source, at=AT, loader=DocumentStore())
     assert code in report.codes()
-    assert report.original is source
+    if isinstance(source, URL):
+        assert report.original == str(source)
+    else:
+        assert report.original is source
 
 
 def test_naive_at_is_a_programmer_error() -> None:

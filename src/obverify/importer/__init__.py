@@ -34,6 +34,7 @@ from obverify.importer.result import (
 from obverify.importer.stored import presented_text, text_of_badge, verified_text
 from obverify.objects import AWARDED, not_awarded_message
 from obverify.report import Collector, Report
+from obverify.url import URL
 
 if TYPE_CHECKING:
     from obverify.loaders.base import Loader
@@ -115,7 +116,13 @@ def _import(body: Input, profile: RecipientProfile, *, at: datetime | None, load
             return ImportResult(ok=False, report=_refused_body(refused, at), input_kind=body.kind,
                                 original=body.original, field_errors=refused.field_errors)
         image_bytes = fetched
-    source: str | bytes = image_bytes if image_bytes is not None else body.source
+    source: str | bytes | URL = image_bytes if image_bytes is not None else body.source
+    if isinstance(source, str):  # `verify` fetches only an obverify.URL; a plain str would be badge text
+        try:
+            source = URL(source)
+        except ValueError:
+            return ImportResult(ok=False, report=Report(checked_at=at), input_kind=body.kind, original=body.original,
+                                field_errors={"url": [texts.URL_INVALID]})
     report = verify(source, recipients=profile.candidates(), at=at, loader=run_loader, policy=policy)
     if image_bytes is None and body.kind == "url" and isinstance(body.source, str):
         answered = report.originals.get(body.source)

@@ -31,6 +31,7 @@ from obverify.ob3.validity import window_problem
 from obverify.report import Collector, Report
 from obverify.strictjson import JSONError, parse_json
 from obverify.text import quote, quote_url
+from obverify.url import URL
 
 if TYPE_CHECKING:
     from obverify.loaders.base import Loader
@@ -344,7 +345,7 @@ def _check_1edtech(ctx: RunContext, credential: Mapping[str, Any], entry: Mappin
 
 
 def verify_status_list(
-    source: bytes | str | Mapping[str, Any],
+    source: bytes | bytearray | memoryview | str | Mapping[str, Any] | URL,
     *,
     at: datetime | None = None,
     loader: Loader | None = None,
@@ -353,8 +354,9 @@ def verify_status_list(
     """Whether a status list credential is usable for status checks at `at`, judged on its own.
 
     For an auditor or a status service checking the lists themselves, as `verify` checks badges. `source`
-    is the list credential's JSON (bytes, text or a parsed object) or its https URL (fetched through
-    `loader`, default the safe HTTP loader under `policy`). It must be a `BitstringStatusListCredential`
+    is the list credential's JSON (bytes, `str` text or a parsed object; a `str` is always JSON text, never
+    a URL or a path) or an `obverify.URL` of https scheme (fetched through `loader`, default the safe HTTP
+    loader under `policy`); any other type is a `TypeError` at the call. It must be a `BitstringStatusListCredential`
     (or `StatusList2021Credential`) inside its validity window, carry a proof by its own issuer's key, and
     hold a `credentialSubject` whose `encodedList` decodes: the checks a credential's status check makes,
     each problem here with its own code (`schema_invalid`, `not_yet_valid`, `expired`, `proof_invalid`, …)
@@ -363,31 +365,39 @@ def verify_status_list(
     """
     from obverify.pipeline import guarded, new_run
 
+    if not isinstance(source, bytes | bytearray | memoryview | str | Mapping | URL):
+        raise TypeError(f"cannot verify a {type(source).__name__} as a status list: give bytes, str (JSON "
+                        "text), a Mapping or an obverify.URL")
     ctx = new_run(at=at, loader=loader, policy=policy)
     guarded(ctx, _judge_list, source, what="status list")
     return ctx.out.report
 
 
-def _judge_list(ctx: RunContext, source: bytes | str | Mapping[str, Any]) -> None:
+def _judge_list(ctx: RunContext, source: bytes | bytearray | memoryview | str | Mapping[str, Any] | URL) -> None:
     from obverify.pipeline import MAX_INPUT_BYTES
 
     report, out = ctx.out.report, ctx.out
-    report.original = source
+    report.original = str(source) if isinstance(source, URL) else \
+        bytes(source) if isinstance(source, memoryview | bytearray) else source
     url: str | None = None
     if isinstance(source, Mapping):
         report.kind = "json"
         doc: Any = dict(source)
-    elif isinstance(source, str) and source.lower().startswith(("http://", "https://")):
+    elif isinstance(source, URL):
         report.kind = "url"
-        url = source.strip()
+        url = str(source)
         if not require_https(ctx, url, stage=STAGE, path=""):
             return
         doc = ctx.fetch_json(url, stage=STAGE, what="status list")
         if doc is None:
             return
-    elif isinstance(source, str | bytes | bytearray):
+    elif isinstance(source, str | bytes | bytearray | memoryview):
         report.kind = "json"
-        data = source.encode("utf-8") if isinstance(source, str) else bytes(source)
+        try:
+            data = source.encode("utf-8") if isinstance(source, str) else bytes(source)
+        except UnicodeEncodeError:
+            out.error(Code.INPUT_INVALID, "input text holds a lone surrogate", stage="sniff")
+            return
         if len(data) > MAX_INPUT_BYTES:
             out.error(Code.INPUT_INVALID, f"input larger than {MAX_INPUT_BYTES} bytes", stage="sniff")
             return
