@@ -23,6 +23,7 @@ from obverify.service.models import Health, VerifyBody
 from obverify.service.openapi import ERRORS, body_schema
 from obverify.service.state import ServiceState, state_of
 from obverify.timeparse import parse_datetime
+from obverify.url import URL
 
 router = APIRouter(tags=["Verify"])
 
@@ -30,13 +31,19 @@ def _field(name: str, message: str) -> ApiError:
     return ApiError(400, field_errors={name: [message]}, error_code="INVALID_INPUT")
 
 
-def source_of(inputs: dict[str, Any]) -> bytes | str:
+def source_of(inputs: dict[str, Any]) -> bytes | URL:
     """What `verify` gets for the request's one input, read by the import's own rules (`read_body`: exactly
     one of url/assertion/image, http(s) URLs only, PNG or SVG images); ApiError 400 with its texts otherwise."""
     body = read_body(inputs.get("url"), inputs.get("assertion"), inputs.get("image"))
     if isinstance(body, BodyErrors):
         raise ApiError(400, field_errors=body.field_errors, non_field_errors=body.non_field_errors,
                        error_code="INVALID_INPUT")
+    if isinstance(body.source, str):  # a URL read_body checked; to `verify` a plain str is badge text only
+        try:
+            return URL(body.source)
+        except ValueError:
+            raise ApiError(400, field_errors={body.kind: ["Enter a valid URL."]},
+                           error_code="INVALID_INPUT") from None
     return body.source
 
 
