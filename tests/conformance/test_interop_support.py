@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 
 from helpers.interop import manifest_entries
-from obverify import DocumentStore, verify, verify_status_list
+from obverify import URL, DocumentStore, verify, verify_status_list
 from obverify.context import RunContext
 from obverify.ob3.keys import keys_of_issuer
 from obverify.report import Collector, Report
@@ -98,7 +98,7 @@ STATUS_LISTS = [e for e in SUPPORT if e["kind"] == "status-list"]
 def test_interop_status_list(interop_dir: Path, entry: dict[str, Any]) -> None:
     at = parse_datetime(entry["at"])
     store = _store(interop_dir, entry, with_support=False)
-    for source in ((interop_dir / entry["file"]).read_bytes(), entry["served_at"][0]):
+    for source in ((interop_dir / entry["file"]).read_bytes(), URL(entry["served_at"][0])):
         report = verify_status_list(source, at=at, loader=store)
         detail = report.to_json(indent=1)
         if entry["expected"] == "valid":
