@@ -321,6 +321,67 @@ def aliases(compacted: Any, pinned: Any, *, limit: int = 1_000) -> list[Differen
     return found
 
 
+def v2_differences(doc: Mapping[str, Any], *, limit: int = MAX_REPORTED) -> list[Difference]:
+    """The rule for an OB 2.0 document whose `@context` is exactly the v2 URL, which the OB 2.0 checks read as
+    it is (any other is compacted into the v2 context first, so they read its meaning by construction).
+
+    The v2 context is JSON-LD 1.0, with no scoped contexts, so no JSON-LD processing is needed: a key written
+    as the absolute or compact IRI of a v2 term (`https://w3id.org/openbadges#expires` for `expires`) and a
+    JSON-LD value object (`{"@value": …}`) are what compaction would rewrite, and what the checks would miss.
+    `@id`/`@type` need no rule here: the OB 2.0 checks read them as `id`/`type`. A node with its own
+    `@context` (an extension) is left to that context.
+    """
+    from obverify.ob2.common import V2_CONTEXT, expand_v2_iri
+
+    iris = _v2_term_iris(V2_CONTEXT)
+    found: list[Difference] = []
+    stack: list[tuple[Any, str]] = [(doc, "")]
+    while stack and len(found) < limit:
+        node, path = stack.pop()
+        if isinstance(node, list):
+            stack.extend((v, _pointer(path, i)) for i, v in reversed(list(enumerate(node))))
+            continue
+        if not isinstance(node, Mapping) or (path and "@context" in node):
+            continue
+        for key, value in node.items():
+            where = _pointer(path, key)
+            if ":" in key and expand_v2_iri(key) in iris:
+                found.append(Difference(where, f"key {quote(key, 100)} is the IRI of the OB v2 term "
+                                        f"{quote(iris[expand_v2_iri(key)])}: the checks read the term"))
+            elif isinstance(value, Mapping) and "@value" in value:
+                found.append(Difference(where, f"{_show(value)} is a JSON-LD value object; the v2 context writes "
+                                        "it as a plain value"))
+            elif key != "@context":
+                stack.append((value, where))
+    return found
+
+
+@cache
+def _v2_term_iris(url: str) -> dict[str, str]:
+    """IRI → term for every term (not prefix) of the bundled OB v2 context."""
+    from obverify.contexts import bundled_context
+    from obverify.ob2.common import expand_v2_iri
+
+    document = bundled_context(url)
+    context = document.get("@context") if isinstance(document, dict) else None
+    out: dict[str, str] = {}
+    for term, definition in (context or {}).items():
+        target = definition.get("@id") if isinstance(definition, dict) else definition
+        if term.startswith("@") or not isinstance(target, str) or target.endswith(("#", "/")) or target.startswith("@"):
+            continue
+        out.setdefault(expand_v2_iri(term), term)
+    return out
+
+
+def check_v2_spelling(ctx: RunContext, doc: Mapping[str, Any], *, url: str | None, label: str) -> bool:
+    """Record `schema_invalid` for each `v2_differences` of an OB 2.0 document; return whether there were none."""
+    found = v2_differences(doc)
+    for d in found:
+        ctx.out.error(Code.SCHEMA_INVALID, f"{label}: not written as its @context writes it (what is checked must "
+                      f"be what is signed): {d.message}", stage="schemas", path=d.path, url=url)
+    return not found
+
+
 def check_spelling(ctx: RunContext, doc: Mapping[str, Any], *, base: str = "", stage: str = "schemas",
                    what: str = "credential", json_signed: bool = False) -> Spelling:
     """Apply the rule to `doc`; record a `schema_invalid` finding per difference (at most `MAX_REPORTED`).

@@ -195,3 +195,36 @@ def test_the_round_trip_has_its_own_run_budget(monkeypatch: pytest.MonkeyPatch) 
     assert refusals[0].code == "schema_invalid"
     assert report.revoked is None  # its meaning unknown: never "not revoked"
     assert report.expired is None
+
+
+# --- OB 2.0 on the exact v2 context (read as is, so held to the rule without JSON-LD processing) -------------
+
+
+def _hosted_with(change: Any) -> Any:
+    case = CASES / "ob2-hosted-valid"
+    index = json.loads((case / "documents" / "index.json").read_text())
+    docs = {url: (case / "documents" / name).read_bytes() for url, name in index.items()}
+    assertion = json.loads(docs["https://issuer.example/assertions/1"])
+    change(assertion)
+    docs["https://issuer.example/assertions/1"] = json.dumps(assertion).encode()
+    return verify(json.dumps(assertion).encode(), at=parse_datetime("2024-06-01T00:00:00Z"),
+                  loader=DocumentStore(docs), recipients=["alice@example.org"])
+
+
+@pytest.mark.parametrize("key", ["https://w3id.org/security#expiration", "sec:expiration"])
+def test_an_ob2_term_written_as_its_iri_is_refused(key: str) -> None:
+    report = _hosted_with(lambda a: a.update({key: "2024-03-01T00:00:00Z"}))
+    assert not report.valid
+    assert any(f.code == "schema_invalid" and "the OB v2 term expires" in f.message for f in report.errors), \
+        report.to_json()
+
+
+def test_an_ob2_value_object_is_refused_and_read_by_its_meaning() -> None:
+    report = _hosted_with(lambda a: a.update({"expires": {
+        "@value": "2024-03-01T00:00:00Z", "@type": "http://www.w3.org/2001/XMLSchema#dateTime"}}))
+    assert "schema_invalid" in report.codes()
+    assert report.expired is True  # compacted into the v2 context, the expiry is read
+
+
+def test_a_plain_ob2_document_never_needs_json_ld_processing() -> None:
+    assert _hosted_with(lambda a: None).valid

@@ -33,9 +33,16 @@ from obverify.text import quote_url
 
 
 def compact_v2(ctx: RunContext, doc: dict[str, Any], *, url: str | None, label: str) -> dict[str, Any] | None:
-    """`doc` compacted into the OB v2 context (bundled contexts only); None (and `context_invalid`) on failure."""
+    """`doc` compacted into the OB v2 context (bundled contexts only); None (and `context_invalid`) on failure.
+
+    A document already on the exact v2 URL is read as is, after the "checked is signed" rule
+    (`obverify.spelling.check_v2_spelling`): a v2 term written as its IRI or as a JSON-LD value object is
+    `schema_invalid`, and such a document is then read compacted like any other, so nothing it says is lost."""
     if is_exact_v2(doc):
-        return doc
+        from obverify.spelling import check_v2_spelling
+
+        if check_v2_spelling(ctx, doc, url=url, label=label):
+            return doc
     try:
         from obverify.jsonld import compact
 
