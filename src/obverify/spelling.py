@@ -326,8 +326,9 @@ def v2_differences(doc: Mapping[str, Any], *, limit: int = MAX_REPORTED) -> list
     it is (any other is compacted into the v2 context first, so they read its meaning by construction).
 
     The v2 context is JSON-LD 1.0, with no scoped contexts, so no JSON-LD processing is needed: a key written
-    as the absolute or compact IRI of a v2 term (`https://w3id.org/openbadges#expires` for `expires`) and a
-    JSON-LD value object (`{"@value": …}`) are what compaction would rewrite, and what the checks would miss.
+    as the absolute or compact IRI of a v2 term (`https://w3id.org/security#expiration` for `expires`) and a
+    JSON-LD value object (`{"@value": …}`, `@type`d or plain) are what compaction would rewrite, and what the
+    checks would miss. A language-tagged value (`@language`) has no plainer form and is read as such.
     `@id`/`@type` need no rule here: the OB 2.0 checks read them as `id`/`type`. A node with its own
     `@context` (an extension) is left to that context.
     """
@@ -348,7 +349,7 @@ def v2_differences(doc: Mapping[str, Any], *, limit: int = MAX_REPORTED) -> list
             if ":" in key and expand_v2_iri(key) in iris:
                 found.append(Difference(where, f"key {quote(key, 100)} is the IRI of the OB v2 term "
                                         f"{quote(iris[expand_v2_iri(key)])}: the checks read the term"))
-            elif isinstance(value, Mapping) and "@value" in value:
+            elif isinstance(value, Mapping) and "@value" in value and not {"@language", "@direction"} & set(value):
                 found.append(Difference(where, f"{_show(value)} is a JSON-LD value object; the v2 context writes "
                                         "it as a plain value"))
             elif key != "@context":
