@@ -188,6 +188,7 @@ class Report(MutableRecord):
             "valid": self.valid,
             "version": self.version,
             "kind": self.kind,
+            "objectType": self.related.get("type"),
             "errors": [f.to_dict() for f in self.errors],
             "warnings": [f.to_dict() for f in self.warnings],
             "checks": [c.to_dict() for c in self.checks],

@@ -47,6 +47,7 @@ def test_a_non_awarded_document_is_input_invalid_naming_what_it_is(name: str, ki
     article = "an" if kind[0] in "AEIOU" else "a"
     assert report.errors[0].message == f"this is {article} {kind}, not an awarded badge"
     assert report.related["type"] == kind
+    assert report.to_dict()["objectType"] == kind
     assert store.requested == []  # refused before anything was fetched
 
 
@@ -82,7 +83,7 @@ def test_objects_must_be_awarded_or_any() -> None:
 
 def test_the_report_names_the_object_type_of_an_awarded_badge() -> None:
     data, store, at = _load("ob3-eddsa-rdfc-valid")
-    assert verify(data, at=at, loader=store).related["type"] == "OpenBadgeCredential"
+    assert verify(data, at=at, loader=store).to_dict()["objectType"] == "OpenBadgeCredential"
     data, store, at = _load("ob2-hosted-valid")
     assert verify(data, at=at, loader=store).related["type"] == "Assertion"
 

@@ -120,9 +120,10 @@ def _import(body: Input, profile: RecipientProfile, *, at: datetime | None, load
     if isinstance(source, str):  # `verify` fetches only an obverify.URL; a plain str would be badge text
         try:
             source = URL(source)
-        except ValueError:
-            return ImportResult(ok=False, report=Report(checked_at=at), input_kind=body.kind, original=body.original,
-                                field_errors={"url": [texts.URL_INVALID]})
+        except ValueError:  # read_body checked the shape already; the URL type is stricter still
+            refused = BodyErrors({body.kind: [texts.URL_INVALID]}, [])
+            return ImportResult(ok=False, report=_refused_body(refused, at), input_kind=body.kind,
+                                original=body.original, field_errors=refused.field_errors)
     report = verify(source, recipients=profile.candidates(), at=at, loader=run_loader, policy=policy)
     if image_bytes is None and body.kind == "url" and isinstance(body.source, str):
         answered = report.originals.get(body.source)
