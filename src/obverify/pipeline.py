@@ -19,7 +19,7 @@ from obverify.objects import Objects, check_objects, credential_type, refuse_sta
 from obverify.report import Collector, Report
 from obverify.sniff import is_ob3, sniff, without_bom
 from obverify.stage import run_stage
-from obverify.strictjson import JSONError, parse_json
+from obverify.strictjson import JSONError, check_value, parse_json
 from obverify.timeparse import UTC, datetime
 from obverify.url import URL
 
@@ -99,6 +99,11 @@ def _run(ctx: RunContext, source: Source) -> None:
     if isinstance(source, Mapping):
         report.original = source
         report.kind = "json"
+        try:  # a caller's object meets the same rules and bounds as parsed text
+            check_value(source)
+        except JSONError as exc:
+            ctx.out.error(Code.INPUT_INVALID, f"input is not usable JSON: {exc}", stage="sniff")
+            return
         dispatch_json(ctx, dict(source))
         return
     if isinstance(source, URL):

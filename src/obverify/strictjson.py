@@ -3,15 +3,32 @@
 Size is capped before parsing; only UTF-8 (a BOM is dropped); `NaN`/`Infinity` and duplicate keys are
 refused (a parser differential, RFC 7493); deep nesting and lone surrogates are caught by an iterative
 walk after parsing, so no recursive code later meets a 900-deep document.
+
+Bounded before any object is built (issue 10, problem 5): one pass over the text (C-speed: a regular
+expression blanks every string, then byte counts) bounds the number of JSON values by 1 + commas + opening
+brackets and the nesting depth by the brackets, and refuses more than `MAX_JSON_VALUES` values or
+`MAX_DEPTH` levels. A 16 MiB `{"evidence":[{},{},...]}` (5.6 million empty objects, which as Python
+dicts cost over a gigabyte) is refused after that pass, which needs one copy of the text; accepted JSON
+holds at most 200,000 values, a few tens of MB as Python objects whatever the byte size.
 """
 
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Mapping
 from typing import Any
 
 MAX_JSON_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 64
+MAX_JSON_VALUES = 200_000
+"""Real credentials hold hundreds of values (the OB 3.0 spec's complete example about 550)."""
+
+# a string, or an unterminated one running to the end (so no start position is ever scanned twice)
+_STRING_BYTES = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*(?:"|\Z)', re.DOTALL)
+_STRING_TEXT = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*(?:"|\Z)', re.DOTALL)
+_NOT_BRACKETS = bytes(c for c in range(256) if c not in b"[]{}")
+_NOT_BRACKET_TEXT = re.compile(r"[^\[\]{}]+")
 
 
 class JSONError(ValueError):
@@ -56,6 +73,65 @@ def _check_str(text: str) -> None:
         raise JSONError("JSON string holds a lone surrogate") from None
 
 
+def check_bounds(text: str | bytes, *, max_values: int = MAX_JSON_VALUES, max_depth: int = MAX_DEPTH) -> None:
+    """Refuse JSON text holding more than `max_values` values or nested deeper than `max_depth`, before
+    parsing: strings blanked by one regular-expression pass, then an upper bound on values (every value
+    but a container's first follows a comma) and the depth read off the brackets alone."""
+    if isinstance(text, bytes):
+        raw = _STRING_BYTES.sub(b'""', text)
+        opening = raw.count(b"{") + raw.count(b"[")
+        commas = raw.count(b",")
+        brackets = raw.translate(None, _NOT_BRACKETS).decode("ascii") if 1 + commas + opening <= max_values else ""
+    else:
+        skeleton = _STRING_TEXT.sub('""', text)
+        opening = skeleton.count("{") + skeleton.count("[")
+        commas = skeleton.count(",")
+        brackets = _NOT_BRACKET_TEXT.sub("", skeleton) if 1 + commas + opening <= max_values else ""
+    if 1 + commas + opening > max_values:
+        raise JSONError(f"JSON holds more than {max_values} values")
+    depth = deepest = 0
+    for ch in brackets:
+        if ch in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > max_depth:
+                    raise JSONError(f"JSON nested deeper than {max_depth} levels")
+        elif ch in "]}":
+            depth -= 1
+
+
+def check_value(value: Any, *, max_values: int = MAX_JSON_VALUES, max_depth: int = MAX_DEPTH) -> None:
+    """Refuse a parsed object (a caller's `Mapping`) that is no JSON value: keys not strings, values other
+    than mappings, lists, strings, finite numbers, booleans and null, lone surrogates, more than
+    `max_values` values or deeper than `max_depth`. Iterative; stops at the first problem."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    seen = 0
+    while stack:
+        node, depth = stack.pop()
+        seen += 1
+        if seen > max_values:
+            raise JSONError(f"JSON holds more than {max_values} values")
+        if isinstance(node, Mapping | list | tuple):
+            if depth > max_depth:
+                raise JSONError(f"JSON nested deeper than {max_depth} levels")
+            if isinstance(node, Mapping):
+                for k in node:
+                    if not isinstance(k, str):
+                        raise JSONError("a JSON object key must be a string")
+                    _check_str(k)
+                stack.extend((v, depth + 1) for v in node.values())
+            else:
+                stack.extend((v, depth + 1) for v in node)
+        elif isinstance(node, str):
+            _check_str(node)
+        elif isinstance(node, float):
+            if node != node or node in (float("inf"), float("-inf")):
+                raise JSONError("NaN and Infinity are no JSON numbers")
+        elif node is not None and not isinstance(node, int):
+            raise JSONError(f"a {type(node).__name__} is no JSON value")
+
+
 def parse_json(data: bytes | str, *, max_bytes: int = MAX_JSON_BYTES, max_depth: int = MAX_DEPTH) -> Any:
     """Parse strictly, or raise `JSONError` with a message that quotes nothing of the input."""
     if isinstance(data, bytes):
@@ -63,6 +139,7 @@ def parse_json(data: bytes | str, *, max_bytes: int = MAX_JSON_BYTES, max_depth:
             raise JSONError(f"JSON larger than {max_bytes} bytes")
         if data.startswith(b"\xef\xbb\xbf"):
             data = data[3:]
+        check_bounds(data, max_depth=max_depth)  # before decoding: a refused text costs one copy at most
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
@@ -73,6 +150,7 @@ def parse_json(data: bytes | str, *, max_bytes: int = MAX_JSON_BYTES, max_depth:
             raise JSONError(f"JSON larger than {max_bytes} characters")
         if text.startswith("\ufeff"):
             text = text[1:]
+        check_bounds(text, max_depth=max_depth)
     try:
         value = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_pairs)
     except JSONError:

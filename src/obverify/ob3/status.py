@@ -29,7 +29,7 @@ from obverify.errors import Code
 from obverify.ob3.model import as_list, node_id, require_https, types_of
 from obverify.ob3.validity import window_problem
 from obverify.report import Collector, Report
-from obverify.strictjson import JSONError, parse_json
+from obverify.strictjson import JSONError, check_value, parse_json
 from obverify.text import quote, quote_url
 from obverify.url import URL
 
@@ -382,6 +382,11 @@ def _judge_list(ctx: RunContext, source: bytes | bytearray | memoryview | str | 
     url: str | None = None
     if isinstance(source, Mapping):
         report.kind = "json"
+        try:
+            check_value(source)
+        except JSONError as exc:
+            out.error(Code.INPUT_INVALID, f"not JSON: {exc}", stage="sniff")
+            return
         doc: Any = dict(source)
     elif isinstance(source, URL):
         report.kind = "url"
