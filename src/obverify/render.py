@@ -177,6 +177,8 @@ def _recipient(report: Report, recipients_given: bool) -> str:
         text = f"NO MATCH: none of the identities given is the badge's recipient{how}"
     elif not recipients_given:
         text = "not checked: no --recipient given"
+    elif not detail and report.revoked and report.summary() is None:
+        text = "not checked: the issuer's copy is a revocation notice that names no recipient"
     elif not detail:
         text = "not checked: the verification stopped before the recipient check"
     else:

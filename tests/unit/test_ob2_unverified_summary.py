@@ -82,3 +82,17 @@ def test_a_verified_badge_is_never_marked_unverified() -> None:
     assert "unverified" not in summary
     assert report.recipient.matched == "alice@example.org"
     assert "detail" not in report.recipient.to_dict()
+
+
+def test_a_url_answering_a_revocation_notice_is_not_described() -> None:
+    """Given the URL alone, the only copy is the notice itself: no badge to describe, no recipient claimed."""
+    from obverify import URL
+
+    case = CASES / "ob2-hosted-revoked-true"
+    report = verify(URL("https://issuer.example/assertions/1"), recipients=["alice@example.org"], at=AT,
+                    loader=DocumentStore.from_directory(case / "documents"))
+    assert report.codes() == ["revoked"]
+    assert report.summary() is None
+    assert report.recipient.checked is False
+    assert report.recipient.matched is None
+    assert report.recipient.detail is None

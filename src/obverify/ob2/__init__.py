@@ -191,9 +191,9 @@ def _describe_unverified(ctx: RunContext, presented: dict[str, Any] | None, vers
     if hosted is not None:
         use_version = _HOSTED_VERSIONS.get(report.version, version)
         assertion, source = upgrade_assertion(dict(hosted), use_version), "hosted"
-    elif presented is not None:
+    elif presented is not None and ("badge" in presented or "recipient" in presented):
         use_version, assertion, source = version, presented, "presented"
-    else:
+    else:  # nothing to describe: a URL given alone, or the presented copy is itself the revocation notice
         return
     from obverify.report import Collector, Report
 
@@ -225,7 +225,7 @@ def _describe_unverified(ctx: RunContext, presented: dict[str, Any] | None, vers
         copy = "the issuer's revoked copy" if source == "hosted" else "the copy presented"
         if seen.matched is not None:
             said = f"{copy} names {quote(seen.matched, 200)} as its recipient, but it could not be verified"
-        elif seen.checked:
+        elif seen.checked and seen.identity_type is not None:
             said = f"{copy} names none of the identities given, and it could not be verified"
         else:
             said = f"{copy} names no usable recipient, and it could not be verified"
