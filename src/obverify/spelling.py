@@ -252,6 +252,9 @@ def differences(original: Any, compacted: Any, *, relative_base: str = "", lenie
         elif in_type and _plain(a) and relative_base and b == relative_base + a:
             found.append(Difference(path, f"type {quote(a, 100)} is not defined by the document's @context (it has "
                                     "no JSON-LD meaning)", undefined=True))
+        elif isinstance(a, str) and relative_base and b == relative_base + a:
+            found.append(Difference(path or "/", f"{quote(a, 100)} is not an absolute IRI (JSON-LD resolves it "
+                                    "against a base the document does not have)"))
         elif isinstance(a, dict) and not isinstance(b, dict):
             found.append(Difference(path or "/", f"{_show(a)} is written {_show(b)} by the document's @context"))
         else:

@@ -228,3 +228,21 @@ def test_an_ob2_value_object_is_refused_and_read_by_its_meaning() -> None:
 
 def test_a_plain_ob2_document_never_needs_json_ld_processing() -> None:
     assert _hosted_with(lambda a: None).valid
+
+
+def test_a_respelled_status_list_is_refused_on_its_own_too() -> None:
+    from obverify import verify_status_list
+
+    folder = CASES / "ob3-spelling-status-list-validuntil-iri" / "documents"
+    listed = (folder / "doc00.json").read_bytes()
+    report = verify_status_list(listed, at=AT, loader=DocumentStore())
+    assert report.codes() == ["schema_invalid"], report.to_json()
+    assert "validUntil" in report.errors[0].message
+
+
+def test_a_relative_id_is_named_as_such() -> None:
+    doc = _unsigned("ob3-eddsa-rdfc-valid")
+    doc["id"] = "badge-1"
+    compacted, _ = compact_round_trip(doc, None)
+    assert [d.message for d in differences(doc, compacted, relative_base=jsonld_module.RELATIVE_BASE)] == [
+        "badge-1 is not an absolute IRI (JSON-LD resolves it against a base the document does not have)"]
