@@ -46,6 +46,7 @@ from obverify.errors import Code, LoadError
 from obverify.loaders.base import Document
 from obverify.loaders.cache import DocumentCache
 from obverify.loaders.policy import IPAddress, NetworkPolicy, Target
+from obverify.log import LOGGER
 from obverify.text import quote, quote_url
 
 Resolver = Callable[[str, int], Sequence[str]]
@@ -298,8 +299,17 @@ class HttpLoader:
         if self.cache is not None:
             hit = self.cache.get(key)
             if hit is not None:
+                LOGGER.debug("fetch %s: from the cache", quote_url(url))
                 return hit
-        doc, ttl = self._fetch(url, accept)
+        # debug records for a host's logs: the URL quoted (a badge's URL may hold control characters meant for
+        # a log file), never a response body
+        LOGGER.debug("fetch %s (accept %s)", quote_url(url), accept)
+        try:
+            doc, ttl = self._fetch(url, accept)
+        except LoadError as exc:
+            LOGGER.debug("fetch %s failed: %s %s", quote_url(url), exc.code.value, exc.reason)
+            raise
+        LOGGER.debug("fetch %s: HTTP %d, %d bytes", quote_url(url), doc.status, len(doc.content))
         if self.cache is not None:
             self.cache.put(key, doc, ttl)
         return doc

@@ -541,12 +541,12 @@ def accepts_unbound_keys(ctx: RunContext) -> bool:
 def accept_unbound(ctx: RunContext, what: str, *, issuer_id: str, stage: str, path: str | None) -> None:
     """Record that a key nothing ties to the issuer was accepted under the opt-in: the warning `key_unbound`
     in the report and a warning on the `obverify` logger (a service should see it in its logs too)."""
-    import logging  # only on this path: the verify path does not import logging otherwise
+    from obverify.log import LOGGER  # only on this path: the verify path does not import logging otherwise
 
     message = (f"{what} is signed by a key that nothing ties to the issuer {quote(issuer_id, 120)}; accepted only "
                "because unsafe_accept_unbound_keys is set (anyone could have made this signature)")
     ctx.out.warn("key_unbound", message, stage=stage, path=path)
-    logging.getLogger("obverify").warning("%s", message)
+    LOGGER.warning("%s", message)
 
 
 def unbound_message(what: str, issuer_id: str) -> str:
