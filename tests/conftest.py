@@ -1,4 +1,4 @@
-"""Shared test set-up: Hypothesis profiles, and access to ../shared through environment variables."""
+"""Shared test set-up: Hypothesis profiles, the shared corpus (../shared, or the environment variables), the network guard."""
 
 from __future__ import annotations
 
@@ -13,36 +13,44 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, settings
 
+from helpers.interop import corpus_dir, missing_corpora, under_ci
+
 settings.register_profile("ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("long", max_examples=2000, deadline=None)
 settings.register_profile("dev", max_examples=30, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
-def _env_dir(name: str) -> Path | None:
-    value = os.environ.get(name)
-    if not value:
-        return None
-    path = Path(value)
-    return path if path.is_dir() else None
+def pytest_configure(config: pytest.Config) -> None:
+    """Under CI a missing shared corpus fails the run at once: otherwise ~200 conformance tests skip silently."""
+    missing = missing_corpora()
+    if missing and under_ci():
+        raise pytest.UsageError(
+            "CI=true but the shared corpus is missing: " + ", ".join(missing)
+            + " (put it at ../shared beside the project, or set the variables)"
+        )
+
+
+def _corpus(variable: str) -> Path:
+    path = corpus_dir(variable)
+    if path is None:
+        message = f"{variable} is not set and ../shared is not beside the project"
+        if under_ci():
+            pytest.fail(message)  # pytest_configure already refuses the run; kept for runs that bypass it
+        pytest.skip(message)
+    return path
 
 
 @pytest.fixture(scope="session")
 def interop_dir() -> Path:
-    """`OBVERIFY_INTEROP_DIR` (../shared/interop); tests that need it skip without it."""
-    path = _env_dir("OBVERIFY_INTEROP_DIR")
-    if path is None:
-        pytest.skip("OBVERIFY_INTEROP_DIR is not set")
-    return path
+    """`OBVERIFY_INTEROP_DIR`, by default ../shared/interop; tests that need it skip without it (fail under CI)."""
+    return _corpus("OBVERIFY_INTEROP_DIR")
 
 
 @pytest.fixture(scope="session")
 def spec_dir() -> Path:
-    """`OBVERIFY_SPEC_DIR` (../shared/spec); tests that need it skip without it."""
-    path = _env_dir("OBVERIFY_SPEC_DIR")
-    if path is None:
-        pytest.skip("OBVERIFY_SPEC_DIR is not set")
-    return path
+    """`OBVERIFY_SPEC_DIR`, by default ../shared/spec; tests that need it skip without it (fail under CI)."""
+    return _corpus("OBVERIFY_SPEC_DIR")
 
 
 def _loopback(host: object) -> bool:
