@@ -1,4 +1,4 @@
-"""Shared test set-up: Hypothesis profiles, the shared corpus (../shared, or the environment variables), the network guard."""
+"""Shared test set-up: Hypothesis profiles, the shared corpus (../shared or the variables), the network guard."""
 
 from __future__ import annotations
 
