@@ -75,6 +75,12 @@ def __getattr__(name: str) -> Any:
     return value
 
 
+def __dir__() -> list[str]:
+    """Exactly the public names (PEP 562): `__all__`, which holds `__version__`, whether or not a lazy name has
+    been loaded yet; the helper imports and submodules that also live in the module's namespace are not API."""
+    return sorted(__all__)
+
+
 class _Package(types.ModuleType):
     """Keeps `obverify.audit` the function when the submodule of the same name is imported later."""
 

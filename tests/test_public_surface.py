@@ -1,0 +1,82 @@
+"""What a user's tools see of obverify (issue 11): `dir(obverify)` lists exactly the public names, and the
+package ships `py.typed`, so a user's `mypy --strict` checks calls against obverify's own annotations."""
+
+from __future__ import annotations
+
+import importlib
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import obverify
+
+SRC = Path(obverify.__file__).resolve().parent
+
+
+def test_dir_lists_exactly_the_public_names() -> None:
+    code = "import obverify, sys; print(' '.join(dir(obverify))); print('obverify.pipeline' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    names, pipeline_loaded = done.stdout.split("\n")[:2]
+    assert names.split() == sorted(obverify.__all__)
+    assert "__version__" in names.split()
+    assert "importlib" not in names.split()
+    assert "_LAZY" not in names.split()
+    # listing the names loads nothing: the lazy imports stay lazy
+    assert pipeline_loaded == "False"
+
+
+def test_dir_is_the_same_after_lazy_names_are_loaded() -> None:
+    assert obverify.verify is not None
+    assert obverify.Report is not None
+    errors = importlib.import_module("obverify.errors")  # a submodule import adds an attribute, not a public name
+    assert obverify.errors is errors
+    assert dir(obverify) == sorted(obverify.__all__)
+
+
+def test_py_typed_ships_in_the_package() -> None:
+    """hatch puts every file of src/obverify into the wheel; the marker is one of them."""
+    assert (SRC / "py.typed").is_file()
+
+
+GOOD = """
+    from datetime import UTC, datetime
+
+    import obverify
+    from obverify import URL, DocumentStore, Report, verify
+
+    report: Report = verify(b"{}", loader=DocumentStore(), at=datetime(2024, 1, 1, tzinfo=UTC))
+    valid: bool = report.valid
+    codes: list[str] = [f.code for f in report.errors]
+    url = URL("https://issuer.example/a")
+    version: str = obverify.__version__
+"""
+
+BAD = """
+    from obverify import DocumentStore, verify
+
+    report = verify(b"{}", loader=DocumentStore())
+    valid: str = report.valid
+    report.no_such_attribute
+"""
+
+
+@pytest.mark.slow
+def test_user_scripts_are_checked_by_mypy_strict(tmp_path: Path) -> None:
+    """One mypy run over two user scripts: the correct one is clean, the wrong one fails on exactly its two
+    mistakes. Without py.typed both fail alike ("missing library stubs or py.typed marker")."""
+    (tmp_path / "good_user.py").write_text(textwrap.dedent(GOOD))
+    (tmp_path / "bad_user.py").write_text(textwrap.dedent(BAD))
+    done = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir", str(tmp_path / "cache"),
+         "--python-executable", sys.executable, "good_user.py", "bad_user.py"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=600, check=False,
+    )
+    out = done.stdout + done.stderr
+    assert done.returncode == 1, out
+    assert "good_user.py" not in out, out
+    assert 'bad_user.py:5: error: Incompatible types in assignment (expression has type "bool"' in out, out
+    assert 'bad_user.py:6: error: "Report" has no attribute "no_such_attribute"' in out, out
+    assert "missing library stubs or py.typed" not in out, out
