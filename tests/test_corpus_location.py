@@ -43,12 +43,14 @@ def _collect(tmp_path: Path, ci: str | None) -> subprocess.CompletedProcess[str]
     )
 
 
+@pytest.mark.slow  # a pytest process of its own: ~3-6 s here
 def test_a_missing_corpus_fails_a_ci_run(tmp_path: Path) -> None:
     done = _collect(tmp_path, "true")
     assert done.returncode != 0
     assert "CI=true but the shared corpus is missing: OBVERIFY_SPEC_DIR" in done.stderr + done.stdout
 
 
+@pytest.mark.slow
 def test_a_missing_corpus_skips_outside_ci(tmp_path: Path) -> None:
     done = _collect(tmp_path, None)
     assert done.returncode == 0, done.stdout + done.stderr
