@@ -301,3 +301,17 @@ def test_nul_and_odd_text_never_reach_the_database_as_errors(service: Service) -
                           ("/v2/backpack/import", b'{"assertion": {"id": "\\ud800"}}')):
             r = c.post(path, content=raw, headers={"Content-Type": "application/json"})
             assert r.status_code in {200, 400}, r.text
+
+
+def test_import_image_by_url_and_assertion_as_compact_jwt(service: Service, issuer: Issuer) -> None:
+    png = case_bytes("ob2-baked-svg-cdata", "input.svg")
+    url = issuer.put(f"/baked-{next(_names)}.svg", png, content_type="image/svg+xml")
+    _, token = service.account(ALICE, ("email", "learner@example.org"))
+    jwt = case_bytes("ob3-jwt-eddsa-valid", "input.jwt").decode().strip()
+    with service.client(token) as c:
+        a = created(c.post("/v2/backpack/import", json={"image": url}))  # existing servers drop image URLs
+        assert a["openBadgeId"] == "https://issuer.example/assertions/baked-svg-cdata"
+        b = created(c.post("/v2/backpack/import", json={"assertion": jwt}))
+    assert b["originalJson"] == jwt  # the compact form: its signature survives for re-verification
+    originals = [f.read_bytes() for f in (service.settings.data / "originals").glob(f"{b['entityId']}*")]
+    assert originals == [jwt.encode()]

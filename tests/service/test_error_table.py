@@ -303,3 +303,37 @@ def test_past_the_queue_bound_is_503_with_retry_after(make_service: Any) -> None
         state.verifier.admitted = 0
     with service.client() as c:
         assert c.get("/readyz").status_code == 200
+
+
+def test_a_verification_past_the_deadline_is_503_and_keeps_its_slot() -> None:
+    """The per-request deadline: the caller gets 503 + Retry-After at once; the thread cannot be killed, so
+    the work keeps its place in the queue bound until it really ends."""
+    import asyncio
+    import threading
+
+    from obverify.service.envelope import ApiError
+    from obverify.service.limits import Verifier
+
+    release = threading.Event()
+    verifier = Verifier(threads=1, queue_limit=2, deadline_s=0.2)
+
+    async def scenario() -> None:
+        with pytest.raises(ApiError) as caught:
+            await verifier.run(release.wait, 30)
+        assert caught.value.status == 503
+        assert caught.value.error_code == "DEADLINE_EXCEEDED"
+        assert caught.value.headers["Retry-After"] == "5"
+        assert verifier.admitted == 1  # still running in its thread
+        release.set()
+        for _ in range(100):
+            if verifier.admitted == 0:
+                break
+            await asyncio.sleep(0.01)
+        assert verifier.admitted == 0
+        assert await verifier.run(lambda: 42) == 42
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        release.set()
+        verifier.close()
