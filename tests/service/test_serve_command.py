@@ -112,3 +112,34 @@ sys.exit(main(['serve', '--data', {str(tmp_path)!r}]))
     assert r.returncode == 2, r.stderr  # serve: a usage error naming the extra, verify: worked
     assert '"valid": true' in r.stdout
     assert "pip install 'obverify[service]'" in r.stderr
+
+
+def test_uvicorn_runs_the_app_from_environment_settings(tmp_path: Path) -> None:
+    """`uvicorn obverify.service:app` builds the same service from OBVERIFY_* variables (migrations applied)."""
+    sock = free_socket()
+    port = sock.getsockname()[1]
+    sock.close()
+    env = {**os.environ, "OBVERIFY_DATA": str(tmp_path / "env-data"), "OBVERIFY_OFFLINE": "1",
+           "OBVERIFY_MAX_BODY": "4096"}
+    log = (tmp_path / "uvicorn.log").open("wb")
+    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "obverify.service:app", "--port", str(port)],
+                            env=env, stdout=subprocess.DEVNULL, stderr=log)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert proc.poll() is None, (tmp_path / "uvicorn.log").read_text()
+            assert time.monotonic() < deadline, "uvicorn did not become ready"
+            time.sleep(0.1)
+        assert (tmp_path / "env-data" / "obverify.sqlite3").exists()
+        r = httpx.post(f"{base}/v1/verify", json={"assertion": "x" * 5000}, timeout=10)
+        assert r.status_code == 413  # OBVERIFY_MAX_BODY read from the environment
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        log.close()
