@@ -1,23 +1,40 @@
-"""`audit(paths)`: verify many badge files lazily with bounded concurrency (the offline auditor's call).
+"""`audit(paths)`: verify many badge files lazily, on every core (the offline auditor's call).
 
-Results come back in input order as `(path, Report)`; at most `jobs * 2` verifications are in flight, so
-a run over thousands of files holds a bounded number of reports in memory. The loader is shared, so a
-cache in it (or a document store) serves every file.
+Files (directories are walked lazily) are verified in worker processes by default (`engine="local"`),
+or as tasks on a Dask cluster (`engine="dask"`, extra `dask`), or on threads (`engine="thread"`, for a
+loader that cannot be sent to another process). Results stream: at most a few chunks of files per
+worker are in flight, so a run over millions of files holds a bounded number of reports, and the first
+report comes before the input is exhausted. They come in input order unless `ordered=False` (then as
+they finish). One fixed `at` serves the whole run.
+
+The loader: `documents=DIR` (and `offline=True`) is read by each worker process once; a `loader` object
+is pickled into each worker once (a `DocumentStore` can be), and if it cannot be pickled the local engine
+runs on threads instead. Each yielded report's `original` is None: the file is the original, and the
+bytes are not shipped back from the workers.
+
+The report writers (`write_jsonl`, `write_csv`, `write_html`) take any iterable of `(path, report)`.
 """
 
 from __future__ import annotations
 
 import os
-from collections import deque
-from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+import pickle
+import uuid
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from obverify._audit.csv_report import write_csv
+from obverify._audit.discover import discover
+from obverify._audit.engines import run
+from obverify._audit.html_report import write_html
+from obverify._audit.job import Item, Settings
+from obverify._audit.records import write_jsonl
 from obverify.loaders.base import Loader
-from obverify.pipeline import verify
 from obverify.report import Report
 from obverify.timeparse import UTC, datetime
+
+__all__ = ["audit", "write_csv", "write_html", "write_jsonl"]
 
 
 def audit(
@@ -28,23 +45,38 @@ def audit(
     at: datetime | None = None,
     loader: Loader | None = None,
     policy: Any = None,
+    engine: str = "local",
+    ordered: bool = True,
+    documents: str | os.PathLike[str] | None = None,
+    offline: bool = False,
+    scheduler: str | None = None,
+    recipients_for: Mapping[str, Iterable[str]] | None = None,
 ) -> Iterator[tuple[Path, Report]]:
-    """Yield `(path, report)` for every path, in order. One fixed `at` serves the whole run."""
+    """Yield `(path, report)` for every file under `paths` (see the module docstring).
+
+    `recipients_for` maps a path (as yielded) to that file's own recipients, overriding `recipients`.
+    `jobs` defaults to one per core.
+    """
+    if isinstance(recipients, str):
+        raise TypeError("`recipients` must be an iterable of identities, not one string")
     instant = at if at is not None else datetime.now(UTC)
-    wanted = tuple(recipients)
-    workers = max(1, jobs if jobs is not None else min(4, os.cpu_count() or 1))
+    if instant.tzinfo is None or instant.utcoffset() is None:
+        raise ValueError("`at` must be a timezone-aware datetime")
+    if loader is not None and documents is not None:
+        raise ValueError("give either `loader` or `documents`, not both")
+    if loader is not None and engine == "local":
+        try:
+            pickle.dumps(loader)
+        except (pickle.PicklingError, TypeError, AttributeError):
+            engine = "thread"
+    settings = Settings(token=uuid.uuid4().hex, at=instant, recipients=tuple(recipients),
+                        documents=os.fspath(documents) if documents is not None else None, offline=offline,
+                        policy=policy, loader=loader, keep_reports=True)
+    own = {os.fspath(k): tuple(v) for k, v in (recipients_for or {}).items()}
+    items = (Item(p, own.get(p)) for p in discover(paths))
+    return _reports(run(items, settings, engine=engine, jobs=jobs, ordered=ordered, scheduler=scheduler))
 
-    def one(path: Path) -> Report:
-        return verify(path, recipients=wanted, at=instant, loader=loader, policy=policy)
 
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        pending: deque[tuple[Path, Future[Report]]] = deque()
-        for raw in paths:
-            path = Path(raw)
-            pending.append((path, pool.submit(one, path)))
-            if len(pending) >= workers * 2:
-                done_path, fut = pending.popleft()
-                yield done_path, fut.result()
-        while pending:
-            done_path, fut = pending.popleft()
-            yield done_path, fut.result()
+def _reports(outcomes: Iterable[Any]) -> Iterator[tuple[Path, Report]]:
+    for outcome in outcomes:
+        yield Path(outcome.path), outcome.report

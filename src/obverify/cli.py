@@ -4,7 +4,9 @@
                     [--json] [-v]
     obverify unbake FILE [--json]
     obverify bake IMAGE PAYLOAD -o OUT|-
-    obverify audit PATH... [--recipient ID]... [--at ISO8601] [--documents DIR] [--offline] [--jobs N]
+    obverify audit PATH... [--jobs N] [--engine local|dask] [--scheduler ADDRESS] [--out DIR] [--format LIST]
+                   [--resume] [--manifest FILE.csv] [--ordered] [--quiet] [--recipient ID]... [--at ISO8601]
+                   [--documents DIR] [--offline]
     obverify --version
 
 Exit status: 0 verified, 1 not verified (the report says why), 2 the command line itself was wrong.
@@ -22,7 +24,6 @@ from typing import TYPE_CHECKING, NamedTuple, NoReturn
 
 if TYPE_CHECKING:
     from datetime import datetime
-    from pathlib import Path
 
     from obverify.report import Report
     from obverify.url import URL
@@ -91,12 +92,9 @@ def _add_bake(b: argparse.ArgumentParser) -> None:
 
 
 def _add_audit(a: argparse.ArgumentParser) -> None:
-    a.add_argument("paths", nargs="+", metavar="PATH", help="badge files, or directories searched recursively")
-    a.add_argument("--recipient", action="append", default=[], metavar="ID")
-    a.add_argument("--at", metavar="ISO8601", help="one instant for the whole run (default: now, fixed at start)")
-    a.add_argument("--documents", metavar="DIR", help="a document store shared by every file")
-    a.add_argument("--offline", action="store_true", help="no network at all")
-    a.add_argument("--jobs", type=int, default=None, metavar="N", help="verifications in parallel")
+    from obverify._audit.command import add_arguments
+
+    add_arguments(a)
 
 
 _VERIFY_EXAMPLES = """\
@@ -130,6 +128,9 @@ _AUDIT_EXAMPLES = """\
 examples, one per kind of input:
   obverify audit badges/ --offline --documents DIR    every file under a directory, no network
   obverify audit a.png b.svg c.json d.jwt             a list of files
+  obverify audit badges/ --out DIR --manifest m.csv   results.jsonl, results.csv, report.html; per-file learners
+  obverify audit badges/ --out DIR --resume           finish an interrupted audit
+  obverify audit badges/ --engine dask --scheduler tcp://10.0.0.5:8786   on a Dask cluster
 """
 
 
@@ -332,43 +333,11 @@ def _cmd_bake(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _audit_paths(parser: argparse.ArgumentParser, names: Sequence[str]) -> Iterator[Path]:
-    from pathlib import Path
-
-    for name in names:
-        path = Path(name)
-        if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file())
-        elif path.is_file():
-            yield path
-        else:
-            parser.error(f"no such file or directory: {name}")
-
-
 def _cmd_audit(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
-    """JSON Lines on stdout (`{"path": ..., ...report}` per file), counts by code on stderr; exit 1 if any fails."""
-    from collections import Counter
+    """The audit command lives in `obverify._audit.command` (processes, reports, resume, Dask)."""
+    from obverify._audit.command import run_command
 
-    from obverify.audit import audit
-    from obverify.loaders.factory import make_loader
-    from obverify.timeparse import UTC, datetime
-
-    at = _parse_at(parser, args.at) or datetime.now(UTC)
-    if args.jobs is not None and args.jobs < 1:
-        parser.error("--jobs must be at least 1")
-    try:
-        loader = make_loader(documents=args.documents, offline=args.offline)
-    except ValueError as exc:
-        parser.error(f"--documents: {exc}")
-    paths = list(_audit_paths(parser, args.paths))
-    totals: Counter[str] = Counter()
-    for path, report in audit(paths, jobs=args.jobs, recipients=args.recipient, at=at, loader=loader):
-        line = {"path": str(path), **report.to_dict()}
-        sys.stdout.write(json.dumps(line, ensure_ascii=True, default=str) + "\n")
-        totals["valid" if report.valid else "invalid"] += 1
-        totals.update(f"error:{code}" for code in sorted(set(report.codes())))
-    sys.stderr.write(" ".join(f"{k}={v}" for k, v in sorted(totals.items())) + "\n")
-    return EXIT_OK if totals["invalid"] == 0 else EXIT_INVALID
+    return run_command(parser, args, _parse_at(parser, args.at))
 
 
 COMMANDS: dict[str, Command] = {

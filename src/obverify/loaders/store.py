@@ -39,6 +39,15 @@ class DocumentStore:
         for url, doc in (documents or {}).items():
             self.add(url, doc)
 
+    def __getstate__(self) -> dict[str, object]:
+        """Picklable (without its lock and request log), so an audit's worker processes each get a copy."""
+        return {"docs": self._docs, "errors": self._errors, "fallback": self.fallback}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__init__(fallback=state["fallback"])  # type: ignore[misc]
+        self._docs.update(state["docs"])  # type: ignore[call-overload]
+        self._errors.update(state["errors"])  # type: ignore[call-overload]
+
     def add(self, url: str, doc: bytes | str | Document, *, content_type: str | None = None) -> None:
         """Serve `doc` at `url` from now on."""
         if isinstance(doc, Document):
