@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
+from helpers.audit_tree import AT, build_tree
 from obverify._audit.html_report import CHARTS, write_html
 from obverify._audit.records import AuditRecord
 from obverify.cli import main
-from tests.audit.tree import AT, build_tree
 
 CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
@@ -29,7 +29,8 @@ def browser() -> Iterator[Any]:
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
-    assert CHROMIUM.exists() and CHROMEDRIVER.exists(), ".ci/run installs Debian's chromium and chromium-driver"
+    assert CHROMIUM.exists(), ".ci/run installs Debian's chromium"
+    assert CHROMEDRIVER.exists(), ".ci/run installs Debian's chromium-driver"
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
     for flag in FLAGS:

@@ -15,12 +15,12 @@ from typing import Any
 
 import pytest
 
+from helpers.audit_tree import AT, Tree, build_tree
 from obverify import DocumentStore, verify
 from obverify._audit.discover import discover
 from obverify._audit.job import object_type, verdict_of
 from obverify.cli import main
 from obverify.timeparse import parse_datetime
-from tests.audit.tree import AT, Tree, build_tree
 
 COPIES = 11
 

@@ -32,7 +32,7 @@ def cell(value: Any) -> str:
 
 def write_csv(results: Iterable[Result], fh: IO[str]) -> int:
     """Write the header and one row per result; returns the number of rows."""
-    writer = csv.writer(fh, lineterminator="\n")
+    writer = csv.writer(fh)  # RFC 4180 CRLF rows: with "\n" alone, a lone "\r" in a cell went unquoted
     writer.writerow(COLUMNS)
     n = 0
     for item in results:
