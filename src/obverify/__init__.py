@@ -16,7 +16,7 @@ __version__ = "0.1.0"
 `obverify --version` needs no `importlib.metadata` (which would import email, zipfile, csv… at start-up)."""
 
 if TYPE_CHECKING:
-    from obverify.audit import audit
+    from obverify.audit import audit, write_csv, write_html, write_jsonl
     from obverify.bake import bake
     from obverify.baked import Baked
     from obverify.importer import (
@@ -42,6 +42,9 @@ if TYPE_CHECKING:
 # the bakery, which verifying a JSON or JWS input never needs (issue 2: process < 150 ms).
 _LAZY = {
     "audit": "obverify.audit",
+    "write_csv": "obverify.audit",
+    "write_html": "obverify.audit",
+    "write_jsonl": "obverify.audit",
     "bake": "obverify.bake",
     "Baked": "obverify.baked",
     "unbake": "obverify.unbake",
@@ -118,4 +121,7 @@ __all__ = [
     "unbake",
     "verify",
     "verify_status_list",
+    "write_csv",
+    "write_html",
+    "write_jsonl",
 ]
