@@ -22,6 +22,7 @@ Figures only: nothing here asserts. Run: `python benchmarks/audit.py [--files 10
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import json
 import os
@@ -98,10 +99,8 @@ def build(root: Path, files: int) -> tuple[Path, Path, Path]:
 def _tree_rss(proc: psutil.Process) -> int:
     total = 0
     for p in [proc, *proc.children(recursive=True)]:
-        try:
+        with contextlib.suppress(psutil.Error):  # a worker that just ended
             total += p.memory_info().rss
-        except psutil.Error:
-            pass
     return total
 
 
