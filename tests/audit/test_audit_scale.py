@@ -39,7 +39,7 @@ def one_by_one(tree: Tree) -> dict[str, tuple[str, dict[str, Any]]]:
     at = parse_datetime(AT)
     out = {}
     for path in discover([str(tree.badges)]):
-        report = verify(path, recipients=tree.recipients.get(path, ()), at=at, loader=store)
+        report = verify(Path(path), recipients=tree.recipients.get(path, ()), at=at, loader=store)
         out[path] = (verdict_of(report, object_type(report)), report.to_dict())
     return out
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from obverify.pipeline import MAX_INPUT_BYTES, verify
@@ -138,7 +139,7 @@ def audit_one(settings: Settings, item: Item) -> Outcome:
         return Outcome(item.path, sha, "skipped", None, (), None)
     recipients = settings.recipients if item.recipients is None else item.recipients
     # an unreadable file goes to verify() by path, so its report says why exactly as verify's would
-    source: bytes | str = data if data is not None else item.path
+    source: bytes | Path = data if data is not None else Path(item.path)  # a str is badge text, never a path
     report = verify(source, recipients=recipients, at=settings.at, loader=_loader(settings))
     kind = object_type(report)
     verdict, codes = verdict_of(report, kind), tuple(report.codes())
