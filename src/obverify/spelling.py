@@ -247,7 +247,7 @@ def differences(original: Any, compacted: Any, *, relative_base: str = "", lenie
         elif isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
             items = [(x, y, _pointer(path, i), in_type) for i, (x, y) in enumerate(zip(a, b, strict=True))]
             stack.extend(reversed(items))
-        elif _same_scalar(a, b) or (in_type and (b, a) in PROPERTY_CLASS):
+        elif _same_scalar(a, b) or (in_type and isinstance(a, str) and isinstance(b, str) and (b, a) in PROPERTY_CLASS):
             continue
         elif in_type and _plain(a) and relative_base and b == relative_base + a:
             found.append(Difference(path, f"type {quote(a, 100)} is not defined by the document's @context (it has "
