@@ -415,6 +415,7 @@ def compact(doc: Any, context_url: str, ctx: RunContext | None, *, stage: str) -
     Raises pyld's errors; the caller reports `context_invalid`. Going through this module also keeps pyld's own
     network loaders out of the process.
     """
+    check_context_entries(doc)
     return jsonld.compact(doc, context_url, {"documentLoader": document_loader(ctx, stage=stage), "base": None})
 
 
@@ -495,6 +496,35 @@ def _safe_walk(expanded: Any, dropped: list[str | None]) -> None:
                 stack.append(value)
 
 
+MAX_CONTEXT_ENTRIES = 16
+"""@context entries a document may hold in all (real credentials: 2 to 5). pyld processes each entry in
+turn, re-checking every protected term it defines: a 7.5 kB credential repeating the OB 3.0 context 100
+times cost 3.6 s per verification (found by fuzzing, issue 10)."""
+
+
+def check_context_entries(doc: Any) -> None:
+    """Refuse, before any JSON-LD processing, a document whose `@context` values repeat an entry or hold more
+    than `MAX_CONTEXT_ENTRIES` entries in all: `JsonLdProcessingError` (`context_invalid`)."""
+    total = 0
+    stack = [doc]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "@context":
+                    entries = value if isinstance(value, list) else [value]
+                    total += len(entries)
+                    urls = [e for e in entries if isinstance(e, str)]
+                    if len(set(urls)) != len(urls):
+                        raise JsonLdProcessingError(Code.CONTEXT_INVALID, "an @context lists the same context twice")
+                stack.append(value)
+        elif isinstance(node, list):
+            stack.extend(node)
+    if total > MAX_CONTEXT_ENTRIES:
+        raise JsonLdProcessingError(Code.CONTEXT_INVALID, f"more than {MAX_CONTEXT_ENTRIES} @context entries "
+                                    "(obverify's limit): too costly to process")
+
+
 def _count_values(doc: Any, limit: int) -> int:
     """The number of JSON values in `doc`, counting stops once past `limit`."""
     count = 0
@@ -555,6 +585,7 @@ def merge_comparisons(expanded: Any) -> int:
 
 def expand_safe(doc: Any, ctx: RunContext | None, *, stage: str = "proofs") -> list[Any]:
     """Expand `doc` in safe mode; raise `JsonLdProcessingError` (`context_invalid` or `proof_invalid`)."""
+    check_context_entries(doc)
     values = _count_values(doc, MAX_JSONLD_VALUES)
     if values > MAX_JSONLD_VALUES:
         raise JsonLdProcessingError(
@@ -652,6 +683,7 @@ def compact_round_trip(doc: dict[str, Any], ctx: RunContext | None, *, stage: st
     compaction are both linear in the document (there is no node map here). Raises `JsonLdProcessingError`
     (`context_invalid` for a context problem, else `proof_invalid`, which callers re-label).
     """
+    check_context_entries(doc)
     values = _count_values(doc, MAX_JSONLD_VALUES)
     if values > MAX_JSONLD_VALUES:
         raise JsonLdProcessingError(

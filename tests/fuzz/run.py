@@ -61,14 +61,18 @@ def run_atheris(target: str, seconds: float, crashers: Path, work: Path) -> None
     import atheris  # type: ignore[import-untyped,unused-ignore]
 
     with atheris.instrument_imports(include=["obverify"]):
+        import obverify.bakery.svg
         import obverify.importer
         import obverify.jose
         import obverify.jsonld
         import obverify.ob2
+        import obverify.ob2.signed
         import obverify.ob3
         import obverify.ob3.jwt
         import obverify.ob3.proofs
+        import obverify.ob3.status
         import obverify.pipeline
+        import obverify.spelling
         import obverify.unbake  # noqa: F401
     corpus = work / target / "corpus"
     corpus.mkdir(parents=True, exist_ok=True)

@@ -26,14 +26,16 @@ def test_a_flood_of_warnings_never_erases_the_proof_error() -> None:
     the tampered credential's proof_invalid must still decide (main said VALID and dropped the error)."""
     report = _case("ob3-context-alias-flood-tampered")
     assert report.valid is False
-    assert "proof_invalid" in report.codes()
+    assert any(f.path == "/proof" for f in report.errors), report.to_json(indent=1)  # the proof is not accepted
     assert sum(w.code == "context_alias" for w in report.warnings) == 100
     assert json.loads(report.to_json())["valid"] is False
 
 
-def test_the_same_flood_over_a_genuine_credential_stays_valid() -> None:
+def test_repeated_contexts_are_refused_before_json_ld_work() -> None:
+    """Fuzzing found each repeated entry costs pyld ~36 ms per expansion (3.6 s a verification): refused."""
     report = _case("ob3-context-alias-flood-signed")
-    assert report.valid is True, report.to_json(indent=1)
+    assert report.valid is False
+    assert set(report.codes()) == {"context_invalid"}
     assert report.warnings[0].code == "context_alias"
 
 
@@ -100,3 +102,14 @@ def test_a_crashing_stage_is_a_failed_stage_not_a_pass(monkeypatch: pytest.Monke
     assert report.valid is False
     assert report.failed_stages == ["status"]
     assert report.codes() == ["status_unavailable"]
+
+
+def test_context_entries_are_bounded_before_json_ld_work() -> None:
+    from obverify.jsonld import MAX_CONTEXT_ENTRIES, JsonLdProcessingError, check_context_entries
+
+    vc = "https://www.w3.org/ns/credentials/v2"
+    check_context_entries({"@context": [vc, f"https://x.example/{0}"]})
+    with pytest.raises(JsonLdProcessingError):
+        check_context_entries({"@context": [vc, vc]})
+    with pytest.raises(JsonLdProcessingError):
+        check_context_entries({"a": {"@context": [f"https://x.example/{i}" for i in range(MAX_CONTEXT_ENTRIES + 1)]}})
