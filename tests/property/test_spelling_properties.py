@@ -42,6 +42,9 @@ def _rdfc_case(case: Path) -> bool:
     if not case.name.startswith("ob3-") or case.name.startswith("ob3-spelling-") or not path.is_file():
         return False
     doc = json.loads(path.read_text())
+    contexts = doc.get("@context") if isinstance(doc, dict) else None
+    if isinstance(contexts, list) and len({json.dumps(c) for c in contexts}) != len(contexts):
+        return False  # a repeated @context entry is refused before any JSON-LD work (ob3-context-alias-flood-*)
     proofs = doc.get("proof") if isinstance(doc, dict) else None
     proofs = proofs if isinstance(proofs, list) else [proofs] if isinstance(proofs, dict) else []
     return bool(proofs) and all(isinstance(p, dict) and (p.get("cryptosuite") in RDFC or p.get("type") in (
