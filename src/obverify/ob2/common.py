@@ -63,7 +63,13 @@ def expand_v2_iri(value: str) -> str:
     """A `@type` value's IRI under the OB v2 context (JSON-LD 1.1 IRI Expansion, vocab-relative): a term, a
     compact IRI whose prefix the context defines, or an absolute IRI. Anything else is returned as is, so it
     matches no known class IRI."""
-    terms = _v2_terms()
+    return expand_iri(value, _v2_terms())
+
+
+def expand_iri(value: str, terms: dict[str, str]) -> str:
+    """`value` expanded through `terms` (term → IRI or compact IRI): a term, or a compact IRI whose prefix is a
+    term; keywords and absolute IRIs (`prefix://…`) are left as they are. Shared by the v2 class checks and the
+    extension contexts."""
     for _ in range(4):  # terms map to compact IRIs at most a couple of levels deep (Issuer → obi:Issuer)
         if value in terms and not value.startswith("@"):
             value = terms[value]

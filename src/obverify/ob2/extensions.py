@@ -27,7 +27,7 @@ from typing import Any
 
 from obverify.context import RunContext
 from obverify.errors import Code
-from obverify.ob2.common import STAGE_SCHEMAS, V2_CONTEXT, as_list, types_of
+from obverify.ob2.common import STAGE_SCHEMAS, V2_CONTEXT, as_list, expand_iri, types_of
 from obverify.report import Collector, Report
 from obverify.resources import read_data
 from obverify.strictjson import parse_package_json
@@ -108,19 +108,6 @@ def _terms(*contexts: Any) -> dict[str, str]:
     return out
 
 
-def _expand(value: str, terms: dict[str, str]) -> str:
-    for _ in range(4):
-        if value in terms:
-            value = terms[value]
-            continue
-        prefix, sep, suffix = value.partition(":")
-        if sep and prefix in terms and not suffix.startswith("//"):
-            value = terms[prefix] + suffix
-            continue
-        break
-    return value
-
-
 def _v2_context() -> Any:
     from obverify.contexts import bundled_context
 
@@ -193,7 +180,7 @@ def _check_node(
             else:
                 loaded.append(document)
     node_terms = _terms(v2, *(d.get("@context") for d in loaded), *[c for c in contexts if isinstance(c, dict)])
-    node_types = {_expand(t, node_terms) for t in types_of(node)}
+    node_types = {expand_iri(t, node_terms) for t in types_of(node)}
     schemas: list[str] = []
     for document in loaded:
         own_terms = _terms(v2, document.get("@context"))
@@ -203,7 +190,7 @@ def _check_node(
             validates = entry.get("obi:validatesType", entry.get(OBI + "validatesType"))
             schema_url = entry.get("obi:validationSchema", entry.get(OBI + "validationSchema"))
             usable = isinstance(validates, str) and isinstance(schema_url, str)
-            if usable and _expand(str(validates), own_terms) in node_types:
+            if usable and expand_iri(str(validates), own_terms) in node_types:
                 schemas.append(str(schema_url))
     name = quote(key, 80)
     if not schemas:
