@@ -1,7 +1,8 @@
 """Bake a badge into a PNG or SVG image (OB 2.0 Baking Specification; OB 3.0 §5.3 "Baked Badge").
 
 PNG: one uncompressed iTXt chunk right after IHDR (keyword `openbadges` for OB 2.0, `openbadgecredential`
-for OB 3.0), replacing any earlier badge chunk; every other chunk is copied byte for byte. SVG: one
+for OB 3.0), replacing any earlier badge chunk; every other chunk keeps its bytes (pypng reads and writes
+the chunks, refusing any chunk with a bad CRC). SVG: one
 `openbadges:assertion` (namespace `http://openbadges.org`) or `openbadges:credential`
 (`https://purl.imsglobal.org/ob/v3p0`) element right after the root start tag, the namespace declared on
 the root, replacing any earlier badge element; JSON goes in CDATA (any `]]>` split), a JWS/JWT or URL in
