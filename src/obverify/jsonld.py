@@ -21,79 +21,25 @@ needs, under the rules of SECURITY.md §6:
 
 from __future__ import annotations
 
-import _thread  # the lock primitive itself: `threading` would cost start-up time for the same lock
 import copy
 import hashlib
-import importlib.util
 import re
-import sys
-import types
+import threading
 from collections.abc import Callable
 from typing import Any
 
 from cachetools import LRUCache
+from pyld import jsonld
+from pyld.canon import URDNA2015
+from pyld.context_resolver import ContextResolver
+from pyld.identifier_issuer import IdentifierIssuer
+from pyld.resolved_context import ResolvedContext
 
 from obverify.context import RunContext
 from obverify.contexts import bundled_context, fetch_pin, matches_pin
 from obverify.errors import Code
 from obverify.loaders.store import DocumentStore
 from obverify.text import quote, quote_url
-
-
-def _prepare_pyld_import() -> None:
-    """Import pyld's processor without its own network document loaders (SECURITY.md "one way out").
-
-    `pyld/__init__.py` imports every document loader it ships (requests, aiohttp, sqlite cache), and
-    `pyld.jsonld` makes a requests-based loader its default: a second way out to the network, and most
-    of the process start-up time of `obverify verify` (~0.2 s). Unless pyld is already imported, we
-    register a bare `pyld` package (so its `__init__` is skipped) and mark its requests/aiohttp loader
-    modules as unavailable, so pyld falls back to its `dummy_document_loader`, which refuses every URL.
-    Every fetch of ours goes through `document_loader` below anyway. The start-up of a whole
-    `obverify verify` process matters: DESIGN's target is under 200 ms.
-    """
-    if "pyld" in sys.modules:
-        return
-    spec = importlib.util.find_spec("pyld")
-    if spec is None or not spec.submodule_search_locations:
-        return
-    package = types.ModuleType("pyld")
-    package.__path__ = list(spec.submodule_search_locations)
-    package.__spec__ = spec
-    package.__file__ = spec.origin
-    package.__package__ = "pyld"
-    sys.modules["pyld"] = package
-    for name in ("pyld.documentloader.requests", "pyld.documentloader.aiohttp"):
-        sys.modules.setdefault(name, None)  # type: ignore[arg-type]  # None: "import fails", by design
-    # pyld imports lxml.html only to read JSON-LD out of HTML pages, which we never give it; lxml.html
-    # costs ~30-50 ms of start-up. Until someone uses it, a stand-in imports the real module on first use.
-    if "lxml.html" not in sys.modules and importlib.util.find_spec("lxml") is not None:
-        lxml_package = importlib.import_module("lxml")
-        stand_in = _LazyModule("lxml.html")
-        sys.modules["lxml.html"] = stand_in
-        lxml_package.__dict__["html"] = stand_in
-
-
-class _LazyModule(types.ModuleType):
-    """A module that imports the real one (and takes itself out of the way) on first attribute access."""
-
-    def __getattr__(self, attr: str) -> Any:
-        if sys.modules.get(self.__name__) is self:
-            del sys.modules[self.__name__]
-        real = importlib.import_module(self.__name__)
-        return getattr(real, attr)
-
-
-_prepare_pyld_import()
-
-from pyld import jsonld  # noqa: E402 - after the lean import above
-from pyld.canon import URDNA2015  # noqa: E402
-from pyld.context_resolver import ContextResolver  # noqa: E402
-from pyld.identifier_issuer import IdentifierIssuer  # noqa: E402
-from pyld.resolved_context import ResolvedContext  # noqa: E402
-
-# Whatever imported pyld first: its default loader (used when a caller forgets `documentLoader`) refuses
-# every URL instead of fetching with requests.
-jsonld._default_document_loader = jsonld.dummy_document_loader()
 
 MAX_REMOTE_CONTEXTS = 10
 MAX_JSONLD_VALUES = 50_000
@@ -136,7 +82,7 @@ _SHARED_CACHE: LRUCache[str, Any] = LRUCache(maxsize=256)
 # entry keeps those objects alive, so no other object can take their ids while it exists, and a new run never
 # shares a key with an old one. Input documents are never mutated during a run.
 _EXPANDED: LRUCache[tuple[int, tuple[tuple[str, int], ...]], tuple[Any, ...]] = LRUCache(maxsize=8)
-_EXPANDED_LOCK = _thread.allocate_lock()
+_EXPANDED_LOCK = threading.Lock()
 
 
 def _memo_key(doc: Any, ctx: RunContext | None) -> tuple[int, tuple[tuple[str, int], ...]] | None:

@@ -23,9 +23,6 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # (dotted owner, attribute, the parameters obverify passes or overrides, in order; None: not a callable check)
 PYLD_HOOKS: list[tuple[str, str, tuple[str, ...] | None]] = [
-    # the lean import (_prepare_pyld_import): pyld's loader modules replaced, its default loader swapped
-    ("pyld.jsonld", "_default_document_loader", None),
-    ("pyld.jsonld", "dummy_document_loader", ()),
     ("pyld.jsonld.JsonLdError", "__init__", ("self", "message", "type_", "details", "code")),
     ("pyld.jsonld", "compact", ("input_", "ctx", "options")),
     # _Processor: the memo of processed bundled contexts
