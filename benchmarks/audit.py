@@ -136,7 +136,7 @@ def run_audit(program: list[str], badges: Path, documents: Path, manifest: Path,
 def per_kind_ms(documents: Path, repeats: int = 200) -> dict[str, float]:
     """Warm in-process milliseconds per file of each kind (verify on bytes, as a worker does)."""
     from obverify import DocumentStore, verify
-    from obverify.timeparse import parse_datetime
+    from obverify._core.timeparse import parse_datetime
 
     store = DocumentStore.from_directory(documents)
     at = parse_datetime(AT)

@@ -34,8 +34,8 @@ from pathlib import Path
 from typing import Any
 
 from obverify import DocumentStore, verify
-from obverify.contexts import bundled_context
-from obverify.timeparse import parse_datetime
+from obverify._core.timeparse import parse_datetime
+from obverify._engines.contexts import bundled_context
 
 ROOT = Path(__file__).resolve().parents[1]
 CASE = ROOT / "fixtures" / "cases" / "ob2-hosted-valid"

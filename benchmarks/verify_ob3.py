@@ -36,7 +36,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from obverify import DocumentStore, verify
-from obverify.timeparse import parse_datetime
+from obverify._core.timeparse import parse_datetime
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT / "fixtures" / "cases"
@@ -74,7 +74,7 @@ SD_CASE = "ob3-sd-derived-recipient-achievement-evidence"
 
 def sd_statements() -> int:
     """How many statement signatures the ecdsa-sd-2023 benchmark credential's derived proof carries."""
-    from obverify.ob3.proofs.selective import parse_derived_proof_value
+    from obverify._ob3.proofs.selective import parse_derived_proof_value
 
     proof = json.loads((CASES / SD_CASE / "input.json").read_text())["proof"]
     return len(parse_derived_proof_value(proof["proofValue"]).signatures)

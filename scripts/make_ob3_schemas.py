@@ -5,7 +5,8 @@ enumerations B.1.28-B.1.32), not copied from the official files. Like the offici
 families: the per-data-model credential schemas (issuer by URL or Profile) and the "any" schemas used for
 verification of credentials of either data model (issuer as a Profile object). Only the top-level `proof`,
 `credentialSchema` and `termsOfUse` accept the compacted single value. Re-running it reproduces the committed
-files byte for byte; `obverify.schemas` evaluates them with its own interpreter, so use only the keywords it supports.
+files byte for byte; `obverify._engines.schemas` evaluates them with its own interpreter, so use only the
+keywords it supports.
 """
 
 from __future__ import annotations

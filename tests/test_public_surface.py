@@ -15,7 +15,10 @@ SRC = Path(obverify.__file__).resolve().parent
 
 
 def test_dir_lists_exactly_the_public_names() -> None:
-    code = "import obverify, sys; print(' '.join(dir(obverify))); print('obverify.pipeline' in sys.modules)"
+    code = (
+        "import obverify, sys; print(' '.join(dir(obverify)));"
+        " print('obverify._orchestration.pipeline' in sys.modules)"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     names, pipeline_loaded = done.stdout.split("\n")[:2]
     assert names.split() == sorted(obverify.__all__)
@@ -29,8 +32,8 @@ def test_dir_lists_exactly_the_public_names() -> None:
 def test_dir_is_the_same_after_lazy_names_are_loaded() -> None:
     assert obverify.verify is not None
     assert obverify.Report is not None
-    errors = importlib.import_module("obverify.errors")  # a submodule import adds an attribute, not a public name
-    assert obverify.errors is errors
+    errors = importlib.import_module("obverify._core.errors")  # a submodule import adds an attribute, not a public name
+    assert obverify._core.errors is errors
     assert dir(obverify) == sorted(obverify.__all__)
 
 
@@ -77,3 +80,33 @@ def test_user_scripts_are_checked_by_mypy_strict(tmp_path: Path) -> None:
     assert 'bad_user.py:5: error: Incompatible types in assignment (expression has type "bool"' in out, out
     assert 'bad_user.py:6: error: "Report" has no attribute "no_such_attribute"' in out, out
     assert "missing library stubs or py.typed" not in out, out
+
+
+def test_entry_functions_stay_functions_after_private_imports() -> None:
+    """No module is named like a public function (issue 11: the `_Package` module-class swap is gone), so
+    importing the private packages that hold them never turns `obverify.audit` & co. into modules."""
+    code = (
+        "import types, obverify, obverify._orchestration.audit, obverify._orchestration.bake,"
+        " obverify._orchestration.unbake, obverify._orchestration.pipeline, obverify._orchestration.importer,"
+        " obverify.policy, obverify.loaders, obverify.importing\n"
+        "for name in ('audit', 'bake', 'unbake', 'verify', 'import_badge', 'verify_status_list'):\n"
+        "    value = getattr(obverify, name)\n"
+        "    assert callable(value) and not isinstance(value, types.ModuleType), (name, value)\n"
+        "print(type(obverify).__name__)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "module"
+
+
+def test_facades_re_export_the_public_records() -> None:
+    import obverify.importing
+    import obverify.loaders
+    import obverify.policy
+
+    assert obverify.policy.NetworkPolicy is obverify.NetworkPolicy
+    assert obverify.loaders.HttpLoader is obverify.HttpLoader
+    assert obverify.loaders.DocumentStore is obverify.DocumentStore
+    assert obverify.importing.import_badge is obverify.import_badge
+    for facade in (obverify.policy, obverify.loaders, obverify.importing):
+        assert all(hasattr(facade, name) for name in facade.__all__)

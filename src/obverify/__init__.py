@@ -5,21 +5,26 @@ data in a `Report` with stable codes (DESIGN.md §2, §4), never a traceback.
 """
 
 import importlib
-import sys
-import types
 from typing import TYPE_CHECKING, Any
 
-from obverify.errors import Code, LoadError
+from obverify._core.errors import Code, LoadError
 
 __version__ = "0.1.0"
 """The package version: the single source (pyproject.toml reads it through hatch's version source), so
 `obverify --version` needs no `importlib.metadata` (which would import email, zipfile, csv… at start-up)."""
 
 if TYPE_CHECKING:
-    from obverify.audit import audit, write_csv, write_html, write_jsonl
-    from obverify.bake import bake
-    from obverify.baked import Baked
-    from obverify.importer import (
+    from obverify._core.baked import Baked
+    from obverify._core.loader import Document, Loader
+    from obverify._core.report import Check, Finding, RecipientResult, Report
+    from obverify._core.url import URL
+    from obverify._engines.net.http import HttpLoader
+    from obverify._engines.net.policy import NetworkPolicy
+    from obverify._engines.net.store import DocumentStore
+    from obverify._ob3.status import verify_status_list
+    from obverify._orchestration.audit.entry import audit, write_csv, write_html, write_jsonl
+    from obverify._orchestration.bake import bake
+    from obverify._orchestration.importer import (
         ImportedAssertion,
         ImportFinding,
         ImportResult,
@@ -27,45 +32,41 @@ if TYPE_CHECKING:
         import_badge,
         reverify_import,
     )
-    from obverify.loaders.base import Document, Loader
-    from obverify.loaders.http import HttpLoader
-    from obverify.loaders.policy import NetworkPolicy
-    from obverify.loaders.store import DocumentStore
-    from obverify.ob3.status import verify_status_list
-    from obverify.pipeline import verify
-    from obverify.report import Check, Finding, RecipientResult, Report
-    from obverify.unbake import unbake
-    from obverify.url import URL
+    from obverify._orchestration.pipeline import verify
+    from obverify._orchestration.unbake import unbake
 
 # Loaded on first use (PEP 562): they pull in HTTP, JSON-LD, schema and loader code, which `obverify
 # unbake` and `obverify bake` never need, so the command line starts fast (issue 3: process < 100 ms); and
 # the bakery, which verifying a JSON or JWS input never needs (issue 2: process < 150 ms).
+# No public module is named like a public function (the entry functions live in `obverify._orchestration`),
+# so importing any submodule never replaces `obverify.audit`, `obverify.bake`, `obverify.unbake` or
+# `obverify.verify`: no module-class swap is needed to keep them functions.
 _LAZY = {
-    "audit": "obverify.audit",
-    "write_csv": "obverify.audit",
-    "write_html": "obverify.audit",
-    "write_jsonl": "obverify.audit",
-    "bake": "obverify.bake",
-    "Baked": "obverify.baked",
-    "unbake": "obverify.unbake",
-    "ImportResult": "obverify.importer",
-    "ImportedAssertion": "obverify.importer",
-    "ImportFinding": "obverify.importer",
-    "Reverification": "obverify.importer",
-    "import_badge": "obverify.importer",
-    "reverify_import": "obverify.importer",
-    "HttpLoader": "obverify.loaders.http",
-    "NetworkPolicy": "obverify.loaders.policy",
-    "verify": "obverify.pipeline",
-    "verify_status_list": "obverify.ob3.status",
-    "Document": "obverify.loaders.base",
-    "Loader": "obverify.loaders.base",
-    "DocumentStore": "obverify.loaders.store",
-    "Check": "obverify.report",
-    "Finding": "obverify.report",
-    "RecipientResult": "obverify.report",
-    "Report": "obverify.report",
-    "URL": "obverify.url",
+    "audit": "obverify._orchestration.audit.entry",
+    "write_csv": "obverify._orchestration.audit.entry",
+    "write_html": "obverify._orchestration.audit.entry",
+    "write_jsonl": "obverify._orchestration.audit.entry",
+    "bake": "obverify._orchestration.bake",
+    "Baked": "obverify._core.baked",
+    "unbake": "obverify._orchestration.unbake",
+    "ImportResult": "obverify._orchestration.importer",
+    "ImportedAssertion": "obverify._orchestration.importer",
+    "ImportFinding": "obverify._orchestration.importer",
+    "Reverification": "obverify._orchestration.importer",
+    "import_badge": "obverify._orchestration.importer",
+    "reverify_import": "obverify._orchestration.importer",
+    "HttpLoader": "obverify._engines.net.http",
+    "NetworkPolicy": "obverify._engines.net.policy",
+    "verify": "obverify._orchestration.pipeline",
+    "verify_status_list": "obverify._ob3.status",
+    "Document": "obverify._core.loader",
+    "Loader": "obverify._core.loader",
+    "DocumentStore": "obverify._engines.net.store",
+    "Check": "obverify._core.report",
+    "Finding": "obverify._core.report",
+    "RecipientResult": "obverify._core.report",
+    "Report": "obverify._core.report",
+    "URL": "obverify._core.url",
 }
 
 
@@ -83,17 +84,6 @@ def __dir__() -> list[str]:
     been loaded yet; the helper imports and submodules that also live in the module's namespace are not API."""
     return sorted(__all__)
 
-
-class _Package(types.ModuleType):
-    """Keeps `obverify.audit` the function when the submodule of the same name is imported later."""
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name in _LAZY and isinstance(value, types.ModuleType) and value.__name__ == _LAZY[name]:
-            value = getattr(value, name)
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package
 
 __all__ = [
     "URL",

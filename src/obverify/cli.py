@@ -10,8 +10,8 @@
     obverify --version
 
 Exit status: 0 verified, 1 not verified (the report says why), 2 the command line itself was wrong.
-Without `--json`, `verify` prints the human view of `obverify.render`; this module only parses and dispatches
-through `COMMANDS`, so a new subcommand or option is an entry there.
+Without `--json`, `verify` prints the human view of `obverify._orchestration.render`; this module only parses and
+dispatches through `COMMANDS`, so a new subcommand or option is an entry there.
 """
 
 from __future__ import annotations
@@ -25,15 +25,15 @@ from typing import TYPE_CHECKING, NamedTuple, NoReturn
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from obverify.report import Report
-    from obverify.url import URL
+    from obverify._core.report import Report
+    from obverify._core.url import URL
 
 # `datetime`, `pathlib` and `collections.Counter` are imported by the commands that use them: together
 # they were a sixth of the `obverify unbake` process, which never needs them (issue 3: under 100 ms).
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 MAX_INPUT_BYTES = 16 * 1024 * 1024
-"""= `obverify.pipeline.MAX_INPUT_BYTES`; not imported from there so `unbake`/`bake` start without it."""
+"""= `obverify._orchestration.pipeline.MAX_INPUT_BYTES`; not imported from there so `unbake`/`bake` start without it."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -92,7 +92,7 @@ def _add_bake(b: argparse.ArgumentParser) -> None:
 
 
 def _add_audit(a: argparse.ArgumentParser) -> None:
-    from obverify._audit.command import add_arguments
+    from obverify._orchestration.audit.command import add_arguments
 
     add_arguments(a)
 
@@ -194,7 +194,7 @@ class _InputFile:
 def _parse_at(parser: argparse.ArgumentParser, text: str | None) -> datetime | None:
     if text is None:
         return None
-    from obverify.timeparse import parse_datetime
+    from obverify._core.timeparse import parse_datetime
 
     try:
         return parse_datetime(text)
@@ -205,7 +205,7 @@ def _parse_at(parser: argparse.ArgumentParser, text: str | None) -> datetime | N
 def _colour() -> bool:
     import os
 
-    from obverify.render import wants_colour
+    from obverify._orchestration.render import wants_colour
 
     return wants_colour(sys.stdout, os.environ)
 
@@ -215,7 +215,7 @@ def _source(parser: argparse.ArgumentParser, name: str) -> bytes | URL | _InputF
     `verify` to read (a file that cannot be read is a report, input_invalid and exit 1, not a usage error).
     Never a plain `str`: to `verify` that is JSON/JWS text (issue 10)."""
     if name.lower().startswith(("http://", "https://")):
-        from obverify.url import URL
+        from obverify._core.url import URL
 
         try:
             return URL(name)
@@ -228,8 +228,8 @@ def _source(parser: argparse.ArgumentParser, name: str) -> bytes | URL | _InputF
 
 def _cmd_verify(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     """One input: the whole report (human view, or one JSON object). Several: one line each and a count."""
-    from obverify.loaders.factory import make_loader
-    from obverify.pipeline import verify
+    from obverify._engines.net.factory import make_loader
+    from obverify._orchestration.pipeline import verify
 
     at = _parse_at(parser, args.at)
     inputs: list[str] = args.inputs
@@ -240,14 +240,14 @@ def _cmd_verify(parser: argparse.ArgumentParser, args: argparse.Namespace) -> in
     except ValueError as exc:
         parser.error(f"--documents/--record: {exc}")
     if len(inputs) > 1 and at is None:
-        from obverify.timeparse import UTC, datetime
+        from obverify._core.timeparse import UTC, datetime
 
         at = datetime.now(UTC)  # one instant for every input of the run
     colour = False if args.json else _colour()
     failed = 0
     policy = None
     if args.unsafe_accept_unbound_keys:  # issue 15 class 12: the one unsafe opt-in, on the policy verify takes
-        from obverify.loaders.policy import NetworkPolicy
+        from obverify._engines.net.policy import NetworkPolicy
 
         policy = NetworkPolicy(unsafe_accept_unbound_keys=True)
     for name in inputs:
@@ -256,7 +256,7 @@ def _cmd_verify(parser: argparse.ArgumentParser, args: argparse.Namespace) -> in
         failed += not report.valid
         _print_report(name, report, args, several=len(inputs) > 1, colour=colour)
     if len(inputs) > 1 and not args.json:
-        from obverify.render import count_line, write_lines
+        from obverify._orchestration.render import count_line, write_lines
 
         write_lines([count_line(len(inputs), failed)], sys.stdout, colour=colour)
     return EXIT_OK if failed == 0 else EXIT_INVALID
@@ -271,7 +271,7 @@ def _print_report(name: str, report: Report, args: argparse.Namespace, *, severa
         else:
             sys.stdout.write(report.to_json() + "\n")
         return
-    from obverify.render import render_report, summary_line, write_lines
+    from obverify._orchestration.render import render_report, summary_line, write_lines
 
     given = bool(args.recipient)
     if several and not args.verbose:
@@ -285,7 +285,7 @@ def _print_report(name: str, report: Report, args: argparse.Namespace, *, severa
 
 def _cmd_unbake(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     """The payload alone on stdout (so `obverify unbake a.png > a.json` works); `--json` for the details."""
-    from obverify.unbake import unbake
+    from obverify._orchestration.unbake import unbake
 
     data = _read_input(parser, args.file)
     baked = unbake(data)
@@ -298,7 +298,7 @@ def _cmd_unbake(parser: argparse.ArgumentParser, args: argparse.Namespace) -> in
     elif baked.ok:
         sys.stdout.write(f"{baked.payload}\n")
     else:
-        from obverify.text import quote
+        from obverify._core.text import quote
 
         sys.stderr.write(f"unbake_failed: {quote(baked.error or 'no badge found', 500)}\n")
     return EXIT_OK if baked.ok else EXIT_INVALID
@@ -306,7 +306,7 @@ def _cmd_unbake(parser: argparse.ArgumentParser, args: argparse.Namespace) -> in
 
 def _cmd_bake(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     """Write the baked image to OUT, or to stdout with `-o -` (never a PNG to a terminal)."""
-    from obverify.bake import bake
+    from obverify._orchestration.bake import bake
 
     image = _read_input(parser, args.image)
     payload: str | bytes
@@ -334,8 +334,8 @@ def _cmd_bake(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
 
 
 def _cmd_audit(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
-    """The audit command lives in `obverify._audit.command` (processes, reports, resume, Dask)."""
-    from obverify._audit.command import run_command
+    """The audit command lives in `obverify._orchestration.audit.command` (processes, reports, resume, Dask)."""
+    from obverify._orchestration.audit.command import run_command
 
     return run_command(parser, args, _parse_at(parser, args.at))
 

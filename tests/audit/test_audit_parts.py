@@ -18,13 +18,13 @@ from typing import Any
 import pytest
 
 from obverify import audit
-from obverify._audit.command import _resume_state
-from obverify._audit.csv_report import write_csv
-from obverify._audit.discover import discover
-from obverify._audit.progress import AuditProgress
-from obverify._audit.records import AuditRecord, read_journal
+from obverify._core.timeparse import parse_datetime
+from obverify._orchestration.audit.command import _resume_state
+from obverify._orchestration.audit.csv_report import write_csv
+from obverify._orchestration.audit.discover import discover
+from obverify._orchestration.audit.progress import AuditProgress
+from obverify._orchestration.audit.records import AuditRecord, read_journal
 from obverify.cli import main
-from obverify.timeparse import parse_datetime
 
 CASES = Path(__file__).resolve().parents[2] / "fixtures" / "cases"
 HOSTED = CASES / "ob2-hosted-valid"
@@ -92,7 +92,7 @@ def test_verification_runs_in_worker_processes(tmp_path: Path, monkeypatch: pyte
         raise AssertionError("verified in the parent process")
 
     # the spawned workers import obverify afresh; the parent's copy of the job module must not be used
-    monkeypatch.setattr("obverify._audit.job.verify", not_here)
+    monkeypatch.setattr("obverify._orchestration.audit.job.verify", not_here)
     results = list(audit([tmp_path], jobs=2, at=parse_datetime(AT), documents=HOSTED / "documents", offline=True,
                          recipients=["alice@example.org"]))
     assert [p.name for p, _ in results] == [f"{i:02d}.json" for i in range(20)]  # in input order by default

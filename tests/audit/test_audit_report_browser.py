@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from helpers.audit_tree import AT, build_tree
-from obverify._audit.html_report import CHARTS, write_html
-from obverify._audit.records import AuditRecord
+from obverify._orchestration.audit.html_report import CHARTS, write_html
+from obverify._orchestration.audit.records import AuditRecord
 from obverify.cli import main
 
 CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
@@ -60,7 +60,7 @@ def test_report_html_renders_totals_and_every_chart_in_chromium(browser: Any, tm
                    "--manifest", str(built.manifest), "--out", str(out), "--jobs", "2", "--quiet"])
     assert status == 1
     # the same page again, with one planted record added, written by the library function
-    from obverify._audit.records import read_journal
+    from obverify._orchestration.audit.records import read_journal
 
     records = [*read_journal(out / "results.jsonl"), _planted_record()]
     page = tmp_path / "report.html"

@@ -17,10 +17,10 @@ import pytest
 
 from helpers.audit_tree import AT, Tree, build_tree
 from obverify import DocumentStore, verify
-from obverify._audit.discover import discover
-from obverify._audit.job import object_type, verdict_of
+from obverify._core.timeparse import parse_datetime
+from obverify._orchestration.audit.discover import discover
+from obverify._orchestration.audit.job import object_type, verdict_of
 from obverify.cli import main
-from obverify.timeparse import parse_datetime
 
 COPIES = 8
 

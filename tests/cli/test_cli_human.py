@@ -19,10 +19,10 @@ from typing import Any
 import pytest
 
 from obverify import DocumentStore, NetworkPolicy, verify
+from obverify._core.report import Finding, RecipientResult, Report
+from obverify._core.text import quote
+from obverify._core.timeparse import parse_datetime
 from obverify.cli import main
-from obverify.report import Finding, RecipientResult, Report
-from obverify.text import quote
-from obverify.timeparse import parse_datetime
 
 ROOT = Path(__file__).resolve().parents[2]
 CASES = ROOT / "fixtures" / "cases"
@@ -157,7 +157,7 @@ def _hostile_report() -> Report:
 @pytest.mark.parametrize("colour", [False, True])
 def test_badge_text_cannot_draw_on_the_terminal(colour: bool) -> None:
     """Escape sequences, bidi overrides and rich markup in a badge's name stay visible text, in both modes."""
-    from obverify.render import render_report, write_lines
+    from obverify._orchestration.render import render_report, write_lines
 
     out = io.StringIO()
     write_lines(render_report(_hostile_report()), out, colour=colour)

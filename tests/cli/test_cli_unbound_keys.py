@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from obverify import NetworkPolicy, verify
+from obverify._core.timeparse import parse_datetime
+from obverify._engines.net.store import DocumentStore
 from obverify.cli import main
-from obverify.loaders.store import DocumentStore
-from obverify.timeparse import parse_datetime
 
 CASES = Path(__file__).resolve().parents[2] / "fixtures" / "cases"
 

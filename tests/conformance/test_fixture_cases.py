@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from obverify import DocumentStore, NetworkPolicy, verify
-from obverify.timeparse import parse_datetime
+from obverify._core.timeparse import parse_datetime
 
 CASES = Path(__file__).resolve().parents[2] / "fixtures" / "cases"
 
@@ -71,7 +71,7 @@ def test_fixture_case(case: Path) -> None:
 def test_every_error_code_has_a_case_of_each_version(prefix: str) -> None:
     """Issues 2 and 5: every code a version can produce has a case; an image that holds no badge at all
     (`unbake_failed` before any version is known) is covered by the `img-*` cases instead."""
-    from obverify.errors import Code
+    from obverify._core.errors import Code
 
     def declared(prefixes: tuple[str, ...]) -> set[str]:
         return {code for case in _case_dirs() if case.name.startswith(prefixes)

@@ -15,7 +15,7 @@ import pytest
 
 from helpers.interop import manifest_entries
 from obverify import DocumentStore, verify
-from obverify.timeparse import parse_datetime
+from obverify._core.timeparse import parse_datetime
 
 CASES = manifest_entries("case")
 

@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from obverify.ob3.model import credential_kind
-from obverify.schemas import schema_errors
+from obverify._engines.schemas import schema_errors
+from obverify._ob3.model import credential_kind
 
 OWN = "https://obverify.invalid/schemas/ob3/"
 

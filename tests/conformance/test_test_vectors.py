@@ -17,11 +17,11 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from obverify.context import RunContext
-from obverify.loaders.store import DocumentStore
-from obverify.ob3.multibase import b58encode
-from obverify.ob3.proofs import canonical_forms, check_embedded_proofs
-from obverify.report import Collector, Report
+from obverify._core.context import RunContext
+from obverify._core.report import Collector, Report
+from obverify._engines.multibase import b58encode
+from obverify._engines.net.store import DocumentStore
+from obverify._ob3.proofs import canonical_forms, check_embedded_proofs
 
 VECTORS = ["obv3p0", "clrv2p0"]
 CLR_CONTEXT = "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json"

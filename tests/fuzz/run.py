@@ -61,19 +61,19 @@ def run_atheris(target: str, seconds: float, crashers: Path, work: Path) -> None
     import atheris  # type: ignore[import-untyped,unused-ignore]
 
     with atheris.instrument_imports(include=["obverify"]):
-        import obverify.bakery.svg
-        import obverify.importer
-        import obverify.jose
-        import obverify.jsonld
-        import obverify.ob2
-        import obverify.ob2.signed
-        import obverify.ob3
-        import obverify.ob3.jwt
-        import obverify.ob3.proofs
-        import obverify.ob3.status
-        import obverify.pipeline
-        import obverify.spelling
-        import obverify.unbake  # noqa: F401
+        import obverify._engines.bakery.svg
+        import obverify._engines.jose
+        import obverify._engines.jsonld
+        import obverify._engines.spelling
+        import obverify._ob2
+        import obverify._ob2.signed
+        import obverify._ob3
+        import obverify._ob3.jwt
+        import obverify._ob3.proofs
+        import obverify._ob3.status
+        import obverify._orchestration.importer
+        import obverify._orchestration.pipeline
+        import obverify._orchestration.unbake  # noqa: F401
     corpus = work / target / "corpus"
     corpus.mkdir(parents=True, exist_ok=True)
     for data in targets.seeds(target):

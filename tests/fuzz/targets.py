@@ -61,7 +61,7 @@ def seeds(target: str) -> list[bytes]:
 
 
 def _at() -> object:
-    from obverify.timeparse import parse_datetime
+    from obverify._core.timeparse import parse_datetime
 
     return parse_datetime(AT_TEXT)
 
@@ -105,7 +105,7 @@ def one_verify(data: bytes) -> None:
 
 def one_import(data: bytes) -> None:
     from obverify import import_badge
-    from obverify.importer import ImportResult
+    from obverify._orchestration.importer import ImportResult
 
     if not data:
         return

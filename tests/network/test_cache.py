@@ -10,8 +10,8 @@ import pytest
 from loopback import json_route, redirect, serve
 
 from obverify import URL, Document, HttpLoader, verify
-from obverify.loaders.cache import DocumentCache, freshness_lifetime
-from obverify.loaders.factory import SHARED_CACHE
+from obverify._engines.net.cache import DocumentCache, freshness_lifetime
+from obverify._engines.net.factory import SHARED_CACHE
 
 BODY = b'{"type": "Issuer"}'
 

@@ -19,9 +19,9 @@ import trustme
 from loopback import LoopbackServer, Route, json_route, serve
 
 from obverify import URL, Code, HttpLoader, NetworkPolicy, verify
+from obverify._core.context import ACCEPT_BADGE
+from obverify._engines.net.factory import SHARED_CACHE
 from obverify.cli import main
-from obverify.context import ACCEPT_BADGE
-from obverify.loaders.factory import SHARED_CACHE
 
 AT = datetime(2024, 6, 1, tzinfo=UTC)
 ALICE = "alice@example.org"

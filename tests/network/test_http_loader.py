@@ -17,7 +17,7 @@ import pytest
 from loopback import chunked, endless, json_route, redirect, send, serve, streaming, trickle, wait_until
 
 from obverify import Code, HttpLoader, LoadError, NetworkPolicy
-from obverify.loaders.http import DEFAULT_ACCEPT
+from obverify._engines.net.http import DEFAULT_ACCEPT
 
 BODY = b'{"type": "Assertion"}'
 

@@ -24,12 +24,12 @@ from loopback import LoopbackServer, json_route, serve
 from referencing import Registry, Resource
 
 from obverify import Code, DocumentStore, HttpLoader, LoadError, NetworkPolicy, import_badge, reverify_import
-from obverify.bake import bake
-from obverify.importer.inputs import InputKind
-from obverify.loaders.base import Document
-from obverify.schemas import schema_errors
-from obverify.timeparse import parse_datetime
-from obverify.unbake import unbake
+from obverify._core.loader import Document
+from obverify._core.timeparse import parse_datetime
+from obverify._engines.schemas import schema_errors
+from obverify._orchestration.bake import bake
+from obverify._orchestration.importer.inputs import InputKind
+from obverify._orchestration.unbake import unbake
 
 ROOT = Path(__file__).resolve().parents[2]
 CASES = ROOT / "fixtures" / "cases"

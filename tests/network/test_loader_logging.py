@@ -11,7 +11,7 @@ import pytest
 from loopback import json_route, serve
 
 from obverify import HttpLoader, LoadError
-from obverify.log import LOGGER
+from obverify._core.log import LOGGER
 
 
 def test_the_logger_has_a_null_handler() -> None:
@@ -21,7 +21,7 @@ def test_the_logger_has_a_null_handler() -> None:
 
 def test_a_warning_prints_nothing_without_a_host_handler() -> None:
     """Without the NullHandler, logging's last-resort handler would write the warning to stderr."""
-    code = "from obverify.log import LOGGER; LOGGER.warning('unsafe option in use')"
+    code = "from obverify._core.log import LOGGER; LOGGER.warning('unsafe option in use')"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert done.stderr == ""
 

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from loopback import json_route, serve
 
 from obverify import Code, HttpLoader, LoadError, NetworkPolicy
-from obverify.loaders.http import PinnedRequest, Wire
+from obverify._engines.net.http import PinnedRequest, Wire
 
 UNSPECIFIED = "0.0.0.0"  # noqa: S104 - an address as data; nothing binds to it
 PUBLIC = "93.184.216.34"

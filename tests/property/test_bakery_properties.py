@@ -22,8 +22,8 @@ from PIL import Image
 
 from helpers import pngkit as k
 from obverify import Baked, bake, unbake
-from obverify.bakery import png as pngmod
-from obverify.bakery import svg as svgmod
+from obverify._engines.bakery import png as pngmod
+from obverify._engines.bakery import svg as svgmod
 
 OB2 = "http://openbadges.org"
 OB3 = "https://purl.imsglobal.org/ob/v3p0"

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from obverify import DocumentStore, import_badge
-from obverify.timeparse import parse_datetime
+from obverify._core.timeparse import parse_datetime
 
 CASES = Path(__file__).resolve().parents[2] / "fixtures" / "cases"
 ENVELOPE_KEYS = {"status", "result", "timestamp", "validationErrors", "nonFieldErrors", "fieldErrors", "errorCode",

@@ -7,7 +7,7 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
-from obverify.report import Collector, Report
+from obverify._core.report import Collector, Report
 
 
 @given(st.text(), st.text(), st.one_of(st.none(), st.text()))

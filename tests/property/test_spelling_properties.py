@@ -27,9 +27,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from obverify import DocumentStore, verify
-from obverify.jsonld import _LoaderState as LoaderState
-from obverify.jsonld import _options, _Processor, canonize
-from obverify.timeparse import parse_datetime
+from obverify._core.timeparse import parse_datetime
+from obverify._engines.jsonld import _LoaderState as LoaderState
+from obverify._engines.jsonld import _options, _Processor, canonize
 
 CASES = Path(__file__).resolve().parents[2] / "fixtures" / "cases"
 XSD_DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"

@@ -22,9 +22,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from obverify import Baked, DocumentStore, Report, bake, import_badge, unbake, verify, verify_status_list
-from obverify.importer import ImportResult
-from obverify.report import MAX_ERRORS, MAX_WARNINGS, Collector
-from obverify.timeparse import parse_datetime, timedelta
+from obverify._core.report import MAX_ERRORS, MAX_WARNINGS, Collector
+from obverify._core.timeparse import parse_datetime, timedelta
+from obverify._orchestration.importer import ImportResult
 
 CASES = Path(__file__).resolve().parents[2] / "fixtures" / "cases"
 

@@ -12,7 +12,7 @@ from PIL import Image
 
 from helpers import pngkit as k
 from obverify import bake, unbake
-from obverify.bakery import png as pngmod
+from obverify._engines.bakery import png as pngmod
 
 OB2 = "http://openbadges.org"
 OB3 = "https://purl.imsglobal.org/ob/v3p0"

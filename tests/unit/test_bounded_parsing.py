@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import pytest
 
 from obverify import DocumentStore, verify, verify_status_list
-from obverify.strictjson import MAX_DEPTH, MAX_JSON_VALUES, JSONError, check_bounds, check_value, parse_json
+from obverify._core.strictjson import MAX_DEPTH, MAX_JSON_VALUES, JSONError, check_bounds, check_value, parse_json
 
 AT = datetime(2026, 1, 1, tzinfo=UTC)
 

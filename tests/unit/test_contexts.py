@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from obverify.contexts import bundled_context, bundled_urls, fetch_pin, matches_pin
-from obverify.resources import data_dir
+from obverify._core.resources import data_dir
+from obverify._engines.contexts import bundled_context, bundled_urls, fetch_pin, matches_pin
 
 REQUIRED = [
     "https://www.w3.org/2018/credentials/v1",

@@ -26,13 +26,13 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
-import obverify.jsonld  # noqa: F401 - imports pyld without its network loaders
-from obverify.context import RunContext
-from obverify.contexts import bundled_context
-from obverify.loaders.store import DocumentStore
-from obverify.ob3.multibase import b58decode, decode_multikey
-from obverify.ob3.proofs import canonical_forms, check_embedded_proofs
-from obverify.report import Collector, Report
+import obverify._engines.jsonld  # noqa: F401 - imports pyld without its network loaders
+from obverify._core.context import RunContext
+from obverify._core.report import Collector, Report
+from obverify._engines.contexts import bundled_context
+from obverify._engines.multibase import b58decode, decode_multikey
+from obverify._engines.net.store import DocumentStore
+from obverify._ob3.proofs import canonical_forms, check_embedded_proofs
 
 CASES = Path(__file__).resolve().parents[2] / "fixtures" / "cases"
 
@@ -155,8 +155,8 @@ def test_ecdsa_jcs_2019_hashes_both_halves_with_the_curves_hash(curve: ec.Ellipt
     import rfc8785
     from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-    from obverify.ob3.multibase import encode_multikey
-    from obverify.ob3.proofs.signing import add_proof
+    from obverify._engines.multibase import encode_multikey
+    from obverify._ob3.proofs.signing import add_proof
 
     key = ec.derive_private_key(424242, curve)
     point = key.public_key().public_bytes(Encoding.X962, PublicFormat.CompressedPoint)

@@ -8,9 +8,9 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from obverify.ed25519check import L, P, _decode, check_public_key, verify_ed25519
-from obverify.ob3.keys import KeyFormatError, ed25519_from_raw, public_key_from_jwk
-from obverify.ob3.multibase import b64url_decode
+from obverify._engines.ed25519check import L, P, _decode, check_public_key, verify_ed25519
+from obverify._engines.keys import KeyFormatError, ed25519_from_raw, public_key_from_jwk
+from obverify._engines.multibase import b64url_decode
 
 IDENTITY = bytes([1]) + bytes(31)
 

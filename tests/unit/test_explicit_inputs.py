@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from obverify import URL, DocumentStore, Report, verify, verify_status_list
-from obverify.timeparse import parse_datetime
+from obverify._core.timeparse import parse_datetime
 
 CASES = Path(__file__).resolve().parents[2] / "fixtures" / "cases"
 AT = parse_datetime("2026-01-01T00:00:00Z")

@@ -19,8 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from obverify import DocumentStore, import_badge
-from obverify.importer import texts
-from obverify.importer.inputs import MAX_INPUT_BYTES
+from obverify._orchestration.importer import texts
+from obverify._orchestration.importer.inputs import MAX_INPUT_BYTES
 
 AT = datetime(2024, 6, 1, tzinfo=UTC)
 PROFILE = {"email": ["alice@example.org"]}

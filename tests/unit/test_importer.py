@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from obverify import DocumentStore, import_badge, verify
-from obverify.timeparse import parse_datetime
+from obverify._core.timeparse import parse_datetime
 
 AT = datetime(2024, 6, 1, tzinfo=UTC)
 ALICE = {"email": ["alice@example.org"]}

@@ -1,4 +1,4 @@
-"""`obverify.jose`: the key decides the algorithm, forbidden headers, ECDSA ranges, Ed25519 small order."""
+"""`obverify._engines.jose`: the key decides the algorithm, forbidden headers, ECDSA ranges, Ed25519 small order."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from hypothesis import given
 from hypothesis import strategies as st
 
-from obverify.jose import (
+from obverify._engines.jose import (
     ALL_ALGS,
     JoseError,
     b64url_decode,

@@ -1,4 +1,4 @@
-"""The work bounds of JSON-LD processing: `MAX_JSONLD_VALUES` and `MAX_MERGE_COMPARISONS` (obverify.jsonld).
+"""The work bounds of JSON-LD processing: `MAX_JSONLD_VALUES` and `MAX_MERGE_COMPARISONS` (obverify._engines.jsonld).
 
 pyld's Node Map Generation compares each value of a property with every value already there, so n values of
 one property cost n²/2 comparisons (a 350 kB credential with 4,000 alignments took 11 s, a 5 MB one hours).
@@ -16,8 +16,9 @@ from typing import Any
 import pytest
 
 from obverify import DocumentStore, verify
-from obverify.errors import Code
-from obverify.jsonld import (
+from obverify._core.errors import Code
+from obverify._core.timeparse import parse_datetime
+from obverify._engines.jsonld import (
     MAX_JSONLD_VALUES,
     MAX_MERGE_COMPARISONS,
     JsonLdProcessingError,
@@ -25,7 +26,6 @@ from obverify.jsonld import (
     expand_safe,
     merge_comparisons,
 )
-from obverify.timeparse import parse_datetime
 
 CASE = Path(__file__).resolve().parents[2] / "fixtures" / "cases" / "ob3-eddsa-rdfc-valid"
 AT = parse_datetime("2026-01-01T00:00:00Z")
@@ -123,7 +123,7 @@ def test_the_prediction_bounds_what_pyld_does(monkeypatch: pytest.MonkeyPatch, d
     """Counted against pyld itself: every comparison its node map makes was predicted."""
     from pyld import jsonld as pyld_jsonld
 
-    from obverify.jsonld import canonize_expanded
+    from obverify._engines.jsonld import canonize_expanded
 
     try:
         expanded = expand_safe(doc, None)
@@ -144,14 +144,14 @@ def test_the_prediction_bounds_what_pyld_does(monkeypatch: pytest.MonkeyPatch, d
 
 
 def _ctx() -> Any:
-    from obverify.context import RunContext
-    from obverify.report import Collector, Report
+    from obverify._core.context import RunContext
+    from obverify._core.report import Collector, Report
 
     return RunContext(loader=DocumentStore(), at=AT, recipients=(), out=Collector(Report()))
 
 
 def test_spend_counts_one_budget_for_a_run_and_its_children() -> None:
-    from obverify.report import Collector, Report
+    from obverify._core.report import Collector, Report
 
     ctx = _ctx()
     child = ctx.child(Collector(Report()))
@@ -163,7 +163,7 @@ def test_spend_counts_one_budget_for_a_run_and_its_children() -> None:
 
 
 def test_the_run_budget_stops_a_second_document(monkeypatch: pytest.MonkeyPatch) -> None:
-    import obverify.jsonld as jsonld_module
+    import obverify._engines.jsonld as jsonld_module
 
     one = jsonld_module._count_values(UNSIGNED, 10**9)
     monkeypatch.setattr(jsonld_module, "RUN_JSONLD_VALUES", one + one // 2)
@@ -176,7 +176,7 @@ def test_the_run_budget_stops_a_second_document(monkeypatch: pytest.MonkeyPatch)
 
 
 def test_the_run_comparison_budget_stops_a_second_document(monkeypatch: pytest.MonkeyPatch) -> None:
-    import obverify.jsonld as jsonld_module
+    import obverify._engines.jsonld as jsonld_module
 
     doc = _with_alignments(UNSIGNED, _alignments(60))
     one = merge_comparisons(expand_safe(doc, None))
@@ -190,8 +190,8 @@ def test_the_run_comparison_budget_stops_a_second_document(monkeypatch: pytest.M
 
 def test_endorsements_cannot_spend_the_credential_s_own_budget(monkeypatch: pytest.MonkeyPatch) -> None:
     """The credential's proof is checked first; endorsements past the run budget are warnings, as any bad one."""
-    import obverify.jsonld as jsonld_module
-    from obverify.context import RunContext
+    import obverify._engines.jsonld as jsonld_module
+    from obverify._core.context import RunContext
 
     data = (CASE.parent / "ob3-embedded-endorsement-bad" / "input.json").read_bytes()
     spent: list[int] = []
@@ -222,7 +222,7 @@ def _clique(k: int) -> list[dict[str, Any]]:
 def test_a_small_symmetric_graph_canonicalizes_exactly_as_pyld_does() -> None:
     from pyld import jsonld as pyld_jsonld
 
-    from obverify.jsonld import canonize_expanded
+    from obverify._engines.jsonld import canonize_expanded
 
     ours = canonize_expanded(_clique(5))
     theirs = pyld_jsonld.normalize(_clique(5), {"algorithm": "URDNA2015", "format": "application/n-quads"})
@@ -231,7 +231,7 @@ def test_a_small_symmetric_graph_canonicalizes_exactly_as_pyld_does() -> None:
 
 
 def test_a_poison_graph_is_refused_before_its_permutations() -> None:
-    from obverify.jsonld import canonize_expanded
+    from obverify._engines.jsonld import canonize_expanded
 
     with pytest.raises(JsonLdProcessingError) as refused:
         canonize_expanded(_clique(8))  # unbounded: minutes (7 nodes took 12 s, 6 took 1.2 s)
@@ -240,8 +240,8 @@ def test_a_poison_graph_is_refused_before_its_permutations() -> None:
 
 
 def test_the_run_budget_counts_canonicalization_steps(monkeypatch: pytest.MonkeyPatch) -> None:
-    import obverify.jsonld as jsonld_module
-    from obverify.jsonld import canonize_expanded
+    import obverify._engines.jsonld as jsonld_module
+    from obverify._engines.jsonld import canonize_expanded
 
     ctx = _ctx()
     canonize_expanded(_clique(5), ctx)

@@ -15,9 +15,9 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from hypothesis import given
 from hypothesis import strategies as st
 
-from obverify.context import RunContext
-from obverify.loaders.store import DocumentStore
-from obverify.ob3.keys import (
+from obverify._core.context import RunContext
+from obverify._core.report import Collector, Report
+from obverify._engines.keys import (
     KeyFormatError,
     did_web_url,
     jwk_of,
@@ -26,8 +26,8 @@ from obverify.ob3.keys import (
     public_key_from_jwk,
     resolve_method,
 )
-from obverify.ob3.multibase import MultibaseError, b58decode, b58encode, decode_multikey, encode_multikey
-from obverify.report import Collector, Report
+from obverify._engines.multibase import MultibaseError, b58decode, b58encode, decode_multikey, encode_multikey
+from obverify._engines.net.store import DocumentStore
 
 
 def b64u(data: bytes) -> str:

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from obverify import DocumentStore, bake, import_badge, verify
+from obverify._core.timeparse import parse_datetime
 from obverify.cli import main
-from obverify.timeparse import parse_datetime
 
 CASES = Path(__file__).resolve().parents[2] / "fixtures" / "cases"
 AT = datetime(2024, 6, 1, tzinfo=UTC)

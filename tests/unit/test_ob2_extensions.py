@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from obverify.context import RunContext
-from obverify.loaders.store import DocumentStore
-from obverify.ob2.extensions import MAX_EXTENSIONS, bundled_extension_schema, check_extensions
-from obverify.report import Collector, Report
+from obverify._core.context import RunContext
+from obverify._core.report import Collector, Report
+from obverify._engines.net.store import DocumentStore
+from obverify._ob2.extensions import MAX_EXTENSIONS, bundled_extension_schema, check_extensions
 
 APPLY = "https://w3id.org/openbadges/extensions/applyLinkExtension/context.json"
 SECRET = "S3CRET-VALUE-NEVER-QUOTED"

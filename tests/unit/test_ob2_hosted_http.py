@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from obverify import URL, verify
-from obverify.loaders.policy import NetworkPolicy
-from obverify.timeparse import parse_datetime
+from obverify._core.timeparse import parse_datetime
+from obverify._engines.net.policy import NetworkPolicy
 
 AT = parse_datetime("2024-06-01T00:00:00Z")
 

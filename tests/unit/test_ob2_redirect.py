@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from obverify import Code, Document, DocumentStore, verify
-from obverify.ob2.hosted import _left_origin
+from obverify._ob2.hosted import _left_origin
 
 CASE = Path(__file__).resolve().parents[2] / "fixtures" / "cases" / "ob2-hosted-valid"
 AT = datetime(2024, 6, 1, tzinfo=UTC)

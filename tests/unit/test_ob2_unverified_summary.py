@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from obverify import DocumentStore, verify
-from obverify.timeparse import parse_datetime
+from obverify._core.timeparse import parse_datetime
 
 CASES = Path(__file__).resolve().parents[2] / "fixtures" / "cases"
 AT = parse_datetime("2024-06-01T00:00:00Z")

@@ -1,4 +1,4 @@
-"""`obverify.ob2.upgrade`: version detection and reading 0.5 / 1.0 / 1.1 objects into the 2.0 shape."""
+"""`obverify._ob2.upgrade`: version detection and reading 0.5 / 1.0 / 1.1 objects into the 2.0 shape."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from obverify.ob2.upgrade import detect_version, is_exact_v2, upgrade_assertion, upgrade_badgeclass, upgrade_issuer
+from obverify._ob2.upgrade import detect_version, is_exact_v2, upgrade_assertion, upgrade_badgeclass, upgrade_issuer
 
 V2 = "https://w3id.org/openbadges/v2"
 

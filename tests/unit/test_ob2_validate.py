@@ -1,4 +1,4 @@
-"""`obverify.ob2.validate`: IRIs, formats, images, language tags, IdentityObject consistency."""
+"""`obverify._ob2.validate`: IRIs, formats, images, language tags, IdentityObject consistency."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from obverify.context import RunContext
-from obverify.loaders.store import DocumentStore
-from obverify.ob2.validate import check_document, is_email, is_image_data_uri, is_iri, is_language_tag, is_telephone
-from obverify.report import Collector, Report
+from obverify._core.context import RunContext
+from obverify._core.report import Collector, Report
+from obverify._engines.net.store import DocumentStore
+from obverify._ob2.validate import check_document, is_email, is_image_data_uri, is_iri, is_language_tag, is_telephone
 
 
 @pytest.mark.parametrize("value", [
@@ -138,7 +138,7 @@ def test_declared_type_is_read_by_its_meaning(kind: str, good: Any, bad: Any) ->
 ])
 def test_display_text_order(value: Any, language: str | None, shown: str | None) -> None:
     """Issue 15 class 5: preferred language, else untagged, else the first."""
-    from obverify.ob2.common import display_text
+    from obverify._ob2.common import display_text
 
     assert display_text(value, language) == shown
 

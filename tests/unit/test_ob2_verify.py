@@ -15,9 +15,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from obverify import URL, Document, DocumentStore, verify
-from obverify.jose import b64url_decode, b64url_encode
-from obverify.report import Report
-from obverify.timeparse import parse_datetime
+from obverify._core.report import Report
+from obverify._core.timeparse import parse_datetime
+from obverify._engines.jose import b64url_decode, b64url_encode
 
 CASES = Path(__file__).resolve().parents[2] / "fixtures" / "cases"
 AT = parse_datetime("2024-06-01T00:00:00Z")
@@ -268,7 +268,7 @@ def test_standalone_documents() -> None:
 
 
 def test_a_bug_in_a_stage_becomes_that_stages_finding(monkeypatch: pytest.MonkeyPatch) -> None:
-    import obverify.ob2 as ob2
+    import obverify._ob2 as ob2
 
     def broken(*args: Any, **kwargs: Any) -> None:
         raise RecursionError

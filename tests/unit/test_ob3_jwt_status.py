@@ -1,6 +1,6 @@
 """Unit tests of OB 3.0 VC-JWT checks (SECURITY.md §7, §8) and status lists (§12).
 
-Key resolution and Data Integrity proofs belong to `obverify.ob3.keys` / `obverify.ob3.proofs` and have their
+Key resolution and Data Integrity proofs belong to `obverify._engines.keys` / `obverify._ob3.proofs` and have their
 own tests; here they are replaced by fakes so that these tests pin down the JWT binding rules and the status
 logic alone. The fakes record every call, so a test can assert that an unbound `kid` was never resolved.
 """
@@ -18,14 +18,14 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
-import obverify.ob3.keys as keys_mod
-import obverify.ob3.proofs as proofs_mod
+import obverify._engines.keys as keys_mod
+import obverify._ob3.proofs as proofs_mod
 from obverify import DocumentStore
-from obverify.context import RunContext
-from obverify.ob3 import verify_ob3
-from obverify.ob3.jwt import decode
-from obverify.ob3.keys import ResolvedKey
-from obverify.report import Collector, Report
+from obverify._core.context import RunContext
+from obverify._core.report import Collector, Report
+from obverify._engines.keys import ResolvedKey
+from obverify._ob3 import verify_ob3
+from obverify._ob3.jwt import decode
 
 AT = datetime(2026, 1, 1, tzinfo=UTC)
 ISSUER = "did:example:issuer"
@@ -432,7 +432,7 @@ def test_endorsement_jwts_are_verified_in_child_reports(fake_keys: FakeKeys, fak
 @pytest.mark.parametrize(("offset", "expired"), [(-1, True), (0, True), (1, False)])
 def test_jwt_exp_boundary_is_the_one_window(fake_keys: FakeKeys, offset: int, expired: bool) -> None:
     """Issue 10 problem 4: a VC-JWT whose `exp` is the verification instant is expired (RFC 7519 §4.1.4 "on or
-    after which"), as an OB 2.0 `expires` and an OB 3.0 `validUntil` at that instant are (obverify.window)."""
+    after which"), as an OB 2.0 `expires` and an OB 3.0 `validUntil` at that instant are (obverify._core.window)."""
     vc = credential()
     del vc["validFrom"]
     exp = int(AT.timestamp()) + offset

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from obverify import URL, Code, DocumentStore, verify
-from obverify.pipeline import MAX_INPUT_BYTES
-from obverify.sniff import is_ob3
+from obverify._core.sniff import is_ob3
+from obverify._orchestration.pipeline import MAX_INPUT_BYTES
 
 AT = datetime(2024, 6, 1, tzinfo=UTC)
 
@@ -94,8 +94,8 @@ def test_is_ob3(doc: dict[str, Any], ob3: bool) -> None:
 
 @pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://a.example/x", "gopher://a.example/", "data:,{}", "x"])
 def test_only_http_urls_reach_any_loader(url: str) -> None:
-    from obverify.context import RunContext
-    from obverify.report import Collector, Report
+    from obverify._core.context import RunContext
+    from obverify._core.report import Collector, Report
 
     store = DocumentStore({url: b"{}"})
     ctx = RunContext(loader=store, at=AT, recipients=(), out=Collector(Report()))

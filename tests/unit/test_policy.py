@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from obverify import Code, LoadError, NetworkPolicy
-from obverify.loaders.policy import Target, is_public, parse_ipv4
+from obverify._engines.net.policy import Target, is_public, parse_ipv4
 
 UNSPECIFIED = "0.0.0.0"  # noqa: S104 - an address as data; nothing binds to it
 POLICY = NetworkPolicy()

@@ -17,14 +17,14 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from hypothesis import given
 from hypothesis import strategies as st
 
-from obverify.context import RunContext
-from obverify.loaders.store import DocumentStore
-from obverify.ob3.multibase import b58encode, encode_multikey
-from obverify.ob3.proofs import canonical_forms, check_embedded_proofs
-from obverify.ob3.proofs.signing import PrivateKey, add_proof
-from obverify.ob3.proofs.suites import SuiteError
-from obverify.report import Collector, Report
-from obverify.timeparse import parse_datetime
+from obverify._core.context import RunContext
+from obverify._core.report import Collector, Report
+from obverify._core.timeparse import parse_datetime
+from obverify._engines.multibase import b58encode, encode_multikey
+from obverify._engines.net.store import DocumentStore
+from obverify._ob3.proofs import canonical_forms, check_embedded_proofs
+from obverify._ob3.proofs.signing import PrivateKey, add_proof
+from obverify._ob3.proofs.suites import SuiteError
 
 AT = datetime(2026, 3, 1, tzinfo=UTC)
 VC2 = "https://www.w3.org/ns/credentials/v2"

@@ -21,11 +21,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from obverify import DocumentStore, verify
-from obverify.context import RunContext
-from obverify.ob3.proofs import check_embedded_proofs
-from obverify.ob3.proofs.selective import MAX_SD_SIGNATURES, parse_derived_proof_value, relabel
-from obverify.ob3.proofs.suites import SuiteError
-from obverify.report import Collector, Report
+from obverify._core.context import RunContext
+from obverify._core.report import Collector, Report
+from obverify._ob3.proofs import check_embedded_proofs
+from obverify._ob3.proofs.selective import MAX_SD_SIGNATURES, parse_derived_proof_value, relabel
+from obverify._ob3.proofs.suites import SuiteError
 
 ROOT = Path(__file__).resolve().parents[2]
 CASES = ROOT / "fixtures" / "cases"

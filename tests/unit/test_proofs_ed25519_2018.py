@@ -17,13 +17,13 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from obverify.context import RunContext
-from obverify.loaders.store import DocumentStore
-from obverify.ob3.multibase import encode_multikey
-from obverify.ob3.proofs import check_embedded_proofs
-from obverify.ob3.proofs.signing import add_proof
-from obverify.ob3.proofs.suites import ED25519_2018_CONTEXT, proof_config, suite_of
-from obverify.report import Collector, Report
+from obverify._core.context import RunContext
+from obverify._core.report import Collector, Report
+from obverify._engines.multibase import encode_multikey
+from obverify._engines.net.store import DocumentStore
+from obverify._ob3.proofs import check_embedded_proofs
+from obverify._ob3.proofs.signing import add_proof
+from obverify._ob3.proofs.suites import ED25519_2018_CONTEXT, proof_config, suite_of
 
 CASES = Path(__file__).resolve().parents[2] / "fixtures" / "cases"
 VC1 = "https://www.w3.org/2018/credentials/v1"
@@ -67,7 +67,7 @@ def _check(doc: dict[str, Any]) -> tuple[bool, list[str]]:
 
 def _with_header(doc: dict[str, Any], header: dict[str, Any] | str, *, attached: bool = False) -> dict[str, Any]:
     """Re-sign `doc`'s proof with another JWS header (so only the header decides the verdict)."""
-    from obverify.ob3.proofs.suites import canonical, hash_data, unsecured
+    from obverify._ob3.proofs.suites import canonical, hash_data, unsecured
 
     out = copy.deepcopy(doc)
     proof = out["proof"]

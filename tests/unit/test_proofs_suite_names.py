@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from obverify.errors import Code
-from obverify.ob3.proofs.suites import SuiteError, suite_of
+from obverify._core.errors import Code
+from obverify._ob3.proofs.suites import SuiteError, suite_of
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""`obverify.recipient.match_identity`: ASCII-only email folding, hashes, constant-time comparison inputs."""
+"""`obverify._core.recipient.match_identity`: ASCII-only email folding, hashes, constant-time comparison inputs."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from obverify.recipient import IdentityClaim, ascii_lower, match_identity
+from obverify._core.recipient import IdentityClaim, ascii_lower, match_identity
 
 
 def _hashed(identity: str, salt: str = "", alg: str = "sha256", kind: str = "email") -> IdentityClaim:

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 from obverify import Code, Document, DocumentStore, LoadError, verify
-from obverify.loaders.factory import make_loader
-from obverify.loaders.record import RecordingLoader
-from obverify.timeparse import parse_datetime
+from obverify._core.timeparse import parse_datetime
+from obverify._engines.net.factory import make_loader
+from obverify._engines.net.record import RecordingLoader
 
 CASES = Path(__file__).resolve().parents[2] / "fixtures" / "cases"
 

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from obverify.errors import Code
-from obverify.report import MAX_ERRORS, Collector, Report
+from obverify._core.errors import Code
+from obverify._core.report import MAX_ERRORS, Collector, Report
 
 
 def test_findings_are_capped_and_counted() -> None:

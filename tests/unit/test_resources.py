@@ -1,10 +1,10 @@
-"""`obverify.resources`: the bundle's location, and `read_data`, the pathlib-free way the verify path reads it."""
+"""`obverify._core.resources`: the bundle's location, and `read_data`, the pathlib-free way the verify path reads it."""
 
 from __future__ import annotations
 
 import pytest
 
-from obverify.resources import data_dir, data_root, read_data
+from obverify._core.resources import data_dir, data_root, read_data
 
 
 def test_the_string_root_and_the_path_root_are_the_same_directory() -> None:

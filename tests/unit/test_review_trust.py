@@ -18,8 +18,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, padding, rsa
 
 from obverify import Document, DocumentStore, verify
-from obverify.ob3.multibase import encode_multikey
-from obverify.report import Report
+from obverify._core.report import Report
+from obverify._engines.multibase import encode_multikey
 
 AT = datetime(2026, 1, 1, tzinfo=UTC)
 CASES = Path(__file__).resolve().parents[2] / "fixtures" / "cases"

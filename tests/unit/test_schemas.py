@@ -1,4 +1,5 @@
-"""`obverify.schemas`: bundled-only `$ref` resolution, our own messages, format checking, every OB 2.0 class."""
+"""`obverify._engines.schemas`: bundled-only `$ref` resolution, our own messages, format checking, every OB 2.0
+class."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from obverify import schemas
-from obverify.schemas import (
+from obverify._engines import schemas
+from obverify._engines.schemas import (
     SchemaIssue,
     UnknownSchemaError,
     bundled_schema_ids,

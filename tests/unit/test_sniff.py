@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from obverify.sniff import sniff
+from obverify._core.sniff import sniff
 
 
 @pytest.mark.parametrize(

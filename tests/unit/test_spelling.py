@@ -1,4 +1,4 @@
-"""What is checked is what is signed (`obverify.spelling`, `obverify.ob3.meaning`; issue 10, problem 2).
+"""What is checked is what is signed (`obverify._engines.spelling`, `obverify._ob3.meaning`; issue 10, problem 2).
 
 The signed attack cases live in `fixtures/cases/ob3-spelling-*` (made by `fixtures/gen/ob3_spelling.py`, which
 asserts each respelling keeps the signed RDF) and the Hypothesis invariants in
@@ -17,13 +17,13 @@ from typing import Any
 
 import pytest
 
-import obverify.jsonld as jsonld_module
+import obverify._engines.jsonld as jsonld_module
 from obverify import DocumentStore, verify
-from obverify.contexts import bundled_context
-from obverify.errors import Code
-from obverify.jsonld import MAX_JSONLD_VALUES, JsonLdProcessingError, compact_round_trip
-from obverify.spelling import PROPERTY_CLASS, differences, reshaped
-from obverify.timeparse import parse_datetime
+from obverify._core.errors import Code
+from obverify._core.timeparse import parse_datetime
+from obverify._engines.contexts import bundled_context
+from obverify._engines.jsonld import MAX_JSONLD_VALUES, JsonLdProcessingError, compact_round_trip
+from obverify._engines.spelling import PROPERTY_CLASS, differences, reshaped
 
 CASES = Path(__file__).resolve().parents[2] / "fixtures" / "cases"
 AT = parse_datetime("2026-01-01T00:00:00Z")

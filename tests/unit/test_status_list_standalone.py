@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from obverify import URL, Code, DocumentStore, verify_status_list
-from obverify.timeparse import parse_datetime
+from obverify._core.timeparse import parse_datetime
 
 CASES = Path(__file__).resolve().parents[2] / "fixtures" / "cases"
 LIST_URL = "https://status.example/lists/1"

@@ -1,4 +1,4 @@
-"""`obverify.strictjson.parse_json`: the one strict parser (SECURITY.md §5)."""
+"""`obverify._core.strictjson.parse_json`: the one strict parser (SECURITY.md §5)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from obverify.resources import data_dir
-from obverify.strictjson import MAX_DEPTH, JSONError, parse_json, parse_package_json
+from obverify._core.resources import data_dir
+from obverify._core.strictjson import MAX_DEPTH, JSONError, parse_json, parse_package_json
 
 
 def test_plain_json_and_bom() -> None:

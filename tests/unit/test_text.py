@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from obverify.text import quote, quote_url
+from obverify._core.text import quote, quote_url
 
 
 def test_controls_and_bidi_are_escaped() -> None:

@@ -1,4 +1,4 @@
-"""`obverify.timeparse`: strict date-times with a zone; legacy 1.x dates; never anything but ValueError."""
+"""`obverify._core.timeparse`: strict date-times with a zone; legacy 1.x dates; never anything but ValueError."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from obverify.timeparse import parse_datetime, parse_legacy_date, parse_ob2_datetime
+from obverify._core.timeparse import parse_datetime, parse_legacy_date, parse_ob2_datetime
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -11,7 +11,7 @@ import pytest
 from helpers import pngkit as k
 from helpers.bounded import MAX_EXTRA_BYTES, peak_extra
 from obverify import Baked, unbake
-from obverify.bakery.png import MAX_CHUNKS
+from obverify._engines.bakery.png import MAX_CHUNKS
 
 ASSERTION = json.dumps({
     "@context": "https://w3id.org/openbadges/v2", "id": "https://issuer.example/assertions/1", "type": "Assertion",

@@ -11,8 +11,8 @@ import pytest
 
 from helpers.bounded import MAX_EXTRA_BYTES, peak_extra
 from obverify import Baked, unbake
-from obverify.bakery import svg as svgmod
-from obverify.bakery.payload import BakedVersion
+from obverify._engines.bakery import svg as svgmod
+from obverify._engines.bakery.payload import BakedVersion
 
 OB2 = "http://openbadges.org"
 OB3 = "https://purl.imsglobal.org/ob/v3p0"

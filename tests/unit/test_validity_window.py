@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from obverify import DocumentStore, Report, verify, verify_status_list
-from obverify.timeparse import datetime, parse_datetime, timedelta
-from obverify.window import after_window, before_window, window_problem
+from obverify._core.timeparse import datetime, parse_datetime, timedelta
+from obverify._core.window import after_window, before_window, window_problem
 
 CASES = Path(__file__).resolve().parents[2] / "fixtures" / "cases"
 OB2_EXPIRES = "2024-03-01T00:00:00Z"  # ob2-time-expired's `expires`

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from obverify import DocumentStore, verify
-from obverify.errors import Code
-from obverify.report import MAX_ERRORS, MAX_WARNINGS, Collector, Report
-from obverify.timeparse import parse_datetime
+from obverify._core.errors import Code
+from obverify._core.report import MAX_ERRORS, MAX_WARNINGS, Collector, Report
+from obverify._core.timeparse import parse_datetime
 
 CASES = Path(__file__).resolve().parents[2] / "fixtures" / "cases"
 AT = parse_datetime("2026-01-01T00:00:00Z")
@@ -91,7 +91,7 @@ def test_a_failed_check_or_stage_is_never_valid() -> None:
 
 
 def test_a_crashing_stage_is_a_failed_stage_not_a_pass(monkeypatch: pytest.MonkeyPatch) -> None:
-    import obverify.ob3 as ob3
+    import obverify._ob3 as ob3
 
     def boom(*_a: object, **_k: object) -> None:
         raise RuntimeError("bug")
@@ -105,7 +105,7 @@ def test_a_crashing_stage_is_a_failed_stage_not_a_pass(monkeypatch: pytest.Monke
 
 
 def test_context_entries_are_bounded_before_json_ld_work() -> None:
-    from obverify.jsonld import MAX_CONTEXT_ENTRIES, JsonLdProcessingError, check_context_entries
+    from obverify._engines.jsonld import MAX_CONTEXT_ENTRIES, JsonLdProcessingError, check_context_entries
 
     vc = "https://www.w3.org/ns/credentials/v2"
     check_context_entries({"@context": [vc, f"https://x.example/{0}"]})

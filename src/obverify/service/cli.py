@@ -91,7 +91,7 @@ def _serve(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         parser.error("--workers must be at least 1")
     settings = _settings(parser, args)
     if settings.documents is not None:
-        from obverify.loaders.store import DocumentStore
+        from obverify._engines.net.store import DocumentStore
 
         try:
             DocumentStore.from_directory(settings.documents)

@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from obverify.importer import import_badge, reverify_import
-from obverify.loaders.base import Loader
-from obverify.loaders.policy import NetworkPolicy
-from obverify.report import Report
+from obverify._core.loader import Loader
+from obverify._core.report import Report
+from obverify._engines.net.policy import NetworkPolicy
+from obverify._orchestration.importer import import_badge, reverify_import
 
 
 @dataclass

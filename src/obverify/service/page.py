@@ -17,7 +17,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from obverify.report import Report
+from obverify._core.report import Report
 from obverify.service.envelope import ApiError
 from obverify.service.inputs import read_inputs
 from obverify.service.state import state_of

@@ -12,10 +12,10 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from obverify.loaders.base import Document, Loader
-from obverify.loaders.factory import make_loader
-from obverify.loaders.policy import NetworkPolicy
-from obverify.loaders.store import DocumentStore
+from obverify._core.loader import Document, Loader
+from obverify._engines.net.factory import make_loader
+from obverify._engines.net.policy import NetworkPolicy
+from obverify._engines.net.store import DocumentStore
 from obverify.service.db import make_engine, make_sessions
 from obverify.service.limits import Verifier
 from obverify.service.settings import Settings

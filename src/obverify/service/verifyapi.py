@@ -14,16 +14,16 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
-from obverify.importer.inputs import BodyErrors, read_body
-from obverify.pipeline import verify
-from obverify.report import Report
+from obverify._core.report import Report
+from obverify._core.timeparse import parse_datetime
+from obverify._core.url import URL
+from obverify._orchestration.importer.inputs import BodyErrors, read_body
+from obverify._orchestration.pipeline import verify
 from obverify.service.envelope import ApiError, SafeJSONResponse
 from obverify.service.inputs import read_inputs
 from obverify.service.models import Health, VerifyBody
 from obverify.service.openapi import ERRORS, body_schema
 from obverify.service.state import ServiceState, state_of
-from obverify.timeparse import parse_datetime
-from obverify.url import URL
 
 router = APIRouter(tags=["Verify"])
 

@@ -1,0 +1,680 @@
+"""JSON-LD processing for proofs: a guarded document loader, safe-mode expansion and RDFC-1.0.
+
+Implements the parts of JSON-LD 1.1 Processing Algorithms and API (§9.4 "Remote Document and Context
+Retrieval") and RDF Dataset Canonicalization (RDFC-1.0, which pyld calls URDNA2015) that Data Integrity
+needs, under the rules of SECURITY.md §6:
+
+- Bundled contexts (`obverify._engines.contexts`, pinned by SHA-256) are served first and never fetched. Their
+  resolved and processed forms are cached for the life of the process (pyld caches a context in the
+  shared cache only when the loader tags it, and we tag only bundled ones), which keeps one eddsa-rdfc-2022
+  verification in the low milliseconds.
+- A context no package distributes but whose hash we pin (OB v1, CLR 2.0) is fetched through the run's
+  loader and accepted only if it matches the pin.
+- Any other context URL is loaded only through `RunContext.fetch_json`, and only when the run's loader is a
+  trusted `DocumentStore` that holds the URL, or the policy sets `allow_remote_contexts`. At most
+  `MAX_REMOTE_CONTEXTS` per operation; cycles are refused (pyld tracks the chain, and so do we).
+  Remote contexts are cached per operation only, never across runs.
+- Safe mode (VC Data Integrity §4 "Algorithms", the `safe` option of jsonld.js): a property the context
+  does not define, a relative `@type`, `@id` or datatype, or a blank-node predicate would be silently
+  dropped from the canonical form while still displayed, so each is an error (`proof_invalid`).
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import re
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from cachetools import LRUCache
+from pyld import jsonld
+from pyld.canon import URDNA2015
+from pyld.context_resolver import ContextResolver
+from pyld.identifier_issuer import IdentifierIssuer
+from pyld.resolved_context import ResolvedContext
+
+from obverify._core.context import RunContext
+from obverify._core.errors import Code
+from obverify._core.text import quote, quote_url
+from obverify._engines.contexts import bundled_context, fetch_pin, matches_pin
+from obverify._engines.net.store import DocumentStore
+
+MAX_REMOTE_CONTEXTS = 10
+MAX_JSONLD_VALUES = 50_000
+"""JSON values (objects, arrays and scalars) in one document given to JSON-LD processing.
+
+The spec's "complete" OB 3.0 example holds about 550 (and needs 135 of the comparisons below); about 2.5 MB
+of JSON reaches the cap. Expansion and RDFC are linear, but slow in pure Python (tens of microseconds a
+value), so the cap bounds their time."""
+MAX_MERGE_COMPARISONS = 1_000_000
+"""Value comparisons pyld's node map would make (about 1.4 s here).
+
+pyld, like jsonld.js, adds each value of a node's property after comparing it with every value already there
+(JSON-LD 1.1 Node Map Generation keeps a property's values free of duplicates), so n values of one property
+(one array, or the same `@id` repeated across the document) cost n²/2 comparisons: 4,000 alignments took 11 s,
+a 5 MB credential hours. `canonize_expanded` counts them first and refuses beyond this."""
+MAX_CANON_STEPS = 100_000
+"""Hash N-Degree Quads calls plus the permutations they try, for one document (about 1.3 s here).
+
+RDFC-1.0 tells blank nodes that look alike apart by trying every permutation of their related blank nodes,
+so a few hundred bytes of blank nodes linked to one another (the "poison graphs" of RDFC-1.0's security
+considerations) can take hours: 6 such nodes took 1.2 s, 7 took 12 s, and pyld sets no limit. The OB 3.0
+spec's complete example takes 2,916 steps. Counted before each set of permutations is tried."""
+CANON_HASHES = frozenset({"sha256", "sha384"})
+"""RDFC-1.0 hash algorithms a suite may ask for (RDFC-1.0's default SHA-256; SHA-384 for ECDSA P-384 keys)."""
+RUN_JSONLD_VALUES = 2 * MAX_JSONLD_VALUES
+RUN_MERGE_COMPARISONS = 2 * MAX_MERGE_COMPARISONS
+RUN_CANON_STEPS = 2 * MAX_CANON_STEPS
+"""The same two counts summed over one verification (`RunContext.spend`): a credential, its status lists
+and up to 16 endorsements (each with its own proofs) together stay within a few seconds of JSON-LD work."""
+
+JsonLdError = jsonld.JsonLdError
+
+# Resolved bundled contexts, shared by every operation of the process (bundled contexts never change).
+_SHARED_CACHE: LRUCache[str, Any] = LRUCache(maxsize=256)
+
+# One verification expands the same document twice: for the "checked is signed" round trip
+# (`obverify._engines.spelling`) and for a proof's canonicalization. The second reuses the first's expansion, keyed by
+# the run (its work dict, shared by nested verifications) and by the identity of the document's members (the documents
+# differ, e.g. `{k: v for k, v in credential.items() if k != "proof"}` twice, but hold the very same member objects).
+# An entry keeps those objects alive, so no other object can take their ids while it exists, and a new run never
+# shares a key with an old one. Input documents are never mutated during a run.
+_EXPANDED: LRUCache[tuple[int, tuple[tuple[str, int], ...]], tuple[Any, ...]] = LRUCache(maxsize=8)
+_EXPANDED_LOCK = threading.Lock()
+
+
+def _memo_key(doc: Any, ctx: RunContext | None) -> tuple[int, tuple[tuple[str, int], ...]] | None:
+    if ctx is None or not isinstance(doc, dict):
+        return None
+    return id(ctx._work), tuple((k, id(v)) for k, v in doc.items())
+
+
+def _expand_tracked(doc: dict[str, Any], ctx: RunContext | None, options: dict[str, Any]) -> tuple[Any, list[Any]]:
+    """pyld's expansion of `doc` and the properties it dropped, once per run and document (see `_EXPANDED`)."""
+    key = _memo_key(doc, ctx)
+    if key is not None:
+        with _EXPANDED_LOCK:
+            hit = _EXPANDED.get(key)
+        if hit is not None:
+            return hit[0], hit[1]
+    dropped: list[Any] = []
+    expanded = _Processor(on_property_dropped=dropped.append).expand(doc, options)
+    if key is not None:
+        with _EXPANDED_LOCK:
+            _EXPANDED[key] = (expanded, dropped, ctx._work, list(doc.values()))  # type: ignore[union-attr]
+    return expanded, dropped
+
+# An absolute IRI or a blank node identifier, as jsonld.js's safe mode tests it.
+_ABSOLUTE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+\-.]*|_):[^\s]*$")
+# pyld 3.x resolves a relative IRI against this placeholder when the document has no base (jsonld.js keeps
+# it relative and drops it): an IRI under it in the expanded output came from a relative reference.
+_PLACEHOLDER_BASE: str = getattr(jsonld, "DEFAULT_BASE_IRI", "http://example.org/base/")
+
+
+RELATIVE_BASE = _PLACEHOLDER_BASE
+"""Where a relative IRI (an undefined `type` name among them) ends up after expansion (`obverify._engines.spelling`)."""
+
+
+def _absolute(value: object) -> bool:
+    return isinstance(value, str) and bool(_ABSOLUTE.match(value)) and not value.startswith(_PLACEHOLDER_BASE)
+
+
+# JSON-LD error codes that are the context's fault rather than the document's.
+_CONTEXT_CODES = frozenset(
+    {
+        "loading remote context failed",
+        "context overflow",
+        "recursive context inclusion",
+        "invalid remote context",
+        "invalid local context",
+        "invalid context nullification",
+        "protected term redefinition",
+        "invalid term definition",
+        "invalid context entry",
+        "invalid @version value",
+        "processing mode conflict",
+        "invalid base IRI",
+        "invalid vocab mapping",
+        "invalid default language",
+        "invalid @import value",
+        "invalid @propagate value",
+        "invalid IRI mapping",
+        "keyword redefinition",
+        "cyclic IRI mapping",
+        "invalid reverse property",
+        "invalid scoped context",
+        "invalid container mapping",
+        "invalid type mapping",
+        "invalid language mapping",
+        "invalid keyword alias",
+    }
+)
+
+DocumentLoader = Callable[[str, dict[str, Any]], dict[str, Any]]
+
+# Every dict/list object inside a loaded bundled context, by id, kept alive here so ids are never reused.
+# Bundled contexts are immutable, so processing one of these objects against a given (frozen, uniquely
+# identified) active context always gives the same result: `_Processor` memoizes that. pyld 3.x would
+# otherwise re-process every type-scoped context on every document (it clones the active context without
+# its identifier), which was most of the cost of one verification.
+_TRUSTED: dict[int, Any] = {}
+_PROCESSED: LRUCache[tuple[str, int, bool, bool, bool], Any] = LRUCache(maxsize=512)
+# One private copy per bundled URL, registered once (bounded by the number of bundled contexts).
+_BUNDLED_COPIES: dict[str, Any] = {}
+
+
+def _register_trusted(document: Any) -> None:
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            _TRUSTED[id(node)] = node
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            _TRUSTED[id(node)] = node
+            stack.extend(node)
+
+
+class _Processor(jsonld.JsonLdProcessor):  # type: ignore[misc]
+    """pyld's processor with a memo for processing bundled (scoped) contexts; results are identical."""
+
+    def _process_context(
+        self,
+        active_ctx: Any,
+        local_ctx: Any,
+        options: Any,
+        override_protected: bool = False,
+        propagate: bool = True,
+        validate_scoped: bool = True,
+        cycles: Any = None,
+    ) -> Any:
+        uid = active_ctx.get("_uuid") if isinstance(active_ctx, dict) or hasattr(active_ctx, "get") else None
+        if isinstance(uid, str) and id(local_ctx) in _TRUSTED and _TRUSTED[id(local_ctx)] is local_ctx:
+            key = (uid, id(local_ctx), override_protected, propagate, validate_scoped)
+            hit = _PROCESSED.get(key)
+            if hit is None:
+                hit = super()._process_context(
+                    active_ctx, local_ctx, options, override_protected, propagate, validate_scoped, cycles
+                )
+                _PROCESSED[key] = hit
+            return hit
+        return super()._process_context(
+            active_ctx, local_ctx, options, override_protected, propagate, validate_scoped, cycles
+        )
+
+
+class _Resolver(ContextResolver):  # type: ignore[misc]
+    """pyld's context resolver, keying a bundled context object by its identity instead of its JCS text.
+
+    pyld caches a context object under its RFC 8785 serialization, computed in pure Python every time the
+    object is resolved: about 6 ms for the VC v2 and OB 3.0 contexts of one cold verification. A bundled
+    object (`_TRUSTED`) never changes and is never freed, so its `id` names it as well; the cached entry is
+    the same `ResolvedContext` pyld would make. Anything else takes pyld's own path.
+    """
+
+    def resolve(self, active_ctx: Any, context: Any, base: Any, cycles: Any = None) -> Any:
+        inner = context["@context"] if isinstance(context, dict) and "@context" in context else context
+        if isinstance(inner, dict) and _TRUSTED.get(id(inner)) is inner:
+            key = f"obverify-bundled:{id(inner)}"
+            resolved = self._get(key)
+            if not resolved:
+                resolved = self._cache_resolved_context(key, ResolvedContext(inner), "static")
+            return [resolved]
+        return super().resolve(active_ctx, context, base, cycles)
+
+
+class _CanonWorkExceededError(Exception):
+    """Raised inside `_BoundedURDNA2015` once a document's RDFC-1.0 work would pass its limit."""
+
+
+class _BoundedURDNA2015(URDNA2015):  # type: ignore[misc]
+    """pyld's RDFC-1.0 (URDNA2015) with a work limit: results are identical, or it raises before the work.
+
+    Each Hash N-Degree Quads call counts one step and the permutations it is about to try count one each
+    (the product of the factorials of its related-blank-node groups), against `MAX_CANON_STEPS` for the
+    document and `RUN_CANON_STEPS` for the run.
+
+    `hash_algorithm` is RDFC-1.0's "hash algorithm" parameter (RDFC-1.0 §4.2): SHA-256 by default; the ECDSA
+    cryptosuites use SHA-384 for P-384 keys (VC DI ECDSA §3 "Algorithms", the paragraph `#canon-and-hash`).
+    It decides the canonical blank node labels, so a wrong choice changes the canonical form itself.
+    """
+
+    def __init__(self, ctx: RunContext | None, hash_algorithm: str = "sha256") -> None:
+        super().__init__()
+        if hash_algorithm not in CANON_HASHES:
+            raise ValueError(f"unsupported RDFC-1.0 hash algorithm {hash_algorithm!r}")
+        self._ctx = ctx
+        self._steps = 0
+        self._new_hash = hashlib.sha384 if hash_algorithm == "sha384" else hashlib.sha256
+
+    def create_hash(self) -> Any:
+        return self._new_hash()
+
+    def _spend(self, steps: int) -> None:
+        self._steps += steps
+        if self._steps > MAX_CANON_STEPS or (
+            self._ctx is not None and not self._ctx.spend("rdfc_steps", steps, RUN_CANON_STEPS)
+        ):
+            raise _CanonWorkExceededError
+
+    def hash_n_degree_quads(self, id_: Any, issuer: Any) -> Any:
+        self._spend(1)
+        return super().hash_n_degree_quads(id_, issuer)
+
+    def create_hash_to_related(self, id_: Any, issuer: Any) -> Any:
+        related = super().create_hash_to_related(id_, issuer)
+        permutations = 1
+        for nodes in related.values():
+            for k in range(2, len(nodes) + 1):
+                permutations *= k
+                if permutations > MAX_CANON_STEPS:
+                    break
+        self._spend(permutations)
+        return related
+
+
+class JsonLdProcessingError(Exception):
+    """JSON-LD processing failed: `code` is `context_invalid` or `proof_invalid`; the message is ours."""
+
+    def __init__(self, code: Code, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+class _LoaderState:
+    """What one operation's loader did: remote URLs loaded (in order) and why a load was refused."""
+
+    def __init__(self) -> None:
+        self.remote: list[str] = []
+        self.refusal: str | None = None
+
+
+def _remote_allowed(ctx: RunContext, url: str) -> bool:
+    """A stored document (the store is trusted), or the policy's `allow_remote_contexts`."""
+    loader: Any = ctx.loader
+    for _ in range(4):  # look through wrappers such as the RecordingLoader (`inner`)
+        if isinstance(loader, DocumentStore):
+            if url in loader:
+                return True
+            break
+        loader = getattr(loader, "inner", None)
+        if loader is None:
+            break
+    return bool(getattr(ctx.policy, "allow_remote_contexts", False))
+
+
+def _make_loader(ctx: RunContext | None, stage: str, state: _LoaderState) -> DocumentLoader:
+    def load(url: str, options: dict[str, Any]) -> dict[str, Any]:
+        bundled = bundled_context(url)
+        if bundled is not None:
+            # Tagged "static": pyld then keeps the resolved context in the (process-wide) shared cache.
+            document = _BUNDLED_COPIES.get(url)
+            if document is None:
+                document = copy.deepcopy(bundled)
+                _register_trusted(document)
+                _BUNDLED_COPIES[url] = document
+            return {
+                "contentType": "application/ld+json",
+                "contextUrl": None,
+                "documentUrl": url,
+                "document": document,
+                "tag": "static",
+            }
+        pinned = fetch_pin(url) is not None
+        if ctx is None or not (pinned or _remote_allowed(ctx, url)):
+            state.refusal = f"context {quote_url(url)} is not bundled and remote contexts are not allowed"
+            raise JsonLdError("remote context refused", "jsonld.LoadDocumentError", code="loading document failed")
+        if url in state.remote:
+            state.refusal = f"context {quote_url(url)} includes itself (a cycle)"
+            raise JsonLdError("context cycle", "jsonld.ContextUrlError", code="recursive context inclusion")
+        if len(state.remote) >= MAX_REMOTE_CONTEXTS:
+            state.refusal = f"more than {MAX_REMOTE_CONTEXTS} remote contexts"
+            raise JsonLdError("too many contexts", "jsonld.ContextUrlError", code="context overflow")
+        state.remote.append(url)
+        value = ctx.fetch_json(url, stage=stage, consequence=Code.CONTEXT_INVALID, what="JSON-LD context")
+        if not isinstance(value, dict):
+            state.refusal = f"context {quote_url(url)} could not be loaded as a JSON object"
+            raise JsonLdError("bad context", "jsonld.InvalidUrl", code="loading remote context failed")
+        if pinned and not matches_pin(url, value):
+            state.refusal = f"context {quote_url(url)} does not match its pinned SHA-256"
+            raise JsonLdError("pin mismatch", "jsonld.InvalidUrl", code="loading remote context failed")
+        # No tag: cached for this operation only.
+        return {"contentType": "application/ld+json", "contextUrl": None, "documentUrl": url, "document": value}
+
+    return load
+
+
+def document_loader(ctx: RunContext | None, *, stage: str) -> DocumentLoader:
+    """A pyld document loader: bundled contexts first, then the run's loader where allowed, else an error.
+
+    Raises pyld's `JsonLdError` for a refused URL, so the caller reports `context_invalid`.
+    """
+    return _make_loader(ctx, stage, _LoaderState())
+
+
+def compact(doc: Any, context_url: str, ctx: RunContext | None, *, stage: str) -> Any:
+    """`doc` compacted into `context_url` (OB 2.0 reads every node in the v2 context), through the guarded loader.
+
+    Raises pyld's errors; the caller reports `context_invalid`. Going through this module also keeps pyld's own
+    network loaders out of the process.
+    """
+    check_context_entries(doc)
+    return jsonld.compact(doc, context_url, {"documentLoader": document_loader(ctx, stage=stage), "base": None})
+
+
+def _options(ctx: RunContext | None, stage: str, state: _LoaderState) -> dict[str, Any]:
+    loader = _make_loader(ctx, stage, state)
+    return {
+        "documentLoader": loader,
+        "contextResolver": _Resolver(_SHARED_CACHE, loader, max_context_urls=MAX_REMOTE_CONTEXTS),
+        "base": "",
+        "processingMode": "json-ld-1.1",
+        "extractAllScripts": False,
+    }
+
+
+def _error_codes(exc: BaseException) -> list[str]:
+    codes: list[str] = []
+    seen: BaseException | None = exc
+    while seen is not None and len(codes) < 20:
+        code = getattr(seen, "code", None)
+        if isinstance(code, str):
+            codes.append(code)
+        seen = seen.__cause__ or seen.__context__
+    return codes
+
+
+def _failure(exc: BaseException, state: _LoaderState) -> JsonLdProcessingError:
+    if state.refusal is not None:
+        return JsonLdProcessingError(Code.CONTEXT_INVALID, state.refusal)
+    codes = _error_codes(exc)
+    for code in codes:
+        if code in _CONTEXT_CODES or code == "loading document failed":
+            return JsonLdProcessingError(Code.CONTEXT_INVALID, f"JSON-LD context error ({quote(code, 60)})")
+    what = codes[0] if codes else type(exc).__name__
+    return JsonLdProcessingError(Code.PROOF_INVALID, f"JSON-LD processing failed ({quote(what, 60)})")
+
+
+def _safe_walk(expanded: Any, dropped: list[str | None]) -> None:
+    """Raise `JsonLdProcessingError(proof_invalid)` for anything RDF conversion would silently drop."""
+    if dropped:
+        name = dropped[0]
+        raise JsonLdProcessingError(
+            Code.PROOF_INVALID,
+            f"property {quote(name if name is not None else '(null)', 80)} is not defined by the @context"
+            f" (safe mode: {len(dropped)} dropped)",
+        )
+    stack: list[Any] = [expanded]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+            continue
+        if not isinstance(node, dict):
+            continue
+        is_value = "@value" in node
+        for key, value in node.items():
+            if key == "@value":
+                continue
+            if key == "@id":
+                if not _absolute(value):
+                    raise JsonLdProcessingError(Code.PROOF_INVALID, f"relative @id {quote(value, 80)} (safe mode)")
+            elif key == "@type":
+                types = value if isinstance(value, list) else [value]
+                for t in types:
+                    if isinstance(t, str) and t.startswith("@"):
+                        continue
+                    if not _absolute(t):
+                        what = "datatype" if is_value else "@type"
+                        raise JsonLdProcessingError(
+                            Code.PROOF_INVALID, f"{what} {quote(t, 80)} is not defined by the @context (safe mode)"
+                        )
+            elif key.startswith("@"):
+                stack.append(value)
+            else:
+                if key.startswith("_:") or not _absolute(key):
+                    raise JsonLdProcessingError(
+                        Code.PROOF_INVALID, f"property {quote(key, 80)} is not an IRI (safe mode)"
+                    )
+                stack.append(value)
+
+
+MAX_CONTEXT_ENTRIES = 16
+"""@context entries a document may hold in all (real credentials: 2 to 5). pyld processes each entry in
+turn, re-checking every protected term it defines: a 7.5 kB credential repeating the OB 3.0 context 100
+times cost 3.6 s per verification (found by fuzzing, issue 10)."""
+
+
+def check_context_entries(doc: Any) -> None:
+    """Refuse, before any JSON-LD processing, a document whose `@context` values repeat an entry or hold more
+    than `MAX_CONTEXT_ENTRIES` entries in all: `JsonLdProcessingError` (`context_invalid`)."""
+    total = 0
+    stack = [doc]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "@context":
+                    entries = value if isinstance(value, list) else [value]
+                    total += len(entries)
+                    urls = [e for e in entries if isinstance(e, str)]
+                    if len(set(urls)) != len(urls):
+                        raise JsonLdProcessingError(Code.CONTEXT_INVALID, "an @context lists the same context twice")
+                stack.append(value)
+        elif isinstance(node, list):
+            stack.extend(node)
+    if total > MAX_CONTEXT_ENTRIES:
+        raise JsonLdProcessingError(Code.CONTEXT_INVALID, f"more than {MAX_CONTEXT_ENTRIES} @context entries "
+                                    "(obverify's limit): too costly to process")
+
+
+def _count_values(doc: Any, limit: int) -> int:
+    """The number of JSON values in `doc`, counting stops once past `limit`."""
+    count = 0
+    stack = [doc]
+    while stack and count <= limit:
+        node = stack.pop()
+        count += 1
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return count
+
+
+def merge_comparisons(expanded: Any) -> int:
+    """How many value comparisons pyld's Node Map Generation makes on `expanded` (an upper bound).
+
+    Mirrors where `_create_node_map` adds a value with duplicates refused: each value of a property (and each
+    `@type`) of a node, each reverse reference, counted per node and property. Nodes merge by `@id` (blank
+    node labels included), as they do in the node map; a node without `@id` is its own. The k-th value added
+    to a property costs k - 1 comparisons.
+    """
+    counts: dict[tuple[Any, str], int] = {}
+    stack: list[Any] = [expanded]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+            continue
+        if not isinstance(node, dict) or "@value" in node:
+            continue
+        if "@list" in node:
+            stack.append(node["@list"])
+            continue
+        key: Any = node.get("@id")
+        if not isinstance(key, str):
+            key = id(node)
+        for prop, objects in node.items():
+            if prop == "@reverse" and isinstance(objects, dict):
+                for reverse_property, items in objects.items():
+                    for item in items if isinstance(items, list) else [items]:
+                        target = item.get("@id") if isinstance(item, dict) else None
+                        slot = (target if isinstance(target, str) else id(item), str(reverse_property))
+                        counts[slot] = counts.get(slot, 0) + 1
+                        stack.append(item)
+                continue
+            if prop in ("@graph", "@included"):
+                stack.append(objects)
+                continue
+            if prop != "@type" and prop.startswith("@"):
+                continue
+            items = objects if isinstance(objects, list) else [objects]
+            counts[(key, prop)] = counts.get((key, prop), 0) + len(items)
+            if prop != "@type":
+                stack.extend(items)
+    return sum(n * (n - 1) // 2 for n in counts.values())
+
+
+def expand_safe(doc: Any, ctx: RunContext | None, *, stage: str = "proofs") -> list[Any]:
+    """Expand `doc` in safe mode; raise `JsonLdProcessingError` (`context_invalid` or `proof_invalid`)."""
+    check_context_entries(doc)
+    values = _count_values(doc, MAX_JSONLD_VALUES)
+    if values > MAX_JSONLD_VALUES:
+        raise JsonLdProcessingError(
+            Code.PROOF_INVALID,
+            f"the document holds more than {MAX_JSONLD_VALUES:,} JSON values: too large to canonicalize (obverify's "
+            "limit), so its proof is not checked",
+        )
+    if ctx is not None and not ctx.spend("jsonld_values", values, RUN_JSONLD_VALUES):
+        raise JsonLdProcessingError(
+            Code.PROOF_INVALID,
+            f"this verification's JSON-LD documents together hold more than {RUN_JSONLD_VALUES:,} values (obverify's"
+            " limit), so this proof is not checked",
+        )
+    state = _LoaderState()
+    try:
+        expanded, dropped = _expand_tracked(doc, ctx, _options(ctx, stage, state))
+    except JsonLdProcessingError:
+        raise
+    except (JsonLdError, ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
+        raise _failure(exc, state) from None
+    _safe_walk(expanded, dropped)
+    return expanded if isinstance(expanded, list) else [expanded]
+
+
+def canonize(doc: Any, ctx: RunContext | None, *, stage: str = "proofs", hash_algorithm: str = "sha256") -> str:
+    """RDFC-1.0 canonical N-Quads of `doc`, expanded in safe mode; raise `JsonLdProcessingError` on any problem.
+
+    `hash_algorithm` ("sha256" or "sha384") is RDFC-1.0's hash parameter, chosen by the suite.
+    """
+    expanded = expand_safe(doc, ctx, stage=stage)
+    return canonize_expanded(expanded, ctx, hash_algorithm=hash_algorithm)
+
+
+def canonize_expanded(expanded: list[Any], ctx: RunContext | None = None, *, hash_algorithm: str = "sha256") -> str:
+    """RDFC-1.0 canonical N-Quads of an already expanded (and safe-checked) document."""
+    comparisons = merge_comparisons(expanded)
+    if comparisons > MAX_MERGE_COMPARISONS:
+        raise JsonLdProcessingError(
+            Code.PROOF_INVALID,
+            f"building the document's node map would take {comparisons:,} value comparisons (obverify's limit is "
+            f"{MAX_MERGE_COMPARISONS:,}: one property holds too many values), so its proof is not checked",
+        )
+    if ctx is not None and not ctx.spend("jsonld_comparisons", comparisons, RUN_MERGE_COMPARISONS):
+        raise JsonLdProcessingError(
+            Code.PROOF_INVALID,
+            f"this verification's JSON-LD documents together need more than {RUN_MERGE_COMPARISONS:,} value"
+            " comparisons (obverify's limit), so this proof is not checked",
+        )
+    proc = jsonld.JsonLdProcessor()
+    try:
+        # pyld's own `to_rdf` after expansion, without expanding a second time.
+        issuer = IdentifierIssuer("_:b")
+        node_map: dict[str, Any] = {"@default": {}}
+        proc._create_node_map(expanded, node_map, "@default", issuer)
+        options: dict[str, Any] = {
+            "produceGeneralizedRdf": False,
+            "rdfDirection": None,
+            "processingMode": "json-ld-1.1",
+        }
+        dataset: dict[str, Any] = {}
+        for graph_name, graph in sorted(node_map.items()):
+            if graph_name == "@default" or _ABSOLUTE.match(graph_name):
+                dataset[graph_name] = proc._graph_to_rdf(graph, issuer, options)
+        result = _BoundedURDNA2015(ctx, hash_algorithm).main(dataset, {"format": "application/n-quads"})
+    except _CanonWorkExceededError:
+        raise JsonLdProcessingError(
+            Code.PROOF_INVALID,
+            f"canonicalizing the document would take more than {MAX_CANON_STEPS:,} steps ({RUN_CANON_STEPS:,} for"
+            " the whole verification): its blank nodes are too alike to tell apart in bounded time (RDFC-1.0"
+            " poison graph), so its proof is not checked",
+        ) from None
+    except (JsonLdError, ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
+        raise _failure(exc, _LoaderState()) from None
+    if not isinstance(result, str):
+        raise JsonLdProcessingError(Code.PROOF_INVALID, "canonicalization produced no N-Quads")
+    return result
+
+
+def compact_round_trip(doc: dict[str, Any], ctx: RunContext | None, *, stage: str = "schemas") -> tuple[Any, Any]:
+    """`doc` expanded, then compacted again under its own top-level `@context` (the "checked is signed" rule).
+
+    Returns (that compact form, the compact form under only the bundled contexts among `doc`'s, or None when
+    all of them are bundled). The second shows where a context we do not pin defines an alias for a term of
+    the pinned vocabulary, which compaction may prefer (it picks the shortest term for an IRI).
+
+    The result is the one spelling of `doc`'s JSON-LD meaning that its contexts give: defined terms instead of
+    absolute IRIs or other aliases, plain values where a term's type coerces them, `id`/`type` instead of
+    `@id`/`@type`, single values for one-element arrays, no embedded `@context`. `obverify._engines.spelling` compares
+    it with `doc`. Nothing is dropped silently by this function: a property the contexts do not define is
+    simply absent from the result, so the comparison names it.
+
+    Bounded like canonicalization: at most `MAX_JSONLD_VALUES` values in `doc`, and this check's own run
+    budget (`RUN_JSONLD_VALUES` over a credential, its status lists and endorsements together), separate from
+    the proofs' so that checking the spelling never eats into what a proof may canonicalize. Expansion and
+    compaction are both linear in the document (there is no node map here). Raises `JsonLdProcessingError`
+    (`context_invalid` for a context problem, else `proof_invalid`, which callers re-label).
+    """
+    check_context_entries(doc)
+    values = _count_values(doc, MAX_JSONLD_VALUES)
+    if values > MAX_JSONLD_VALUES:
+        raise JsonLdProcessingError(
+            Code.SCHEMA_INVALID,
+            f"the document holds more than {MAX_JSONLD_VALUES:,} JSON values: too large to check what its keys mean"
+            " (obverify's limit)",
+        )
+    if ctx is not None and not ctx.spend("jsonld_round_trip_values", values, RUN_JSONLD_VALUES):
+        raise JsonLdProcessingError(
+            Code.SCHEMA_INVALID,
+            f"this verification's JSON-LD documents together hold more than {RUN_JSONLD_VALUES:,} values (obverify's"
+            " limit), so what this one's keys mean is not checked",
+        )
+    state = _LoaderState()
+    proc = _Processor()
+    try:
+        expanded, _ = _expand_tracked(doc, ctx, _options(ctx, stage, state))
+        state = _LoaderState()  # compaction loads the same contexts again (from the run's cache): no cycle
+        options = _options(ctx, stage, state)
+        options.update({"compactArrays": True, "graph": False, "skipExpansion": True})
+        compacted = proc.compact(expanded, {"@context": doc.get("@context")}, options)
+        context = doc.get("@context")
+        entries = context if isinstance(context, list) else [context]
+        pinned = [e for e in entries if isinstance(e, str) and bundled_context(e) is not None]
+        if len(pinned) == len(entries):
+            return compacted, None
+        state = _LoaderState()
+        options = _options(ctx, stage, state)
+        options.update({"compactArrays": True, "graph": False, "skipExpansion": True})
+        return compacted, proc.compact(expanded, {"@context": pinned}, options)
+    except JsonLdProcessingError:
+        raise
+    except (JsonLdError, ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
+        raise _failure(exc, state) from None
+
+
+__all__ = [
+    "CANON_HASHES",
+    "RELATIVE_BASE",
+    "JsonLdError",
+    "JsonLdProcessingError",
+    "canonize",
+    "canonize_expanded",
+    "compact_round_trip",
+    "document_loader",
+    "expand_safe",
+    "merge_comparisons",
+]

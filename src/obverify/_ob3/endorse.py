@@ -1,0 +1,75 @@
+"""Embedded endorsements of OB 3.0 credentials (OB 3.0 §9 step 6 and "EndorsementCredential Verification").
+
+Every `endorsement` (an embedded EndorsementCredential) and `endorsementJwt` (a VC-JWT) found anywhere in
+the credential — on the credential, its issuer, the achievement, its creator, the subject's source, … — is
+verified with the same pipeline in a child context (`ctx.child(Collector(Report()))`): same loader, cache
+and instant, its own findings. The nested reports go to `report.related["endorsements"]`; a failing
+endorsement is a warning on the outer credential (it does not make the credential itself invalid).
+Endorsements inside endorsements are not followed beyond `MAX_DEPTH`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+from obverify._core.context import RunContext
+from obverify._core.report import Collector, Report
+
+STAGE = "endorsements"
+MAX_DEPTH = 2
+MAX_ENDORSEMENTS = 16
+MAX_WALK = 10_000
+
+
+def find_endorsements(document: Any, base: str = "") -> Iterator[tuple[str, Any]]:
+    """(JSON pointer, endorsement) for every embedded endorsement, without descending into endorsements."""
+    stack: list[tuple[str, Any]] = [(base, document)]
+    seen = 0
+    while stack and seen < MAX_WALK:
+        path, node = stack.pop()
+        seen += 1
+        if isinstance(node, Mapping):
+            for key, value in node.items():
+                here = f"{path}/{key}"
+                if key in ("endorsement", "endorsementJwt"):
+                    for i, item in enumerate(value if isinstance(value, list) else [value]):
+                        yield (f"{here}/{i}" if isinstance(value, list) else here), item
+                elif key not in ("proof", "@context"):
+                    stack.append((here, value))
+        elif isinstance(node, list):
+            stack.extend((f"{path}/{i}", v) for i, v in reversed(list(enumerate(node))))
+
+
+def check_endorsements(ctx: RunContext, credential: Mapping[str, Any],
+                       verify: Callable[[RunContext, Any], None]) -> None:
+    """Verify every embedded endorsement with `verify` in a child context; record results and warnings."""
+    found = sorted(find_endorsements(credential), key=lambda item: item[0])
+    if not found:
+        ctx.out.check("ob3.endorsements", "skipped", "no embedded endorsements")
+        return
+    if ctx.depth >= MAX_DEPTH:
+        ctx.out.check("ob3.endorsements", "skipped", "endorsements nested too deeply are not followed")
+        return
+    results: list[dict[str, Any]] = []
+    failed = 0
+    for n, (path, item) in enumerate(found):
+        if n >= MAX_ENDORSEMENTS:
+            ctx.out.warn("endorsement_not_checked", f"only the first {MAX_ENDORSEMENTS} endorsements are verified",
+                         stage=STAGE, path=path)
+            break
+        child_report = Report(checked_at=ctx.at)
+        child = ctx.child(Collector(child_report))
+        if isinstance(item, str | Mapping):
+            verify(child, dict(item) if isinstance(item, Mapping) else item)
+        else:
+            child.out.error("schema_invalid", "an endorsement must be a credential object or a VC-JWT", stage=STAGE)
+        results.append({"path": path, "valid": child_report.valid, "report": child_report.to_dict()})
+        if not child_report.valid:
+            failed += 1
+            codes = ", ".join(sorted(set(child_report.codes())))
+            ctx.out.warn("endorsement_invalid", f"an embedded endorsement did not verify ({codes})", stage=STAGE,
+                         path=path)
+    ctx.out.report.related["endorsements"] = results
+    ctx.out.check("ob3.endorsements", "passed" if not failed else "failed",
+                  f"{len(results) - failed} of {len(results)} endorsements verified")
