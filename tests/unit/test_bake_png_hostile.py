@@ -21,7 +21,7 @@ from PIL import Image
 from helpers import pngkit as k
 from helpers.bounded import MAX_EXTRA_BYTES, peak_extra
 from obverify import bake, unbake
-from obverify.bakery.png import MAX_CHUNKS
+from obverify._engines.bakery.png import MAX_CHUNKS
 
 ASSERTION = {"@context": "https://w3id.org/openbadges/v2", "id": "https://issuer.example/a/1", "type": "Assertion"}
 
