@@ -82,7 +82,7 @@ def test_usage_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str])
 
 
 def test_input_cap_matches_the_pipeline() -> None:
-    from obverify.pipeline import MAX_INPUT_BYTES as PIPELINE_MAX
+    from obverify._orchestration.pipeline import MAX_INPUT_BYTES as PIPELINE_MAX
 
     assert MAX_INPUT_BYTES == PIPELINE_MAX
 

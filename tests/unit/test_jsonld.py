@@ -12,9 +12,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from obverify.context import RunContext
-from obverify.errors import Code, LoadError
-from obverify.jsonld import (
+from obverify._core.context import RunContext
+from obverify._core.errors import Code, LoadError
+from obverify._core.loader import Document
+from obverify._core.report import Collector, Report
+from obverify._engines.jsonld import (
     MAX_REMOTE_CONTEXTS,
     JsonLdError,
     JsonLdProcessingError,
@@ -22,11 +24,9 @@ from obverify.jsonld import (
     document_loader,
     expand_safe,
 )
-from obverify.loaders.base import Document
-from obverify.loaders.http import HttpLoader
-from obverify.loaders.policy import NetworkPolicy
-from obverify.loaders.store import DocumentStore
-from obverify.report import Collector, Report
+from obverify._engines.net.http import HttpLoader
+from obverify._engines.net.policy import NetworkPolicy
+from obverify._engines.net.store import DocumentStore
 
 VC1 = "https://www.w3.org/2018/credentials/v1"
 VC2 = "https://www.w3.org/ns/credentials/v2"
@@ -212,7 +212,7 @@ def test_canonize_never_raises_other_exceptions(extra: dict[str, Any]) -> None:
 
 
 def test_stored_context_allowed_through_a_recording_wrapper(tmp_path: Path) -> None:
-    from obverify.loaders.record import RecordingLoader
+    from obverify._engines.net.record import RecordingLoader
 
     ctx_doc = {"@context": {"x": "https://x.example/x"}}
     store = DocumentStore({"https://ctx.example/a": json.dumps(ctx_doc)})

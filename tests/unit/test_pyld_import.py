@@ -18,7 +18,7 @@ import pytest
 from pyld import jsonld
 
 from obverify import DocumentStore, verify
-from obverify.timeparse import parse_datetime
+from obverify._core.timeparse import parse_datetime
 
 CASES = Path(__file__).resolve().parents[2] / "fixtures" / "cases"
 
@@ -33,7 +33,7 @@ if pyld_first:
     import pyld
     loader_before = pyld.jsonld.get_document_loader()
 from obverify import DocumentStore, verify
-from obverify.timeparse import parse_datetime
+from obverify._core.timeparse import parse_datetime
 expected = json.loads((case / "expected.json").read_text())
 report = verify((case / expected["input"]).read_bytes(), at=parse_datetime(expected["at"]),
                 loader=DocumentStore.from_directory(case / "documents"))

@@ -1,4 +1,4 @@
-"""`obverify.schemas`' own interpreter gives the same issues as `jsonschema` on the project's OB 3.0 schemas.
+"""`obverify._engines.schemas`' own interpreter gives the same issues as `jsonschema` on the project's OB 3.0 schemas.
 
 Differential test: the fixture credentials, the interop corpus (when `OBVERIFY_INTEROP_DIR` is set), and
 Hypothesis mutations of a complete credential are judged by both engines against every schema in
@@ -21,8 +21,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from obverify.ob3.validate import DEFAULT_FOR_KIND, OFFICIAL_TO_OWN, OWN
-from obverify.schemas import bundled_schema_ids, jsonschema_errors, subset_errors
+from obverify._engines.schemas import bundled_schema_ids, jsonschema_errors, subset_errors
+from obverify._ob3.validate import DEFAULT_FOR_KIND, OFFICIAL_TO_OWN, OWN
 
 CASES = Path(__file__).resolve().parents[2] / "fixtures" / "cases"
 SCHEMA_IDS = [sid for sid in bundled_schema_ids() if sid.startswith(OWN)]
