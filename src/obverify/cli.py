@@ -387,12 +387,13 @@ def run() -> NoReturn:
     """The `obverify` console script and `python -m obverify`: `main()`, set up for a process that ends with it.
 
     A verify, unbake or bake process handles one input (at most 16 MB) and exits, so the cyclic garbage
-    collector has nothing there worth reclaiming, yet its passes and the collections of interpreter shutdown
-    (which frees every module object one by one, only for the OS to take the memory back anyway) cost about
-    40 ms of a 200 ms `obverify verify` (README, "Benchmarks"). So these commands run with it off, and every
+    collector has nothing there worth reclaiming, yet its passes (over the many objects pyld, requests and
+    cryptography create as they are imported) and the collections of interpreter shutdown (which frees every
+    module object one by one, only for the OS to take the memory back anyway) cost a third or more of an
+    OB 3.0 `obverify verify` process (README, "Benchmarks"). So these commands run with it off, and every
     command freezes what exists before exit, leaving shutdown nothing to collect. `audit`, which may read
     thousands of files, keeps it on. `main()` itself never touches the collector: library callers and tests
-    keep their own settings.
+    keep their own settings. `gc.freeze` is CPython's (3.7+); an interpreter without it (PyPy) just skips it.
     """
     import gc
 
@@ -404,7 +405,9 @@ def run() -> NoReturn:
     try:
         status = main(argv)
     finally:
-        gc.freeze()
+        freeze = getattr(gc, "freeze", None)
+        if freeze is not None:
+            freeze()
         if was_enabled:
             gc.enable()
     sys.exit(status)

@@ -60,6 +60,15 @@ def test_one_input_commands_run_without_the_collector(
     assert gc.get_freeze_count() > 0
 
 
+def test_an_interpreter_without_gc_freeze_still_runs(monkeypatch: pytest.MonkeyPatch, collector: None) -> None:
+    """`gc.freeze` is CPython's own (PyPy has none): without it the command still runs, collector restored."""
+    monkeypatch.delattr(gc, "freeze")
+    gc.enable()
+    code, seen = _run_with(monkeypatch, ["verify", "x"], 0)
+    assert (code, seen) == (0, [False])
+    assert gc.isenabled()
+
+
 def test_audit_keeps_the_collector(monkeypatch: pytest.MonkeyPatch, collector: None) -> None:
     gc.enable()
     code, seen = _run_with(monkeypatch, ["audit", "a", "b"], 0)
