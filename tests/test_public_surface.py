@@ -88,7 +88,7 @@ def test_entry_functions_stay_functions_after_private_imports() -> None:
     code = (
         "import types, obverify, obverify._orchestration.audit, obverify._orchestration.bake,"
         " obverify._orchestration.unbake, obverify._orchestration.pipeline, obverify._orchestration.importer,"
-        " obverify.policy, obverify.loaders, obverify.importing\n"
+        " obverify.report, obverify.policy, obverify.loaders, obverify.importing\n"
         "for name in ('audit', 'bake', 'unbake', 'verify', 'import_badge', 'verify_status_list'):\n"
         "    value = getattr(obverify, name)\n"
         "    assert callable(value) and not isinstance(value, types.ModuleType), (name, value)\n"
@@ -103,10 +103,13 @@ def test_facades_re_export_the_public_records() -> None:
     import obverify.importing
     import obverify.loaders
     import obverify.policy
+    import obverify.report
 
+    assert obverify.report.Report is obverify.Report
+    assert obverify.report.Code is obverify.Code
     assert obverify.policy.NetworkPolicy is obverify.NetworkPolicy
     assert obverify.loaders.HttpLoader is obverify.HttpLoader
     assert obverify.loaders.DocumentStore is obverify.DocumentStore
     assert obverify.importing.import_badge is obverify.import_badge
-    for facade in (obverify.policy, obverify.loaders, obverify.importing):
+    for facade in (obverify.report, obverify.policy, obverify.loaders, obverify.importing):
         assert all(hasattr(facade, name) for name in facade.__all__)
