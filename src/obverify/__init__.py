@@ -21,7 +21,6 @@ if TYPE_CHECKING:
     from obverify._engines.net.http import HttpLoader
     from obverify._engines.net.policy import NetworkPolicy
     from obverify._engines.net.store import DocumentStore
-    from obverify._ob3.status import verify_status_list
     from obverify._orchestration.audit.entry import audit, write_csv, write_html, write_jsonl
     from obverify._orchestration.bake import bake
     from obverify._orchestration.importer import (
@@ -33,6 +32,7 @@ if TYPE_CHECKING:
         reverify_import,
     )
     from obverify._orchestration.pipeline import verify
+    from obverify._orchestration.status_list import verify_status_list
     from obverify._orchestration.unbake import unbake
 
 # Loaded on first use (PEP 562): they pull in HTTP, JSON-LD, schema and loader code, which `obverify
@@ -58,7 +58,7 @@ _LAZY = {
     "HttpLoader": "obverify._engines.net.http",
     "NetworkPolicy": "obverify._engines.net.policy",
     "verify": "obverify._orchestration.pipeline",
-    "verify_status_list": "obverify._ob3.status",
+    "verify_status_list": "obverify._orchestration.status_list",
     "Document": "obverify._core.loader",
     "Loader": "obverify._core.loader",
     "DocumentStore": "obverify._engines.net.store",

@@ -335,7 +335,7 @@ def v2_differences(doc: Mapping[str, Any], *, limit: int = MAX_REPORTED) -> list
     `@id`/`@type` need no rule here: the OB 2.0 checks read them as `id`/`type`. A node with its own
     `@context` (an extension) is left to that context.
     """
-    from obverify._ob2.common import V2_CONTEXT, expand_v2_iri
+    from obverify._engines.ob2_vocabulary import V2_CONTEXT, expand_v2_iri
 
     iris = _v2_term_iris(V2_CONTEXT)
     found: list[Difference] = []
@@ -364,7 +364,7 @@ def v2_differences(doc: Mapping[str, Any], *, limit: int = MAX_REPORTED) -> list
 def _v2_term_iris(url: str) -> dict[str, str]:
     """IRI → term for every term (not prefix) of the bundled OB v2 context."""
     from obverify._engines.contexts import bundled_context
-    from obverify._ob2.common import expand_v2_iri
+    from obverify._engines.ob2_vocabulary import expand_v2_iri
 
     document = bundled_context(url)
     context = document.get("@context") if isinstance(document, dict) else None

@@ -22,20 +22,14 @@ import base64
 import binascii
 import zlib
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from obverify._core.context import RunContext
 from obverify._core.errors import Code
 from obverify._core.report import Collector, Report
-from obverify._core.strictjson import JSONError, check_value, parse_json
 from obverify._core.text import quote, quote_url
-from obverify._core.url import URL
 from obverify._ob3.model import as_list, node_id, require_https, types_of
 from obverify._ob3.validity import window_problem
-
-if TYPE_CHECKING:
-    from obverify._core.loader import Loader
-    from obverify._core.timeparse import datetime
 
 STAGE = "status"
 MAX_INFLATED = 16 * 1024 * 1024
@@ -345,75 +339,11 @@ def _check_1edtech(ctx: RunContext, credential: Mapping[str, Any], entry: Mappin
 # --- a status list credential on its own ------------------------------------------------------------------
 
 
-def verify_status_list(
-    source: bytes | bytearray | memoryview | str | Mapping[str, Any] | URL,
-    *,
-    at: datetime | None = None,
-    loader: Loader | None = None,
-    policy: Any = None,
-) -> Report:
-    """Whether a status list credential is usable for status checks at `at`, judged on its own.
-
-    For an auditor or a status service checking the lists themselves, as `verify` checks badges. `source`
-    is the list credential's JSON (bytes, `str` text or a parsed object; a `str` is always JSON text, never
-    a URL or a path) or an `obverify.URL` of https scheme (fetched through `loader`, default the safe HTTP
-    loader under `policy`); any other type is a `TypeError` at the call. It must be a `BitstringStatusListCredential`
-    (or `StatusList2021Credential`) inside its validity window, carry a proof by its own issuer's key, and
-    hold a `credentialSubject` whose `encodedList` decodes: the checks a credential's status check makes,
-    each problem here with its own code (`schema_invalid`, `not_yet_valid`, `expired`, `proof_invalid`, …)
-    where the credential's check says `status_unavailable`. Never raises for bad input; the input is kept
-    in `Report.original`.
-    """
-    from obverify._orchestration.pipeline import guarded, new_run
-
-    if not isinstance(source, bytes | bytearray | memoryview | str | Mapping | URL):
-        raise TypeError(f"cannot verify a {type(source).__name__} as a status list: give bytes, str (JSON "
-                        "text), a Mapping or an obverify.URL")
-    ctx = new_run(at=at, loader=loader, policy=policy)
-    guarded(ctx, _judge_list, source, what="status list")
-    return ctx.out.report
-
-
-def _judge_list(ctx: RunContext, source: bytes | bytearray | memoryview | str | Mapping[str, Any] | URL) -> None:
-    from obverify._orchestration.pipeline import MAX_INPUT_BYTES
-
+def judge_list(ctx: RunContext, doc: Any, url: str | None) -> None:
+    """Judge a status list credential `doc` on its own (`verify_status_list`, which reads the input in
+    `obverify._orchestration.status_list`): usable for status checks at the run's time, or errors saying why.
+    `url` is where it was fetched from, None when it was given."""
     report, out = ctx.out.report, ctx.out
-    report.original = str(source) if isinstance(source, URL) else \
-        bytes(source) if isinstance(source, memoryview | bytearray) else source
-    url: str | None = None
-    if isinstance(source, Mapping):
-        report.kind = "json"
-        try:
-            check_value(source)
-        except JSONError as exc:
-            out.error(Code.INPUT_INVALID, f"not JSON: {exc}", stage="sniff")
-            return
-        doc: Any = dict(source)
-    elif isinstance(source, URL):
-        report.kind = "url"
-        url = str(source)
-        if not require_https(ctx, url, stage=STAGE, path=""):
-            return
-        doc = ctx.fetch_json(url, stage=STAGE, what="status list")
-        if doc is None:
-            return
-    elif isinstance(source, str | bytes | bytearray | memoryview):
-        report.kind = "json"
-        try:
-            data = source.encode("utf-8") if isinstance(source, str) else bytes(source)
-        except UnicodeEncodeError:
-            out.error(Code.INPUT_INVALID, "input text holds a lone surrogate", stage="sniff")
-            return
-        if len(data) > MAX_INPUT_BYTES:
-            out.error(Code.INPUT_INVALID, f"input larger than {MAX_INPUT_BYTES} bytes", stage="sniff")
-            return
-        try:
-            doc = parse_json(data)
-        except JSONError as exc:
-            out.error(Code.INPUT_INVALID, f"not JSON: {exc}", stage="sniff")
-            return
-    else:
-        raise TypeError(f"cannot verify a {type(source).__name__}")
     if not isinstance(doc, dict):
         out.error(Code.INPUT_INVALID, "a status list credential must be a JSON object", stage="sniff")
         return
