@@ -17,48 +17,35 @@ dispatches through `COMMANDS`, so a new subcommand or option is an entry there.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, NoReturn
 
+from obverify._core.text import quote
+from obverify._core.timeparse import parse_datetime
+from obverify._core.url import URL
+
 if TYPE_CHECKING:
-    from datetime import datetime
-
     from obverify._core.report import Report
-    from obverify._core.url import URL
-
-# `datetime`, `pathlib` and `collections.Counter` are imported by the commands that use them: together
-# they were a sixth of the `obverify unbake` process, which never needs them (issue 3: under 100 ms).
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 MAX_INPUT_BYTES = 16 * 1024 * 1024
 """= `obverify._orchestration.pipeline.MAX_INPUT_BYTES`; not imported from there so `unbake`/`bake` start without it."""
 
 
+_RAW = argparse.RawDescriptionHelpFormatter
+"""Raw descriptions: each subcommand's examples (its epilog) keep their lines."""
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
-
-
-class _Formatter(argparse.RawDescriptionHelpFormatter):
-    """argparse's formatter without its `shutil` import (and with it bz2 and lzma) on every start.
-
-    Raw descriptions, so each subcommand's examples (its epilog) keep their lines.
-
-    argparse builds a formatter for every `add_argument` and asks `shutil.get_terminal_size` for the
-    width; `COLUMNS` (what shutil reads first) or 80 columns is as good for help text.
-    """
-
-    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
-                 width: int | None = None) -> None:
-        if width is None:
-            import os
-
-            columns = os.environ.get("COLUMNS", "")
-            width = (int(columns) if columns.isdigit() else 80) - 2
-        super().__init__(prog, indent_increment, max_help_position, width)
 
 
 def _add_verify(v: argparse.ArgumentParser) -> None:
@@ -157,15 +144,15 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
     from obverify import __version__
 
     parser = _Parser(prog="obverify", description="Verify, unbake and bake Open Badges (0.5-3.0).",
-                     formatter_class=_Formatter)
+                     formatter_class=_RAW)
     parser.add_argument("--version", action="version", version=f"obverify {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name, cmd in COMMANDS.items():
         if command is None or command == name:
-            child = sub.add_parser(name, help=cmd.help, epilog=cmd.epilog or None, formatter_class=_Formatter)
+            child = sub.add_parser(name, help=cmd.help, epilog=cmd.epilog or None, formatter_class=_RAW)
             cmd.populate(child)
         else:
-            sub.add_parser(name, help=cmd.help, formatter_class=_Formatter)
+            sub.add_parser(name, help=cmd.help, formatter_class=_RAW)
     return parser
 
 
@@ -173,29 +160,15 @@ def _read_input(parser: argparse.ArgumentParser, name: str) -> bytes:
     if name == "-":
         return sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
     try:
-        with open(name, "rb") as fh:  # noqa: PTH123 (pathlib is not imported on this path)
+        with Path(name).open("rb") as fh:
             return fh.read(MAX_INPUT_BYTES + 1)
     except OSError as exc:
         parser.error(f"cannot read {name}: {exc.strerror}")
 
 
-class _InputFile:
-    """The INPUT argument as a path (`os.PathLike`) for `verify`, which reads it under the input cap and reports a
-    missing or unreadable file as `input_invalid` (issue 15: `--json` prints exactly one object, exit 1), without
-    importing pathlib on the verify path."""
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-
-    def __fspath__(self) -> str:
-        return self.path
-
-
 def _parse_at(parser: argparse.ArgumentParser, text: str | None) -> datetime | None:
     if text is None:
         return None
-    from obverify._core.timeparse import parse_datetime
-
     try:
         return parse_datetime(text)
     except ValueError as exc:
@@ -203,27 +176,23 @@ def _parse_at(parser: argparse.ArgumentParser, text: str | None) -> datetime | N
 
 
 def _colour() -> bool:
-    import os
-
     from obverify._orchestration.render import wants_colour
 
     return wants_colour(sys.stdout, os.environ)
 
 
-def _source(parser: argparse.ArgumentParser, name: str) -> bytes | URL | _InputFile:
+def _source(parser: argparse.ArgumentParser, name: str) -> bytes | URL | Path:
     """What `verify` gets for one INPUT: an `obverify.URL`, stdin's bytes, or the file (an `os.PathLike`) for
     `verify` to read (a file that cannot be read is a report, input_invalid and exit 1, not a usage error).
     Never a plain `str`: to `verify` that is JSON/JWS text (issue 10)."""
     if name.lower().startswith(("http://", "https://")):
-        from obverify._core.url import URL
-
         try:
             return URL(name)
         except ValueError as exc:
             parser.error(f"INPUT: {exc}")
     if name == "-":
         return _read_input(parser, name)
-    return _InputFile(name)
+    return Path(name)
 
 
 def _cmd_verify(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
@@ -240,8 +209,6 @@ def _cmd_verify(parser: argparse.ArgumentParser, args: argparse.Namespace) -> in
     except ValueError as exc:
         parser.error(f"--documents/--record: {exc}")
     if len(inputs) > 1 and at is None:
-        from obverify._core.timeparse import UTC, datetime
-
         at = datetime.now(UTC)  # one instant for every input of the run
     colour = False if args.json else _colour()
     failed = 0
@@ -298,8 +265,6 @@ def _cmd_unbake(parser: argparse.ArgumentParser, args: argparse.Namespace) -> in
     elif baked.ok:
         sys.stdout.write(f"{baked.payload}\n")
     else:
-        from obverify._core.text import quote
-
         sys.stderr.write(f"unbake_failed: {quote(baked.error or 'no badge found', 500)}\n")
     return EXIT_OK if baked.ok else EXIT_INVALID
 
@@ -326,7 +291,7 @@ def _cmd_bake(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         sys.stdout.buffer.flush()
         return EXIT_OK
     try:
-        with open(args.output, "wb") as fh:  # noqa: PTH123 (pathlib is not imported on this path)
+        with Path(args.output).open("wb") as fh:
             fh.write(baked)
     except OSError as exc:
         parser.error(f"cannot write {args.output}: {exc.strerror}")
@@ -395,8 +360,6 @@ def run() -> NoReturn:
     thousands of files, keeps it on. `main()` itself never touches the collector: library callers and tests
     keep their own settings. `gc.freeze` is CPython's (3.7+); an interpreter without it (PyPy) just skips it.
     """
-    import gc
-
     argv = sys.argv[1:]
     was_enabled = gc.isenabled()
     command = COMMANDS.get(argv[0]) if argv else None

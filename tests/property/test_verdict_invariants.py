@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import json
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ from hypothesis import strategies as st
 
 from obverify import Baked, DocumentStore, Report, bake, import_badge, unbake, verify, verify_status_list
 from obverify._core.report import MAX_ERRORS, MAX_WARNINGS, Collector
-from obverify._core.timeparse import parse_datetime, timedelta
+from obverify._core.timeparse import parse_datetime
 from obverify._orchestration.importer import ImportResult
 
 CASES = Path(__file__).resolve().parents[2] / "fixtures" / "cases"

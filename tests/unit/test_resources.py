@@ -1,4 +1,4 @@
-"""`obverify._core.resources`: the bundle's location, and `read_data`, the pathlib-free way the verify path reads it."""
+"""`obverify._core.resources`: the bundle's location, and `read_data`, the way the verify path reads it."""
 
 from __future__ import annotations
 

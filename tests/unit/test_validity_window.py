@@ -5,12 +5,13 @@ list credentials and VC-JWT `exp`/`nbf` give the same answer at the same instant
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from obverify import DocumentStore, Report, verify, verify_status_list
-from obverify._core.timeparse import datetime, parse_datetime, timedelta
+from obverify._core.timeparse import parse_datetime
 from obverify._core.window import after_window, before_window, window_problem
 
 CASES = Path(__file__).resolve().parents[2] / "fixtures" / "cases"

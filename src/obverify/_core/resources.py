@@ -4,35 +4,25 @@ A wheel carries it as `obverify/_data/schemas`; an editable install reads the re
 `schemas/` directly, so there is exactly one copy in the repository.
 """
 
-# ruff: noqa: PTH100, PTH112, PTH118, PTH120, PTH123 - os.path on purpose: the verify path never imports pathlib
-
 from __future__ import annotations
 
-import os.path
 from functools import cache
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from pathlib import Path
+from pathlib import Path
 
 
 @cache
-def data_root() -> str:
-    """The bundled `schemas/` directory as a string path: what the verify path reads through (it never
-    imports `pathlib`, ~3 ms of start-up)."""
-    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # obverify/ (this is obverify/_core/)
-    packaged = os.path.join(here, "_data", "schemas")
-    if os.path.isdir(packaged):
-        return packaged
-    src = os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__))))  # the repository's src/
-    return os.path.join(os.path.dirname(src), "schemas")
-
-
 def data_dir() -> Path:
     """The bundled `schemas/` directory (holding `ob2/`, `ob3/`, `contexts/`)."""
-    from pathlib import Path
+    package = Path(__file__).absolute().parent.parent  # obverify/ (this is obverify/_core/resources.py)
+    packaged = package / "_data" / "schemas"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[3] / "schemas"  # the repository's schemas/, beside src/
 
-    return Path(data_root())
+
+def data_root() -> str:
+    """`data_dir()` as a string."""
+    return str(data_dir())
 
 
 def read_data(relative: str) -> bytes | None:
@@ -45,7 +35,6 @@ def read_data(relative: str) -> bytes | None:
     if any(part in ("", ".", "..") or "\\" in part for part in parts):
         return None
     try:
-        with open(os.path.join(data_root(), *parts), "rb") as fh:
-            return fh.read()
+        return data_dir().joinpath(*parts).read_bytes()
     except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
         return None

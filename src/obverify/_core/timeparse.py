@@ -10,24 +10,9 @@ our own message; callers turn it into `schema_invalid`. Never raises anything el
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from datetime import UTC, datetime, timedelta, timezone
 
-if TYPE_CHECKING:
-    from datetime import date, datetime, timedelta, timezone
-else:
-    # The C classes themselves. CPython 3.11's `datetime.py` builds its whole pure-Python fallback (about
-    # 3 ms) before replacing it with these, so the project imports them from here and never imports
-    # `datetime` on a verification path. They are the very classes `datetime.datetime` and the rest name.
-    try:
-        from _datetime import date, datetime, timedelta, timezone
-    except ImportError:  # an interpreter without the C module
-        from datetime import date, datetime, timedelta, timezone
-
-UTC = timezone.utc  # noqa: UP017 - `datetime.UTC` would import the module this avoids
-
-__all__ = [
-    "UTC", "date", "datetime", "parse_datetime", "parse_legacy_date", "parse_ob2_datetime", "timedelta", "timezone",
-]
+__all__ = ["parse_datetime", "parse_legacy_date", "parse_ob2_datetime"]
 
 _DATETIME = re.compile(
     r"(?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2})"

@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
-    from obverify._core.timeparse import datetime
+    from datetime import datetime
 
 Problem = Literal["not_yet_valid", "expired"]
 

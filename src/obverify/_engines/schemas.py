@@ -25,15 +25,16 @@ the interop corpus and Hypothesis mutations) check that both engines report iden
 
 from __future__ import annotations
 
-import _thread  # the lock primitive itself: `threading` would cost ~1.5 ms of start-up for the same lock
 import re
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date
 from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from obverify._core.resources import data_dir, read_data
 from obverify._core.strictjson import JSONError, parse_package_json
-from obverify._core.timeparse import date, parse_datetime, parse_ob2_datetime
+from obverify._core.timeparse import parse_datetime, parse_ob2_datetime
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -47,7 +48,7 @@ MAX_ISSUES = 50
 _SKIP_DIRS = frozenset({"contexts"})
 _URI_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S*", re.ASCII)
 _EMAIL = re.compile(r"[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f.]+")
-_lock = _thread.RLock()
+_lock = threading.RLock()
 """Held while a schema is loaded, checked for the subset or compiled for jsonschema: each happens once per
 schema even when threads verify at the same time (re-entrant: compiling loads the bundle)."""
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)

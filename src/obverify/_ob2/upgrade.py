@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import copy
 import re
+from datetime import UTC
 from typing import Any, Literal
 
-from obverify._core.timeparse import UTC, parse_legacy_date
+from obverify._core.timeparse import parse_legacy_date
 from obverify._ob2.common import SIGNED_TYPES, V1_CONTEXT, V2_CONTEXT, as_list, strings
 
 Version = Literal["0.5", "1.0", "1.1", "2.0"]

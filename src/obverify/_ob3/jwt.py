@@ -27,6 +27,7 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
@@ -34,7 +35,7 @@ from obverify._core.context import RunContext
 from obverify._core.errors import Code
 from obverify._core.strictjson import JSONError, parse_json
 from obverify._core.text import quote
-from obverify._core.timeparse import UTC, datetime, parse_datetime
+from obverify._core.timeparse import parse_datetime
 from obverify._ob3.model import as_list, data_model, node_id
 
 STAGE = "proofs"

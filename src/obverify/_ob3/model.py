@@ -18,13 +18,14 @@ read through `as_list`.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any, Literal
 
 from obverify._core.context import RunContext
 from obverify._core.errors import Code
 from obverify._core.record import MutableRecord
 from obverify._core.text import quote
-from obverify._core.timeparse import datetime, parse_datetime
+from obverify._core.timeparse import parse_datetime
 
 VC_V1 = "https://www.w3.org/2018/credentials/v1"
 VC_V2 = "https://www.w3.org/ns/credentials/v2"

@@ -13,11 +13,12 @@ The window and its boundary are `obverify._core.window`'s, the same for every ve
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from obverify._core.context import RunContext
 from obverify._core.errors import Code
-from obverify._core.timeparse import datetime, parse_datetime
+from obverify._core.timeparse import parse_datetime
 from obverify._core.window import after_window, before_window
 from obverify._ob3.model import CredentialFacts, as_list
 

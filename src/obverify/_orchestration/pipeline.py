@@ -9,6 +9,8 @@ from __future__ import annotations
 import base64
 import os
 from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from obverify._core.context import ACCEPT_BADGE, RunContext
@@ -19,7 +21,6 @@ from obverify._core.report import Collector, Report
 from obverify._core.sniff import is_ob3, sniff, without_bom
 from obverify._core.stage import run_stage
 from obverify._core.strictjson import JSONError, check_value, parse_json
-from obverify._core.timeparse import UTC, datetime
 from obverify._core.url import URL
 from obverify._engines.net.factory import default_loader
 
@@ -119,7 +120,7 @@ def _run(ctx: RunContext, source: Source) -> None:
         data = bytes(source)
     elif isinstance(source, os.PathLike):
         try:
-            with open(source, "rb") as fh:  # noqa: PTH123 - pathlib stays out of the verify path (start-up)
+            with Path(source).open("rb") as fh:
                 data = fh.read(MAX_INPUT_BYTES + 1)
         except (OSError, TypeError, ValueError) as exc:  # ValueError: a NUL in the path; TypeError: bytes fspath
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__

@@ -20,8 +20,9 @@ from obverify._ob3.status import STAGE, judge_list
 from obverify._orchestration.pipeline import MAX_INPUT_BYTES, guarded, new_run
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from obverify._core.loader import Loader
-    from obverify._core.timeparse import datetime
 
 __all__ = ["verify_status_list"]
 

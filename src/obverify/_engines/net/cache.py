@@ -10,7 +10,7 @@ Entries are bounded in number and in total bytes, least recently used first out.
 
 from __future__ import annotations
 
-import _thread  # the lock primitive itself: `threading` would cost ~1.5 ms of start-up for the same lock
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -64,7 +64,7 @@ class DocumentCache:
         self.max_ttl_s = max_ttl_s
         self.default_ttl_s = default_ttl_s
         self._clock = clock
-        self._lock = _thread.allocate_lock()
+        self._lock = threading.Lock()
         self._entries: OrderedDict[Hashable, tuple[float, Document]] = OrderedDict()
         self._bytes = 0
         self.hits = 0

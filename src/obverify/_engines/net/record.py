@@ -12,10 +12,10 @@ run still leaves a readable store. An existing `index.json` in DIR is extended, 
 
 from __future__ import annotations
 
-import _thread  # the lock primitive itself: `threading` would cost ~1.5 ms of start-up for the same lock
 import hashlib
 import json
 import os
+import threading
 from typing import TYPE_CHECKING, Any
 
 from obverify._core.errors import LoadError
@@ -49,7 +49,7 @@ class RecordingLoader:
         self.inner = inner
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
-        self._lock = _thread.allocate_lock()
+        self._lock = threading.Lock()
         self._index: dict[str, Any] = self._read_existing()
         if not (self.directory / "index.json").exists():
             self._write_atomic(self.directory / "index.json", b"{}\n")  # a valid store even if nothing is fetched
@@ -95,6 +95,6 @@ class RecordingLoader:
 
     @staticmethod
     def _write_atomic(path: Path, data: bytes) -> None:
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.{_thread.get_ident()}.tmp")
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
         tmp.write_bytes(data)
         tmp.replace(path)

@@ -10,7 +10,7 @@ ground rules) and records every URL asked of it, in order, so tests can assert w
 
 from __future__ import annotations
 
-import _thread  # the lock primitive itself: `threading` would cost ~1.5 ms of start-up for the same lock
+import threading
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -33,7 +33,7 @@ class DocumentStore:
     ) -> None:
         self._docs: dict[str, Document] = {}
         self._errors: dict[str, LoadError] = {}
-        self._lock = _thread.allocate_lock()
+        self._lock = threading.Lock()
         self.fallback = fallback
         self.requested: list[str] = []
         for url, doc in (documents or {}).items():

@@ -21,7 +21,7 @@ import sys
 import uuid
 from collections import Counter
 from collections.abc import Iterator, Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import IO, Any, NoReturn
 
 from obverify._orchestration.audit.discover import count, discover, missing
@@ -118,8 +118,6 @@ class _Run:
 
 def run_command(parser: argparse.ArgumentParser, args: argparse.Namespace, at: datetime | None) -> int:
     """Run `obverify audit`; returns the exit status."""
-    from obverify._core.timeparse import UTC
-
     out = args.out
     done: dict[str, str | None] = {}
     if out is not None:

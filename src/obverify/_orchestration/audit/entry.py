@@ -21,12 +21,12 @@ import os
 import pickle
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from obverify._core.loader import Loader
 from obverify._core.report import Report
-from obverify._core.timeparse import UTC, datetime
 from obverify._orchestration.audit.csv_report import write_csv
 from obverify._orchestration.audit.discover import discover
 from obverify._orchestration.audit.engines import run

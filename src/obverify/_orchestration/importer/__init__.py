@@ -44,8 +44,9 @@ from obverify._orchestration.importer.result import (
 from obverify._orchestration.importer.stored import presented_text, text_of_badge, verified_text
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from obverify._core.loader import Loader
-    from obverify._core.timeparse import datetime
     from obverify._engines.net.policy import NetworkPolicy
 
 __all__ = [

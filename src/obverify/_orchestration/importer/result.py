@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from obverify._orchestration.importer import texts
 
 if TYPE_CHECKING:
     from obverify._core.report import Report
-    from obverify._core.timeparse import datetime
     from obverify._orchestration.importer.inputs import InputKind
 
 
@@ -216,10 +216,7 @@ class ImportResult:
     def to_envelope(self, *, timestamp: datetime | None = None) -> dict[str, Any]:
         """The response body in the seed's shape. `timestamp` defaults to now (UTC); the endpoint adds
         `latestTermsVersion` and its own fields to `result[0]`."""
-        from obverify._core.timeparse import UTC
-        from obverify._core.timeparse import datetime as _dt
-
-        when = timestamp if timestamp is not None else _dt.now(UTC)
+        when = timestamp if timestamp is not None else datetime.now(UTC)
         return {
             "status": {"success": self.ok, "description": "ok" if self.ok else "bad request"},
             "result": [self.assertion.to_badgr()] if self.ok and self.assertion is not None else [],
@@ -234,8 +231,6 @@ class ImportResult:
 
 def format_instant(value: datetime) -> str:
     """An instant as the seed writes it: UTC, ISO 8601, milliseconds when there are any, `Z`."""
-    from obverify._core.timeparse import UTC
-
     utc = value.astimezone(UTC)
     text = f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}T{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d}"
     if utc.microsecond:
