@@ -65,12 +65,12 @@ def run_atheris(target: str, seconds: float, crashers: Path, work: Path) -> None
         import obverify._engines.jose
         import obverify._engines.jsonld
         import obverify._engines.spelling
-        import obverify._ob2
         import obverify._ob2.signed
-        import obverify._ob3
+        import obverify._ob2.verify
         import obverify._ob3.jwt
         import obverify._ob3.proofs
         import obverify._ob3.status
+        import obverify._ob3.verify
         import obverify._orchestration.importer
         import obverify._orchestration.pipeline
         import obverify._orchestration.unbake  # noqa: F401

@@ -268,7 +268,7 @@ def test_standalone_documents() -> None:
 
 
 def test_a_bug_in_a_stage_becomes_that_stages_finding(monkeypatch: pytest.MonkeyPatch) -> None:
-    import obverify._ob2 as ob2
+    import obverify._ob2.verify as ob2
 
     def broken(*args: Any, **kwargs: Any) -> None:
         raise RecursionError

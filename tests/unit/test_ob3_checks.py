@@ -13,13 +13,13 @@ from obverify import DocumentStore
 from obverify._core.context import RunContext
 from obverify._core.report import Collector, Report
 from obverify._engines.schemas import schema_errors
-from obverify._ob3 import verify_credential
 from obverify._ob3.contexts_check import check_contexts
 from obverify._ob3.endorse import find_endorsements
 from obverify._ob3.model import credential_kind, data_model, read_facts
 from obverify._ob3.recipient import check_recipient
 from obverify._ob3.validate import check_schemas, own_schema_for
 from obverify._ob3.validity import check_validity, window_ok
+from obverify._ob3.verify import verify_credential
 
 AT = datetime(2026, 1, 1, tzinfo=UTC)
 VC2 = "https://www.w3.org/ns/credentials/v2"

@@ -24,8 +24,8 @@ from obverify import DocumentStore
 from obverify._core.context import RunContext
 from obverify._core.report import Collector, Report
 from obverify._engines.keys import ResolvedKey
-from obverify._ob3 import verify_ob3
 from obverify._ob3.jwt import decode
+from obverify._ob3.verify import verify_ob3
 
 AT = datetime(2026, 1, 1, tzinfo=UTC)
 ISSUER = "did:example:issuer"

@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 from obverify import DocumentStore
 from obverify._core.context import RunContext
 from obverify._core.report import Collector, Report
-from obverify._ob3 import verify_ob3
 from obverify._ob3.status import _inflate
+from obverify._ob3.verify import verify_ob3
 
 AT = datetime(2026, 1, 1, tzinfo=UTC)
 STATUS = "https://status.example/list"

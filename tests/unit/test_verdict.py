@@ -91,7 +91,7 @@ def test_a_failed_check_or_stage_is_never_valid() -> None:
 
 
 def test_a_crashing_stage_is_a_failed_stage_not_a_pass(monkeypatch: pytest.MonkeyPatch) -> None:
-    import obverify._ob3 as ob3
+    import obverify._ob3.verify as ob3
 
     def boom(*_a: object, **_k: object) -> None:
         raise RuntimeError("bug")

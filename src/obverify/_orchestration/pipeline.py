@@ -257,12 +257,12 @@ def dispatch_jws(ctx: RunContext, token: str) -> None:
 # OB 3.0 machinery (JSON-LD, Data Integrity suites), and vice versa — the whole `obverify verify` process has
 # a 150 ms budget.
 def _ob2(ctx: RunContext, payload: Any, *, fetched: Document | None = None) -> None:
-    from obverify._ob2 import verify_ob2
+    from obverify._ob2.verify import verify_ob2
 
     verify_ob2(ctx, payload, fetched=fetched)
 
 
 def _ob3(ctx: RunContext, payload: Any) -> None:
-    from obverify._ob3 import verify_ob3
+    from obverify._ob3.verify import verify_ob3
 
     verify_ob3(ctx, payload)
