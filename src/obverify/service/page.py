@@ -8,7 +8,6 @@ every check and the raw report. `static/page.js` only adds drag-and-drop and sub
 
 from __future__ import annotations
 
-import base64
 import html
 import json
 from importlib import resources
@@ -43,7 +42,7 @@ PLAIN = {
     "status_unavailable": "Whether the badge was revoked could not be checked.",
 }
 
-STYLE_VERSION = "1"
+STYLE_VERSION = "2"
 
 
 def _asset(name: str) -> bytes:
@@ -90,18 +89,32 @@ def _verdict(report: Report) -> str:
 
 
 def _image(summary: dict[str, Any], upload: bytes | None) -> str:
-    if upload is not None and len(upload) <= 2 * 1024 * 1024:
-        kind = "image/png" if upload.startswith(b"\x89PNG") else "image/svg+xml" if b"<svg" in upload[:4096] else None
-        if kind:  # shown from the upload itself; an <img> never runs an SVG's scripts
-            encoded = base64.b64encode(upload).decode()
-            return f'<img class="badge-image" alt="badge image" src="data:{kind};base64,{encoded}">'
+    """The badge's picture: a PNG thumbnail Pillow re-encoded from the upload's pixels, or a note saying why not.
+
+    Never the uploaded bytes themselves, never SVG markup and never an image URL the badge names: the page
+    shows only pixels obverify decoded (at most 96×96, a few KiB as a data: URI), so a polyglot upload or an
+    SVG's markup never reaches the browser, and the viewer's browser never fetches from a badge's URL.
+    """
+    from obverify._core.sniff import sniff
+
+    kind = sniff(upload) if upload is not None else None
+    if upload is not None and kind == "png":
+        from obverify._engines.images import check_png, thumbnail_data_uri
+
+        uri = thumbnail_data_uri(upload)
+        if uri is not None:
+            return f'<img class="badge-image" alt="badge image" src="{uri}">'
+        return f'<p class="badge-image-note">The image is not shown: {_e(check_png(upload))}.</p>'
+    if kind in ("svg", "svgz"):
+        return ('<p class="badge-image-note">SVG image: not shown (obverify does not render SVG images, '
+                "whose markup can carry scripts and links).</p>")
     image = summary.get("image")
     if isinstance(image, str) and image.startswith(("https://", "http://")):
-        return f'<img class="badge-image" alt="badge image" src="{_e(image)}" referrerpolicy="no-referrer">'
+        return f'<p class="badge-image-note">Image at <code>{_e(image)}</code> (not loaded).</p>'
     return ""
 
 
-def _badge(report: Report, upload: bytes | None) -> str:
+def _badge(report: Report, picture: str) -> str:
     summary = report.summary() or {}
     issuer = summary.get("issuer")
     issuer_name = summary.get("issuerName") or (issuer.get("name") if isinstance(issuer, dict) else issuer)
@@ -123,7 +136,7 @@ def _badge(report: Report, upload: bytes | None) -> str:
     ]
     table = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows)
     title = "The badge" if report.valid else "The badge, as it describes itself (not confirmed)"
-    return f'<section id="badge"><h2>{title}</h2>{_image(summary, upload)}<table>{table}</table></section>'
+    return f'<section id="badge"><h2>{title}</h2>{picture}<table>{table}</table></section>'
 
 
 def _checks(report: Report) -> str:
@@ -164,7 +177,9 @@ async def page_post(request: Request) -> HTMLResponse:
         report = await run_verify(state_of(request), inputs)
     except ApiError as exc:
         return HTMLResponse(_layout(_problem(exc) + FORM), status_code=exc.status)
-    return HTMLResponse(_layout(_verdict(report) + _badge(report, upload) + _checks(report) + FORM))
+    # Pillow's decoding runs off the event loop, in the verifier's bounded threads (up to ~0.5 s at the pixel cap)
+    picture = await state_of(request).verifier.run(_image, report.summary() or {}, upload)
+    return HTMLResponse(_layout(_verdict(report) + _badge(report, picture) + _checks(report) + FORM))
 
 
 def _problem(exc: ApiError) -> str:

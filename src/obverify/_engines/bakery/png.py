@@ -9,11 +9,11 @@ A badge chunk that appears twice is an error: the spec allows it once, and a las
 a different badge than a first-wins one.
 
 Baking reads and writes the chunks with pypng (`Reader.chunk`, `write_chunks`) after our walk has checked
-the structure. Unbaking keeps the hand-written walk, measured (issue 11, 2026-12-06, in process, medians):
-reading the same chunks through pypng's `Reader.chunk`, which copies every chunk and computes every CRC,
-IDAT included, took 0.013 ms instead of 0.004 ms on a 64×64 badge and 8.6-8.9 ms instead of 0.06 ms on a
-16 MB 2000×2000 PNG, where openbadges-bakery takes ~11.6 ms: the "≥ 10× faster than openbadges-bakery" and
-"within 2× of reading the file" targets of benchmarks/unbake.py would both be missed.
+the structure. Unbaking keeps the hand-written walk: with PNG reading swapped for a pypng `Reader.chunk`
+loop (which copies every chunk and computes every CRC, IDAT included), benchmarks/unbake.py measured
+(2026-12-06, medians) 0.008 -> 0.023 ms on its small PNG and 0.078 -> 6.99 ms on its 16 MB 2000×2000 PNG,
+where openbadges-bakery takes 5.0-6.7 ms: "≥ 10× faster than openbadges-bakery" fell from 64× to 1×, and
+"within 2× of reading the file" was missed on both PNGs (README, "Images").
 """
 
 from __future__ import annotations

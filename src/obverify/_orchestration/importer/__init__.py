@@ -160,7 +160,7 @@ def _fetch_image(loader: Loader, url: str, at: datetime | None) -> bytes | list[
         return ImportResult(ok=False, report=report, input_kind="image", original=url,
                             errors=_findings(report, hosted=False))
     problem = check_image_bytes(doc.content)
-    return [problem] if problem else doc.content
+    return problem if problem else doc.content
 
 
 def _object_type(report: Report) -> str | None:

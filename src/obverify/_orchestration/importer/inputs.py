@@ -194,12 +194,12 @@ def _read_image(value: object) -> Input | list[str]:
             return Input("image", data, data)
         text_form = _ascii_text(data)
         if text_form is None:
-            return [problem]
+            return problem
         # the text forms stored as bytes (a data URI, base64, an image URL): read them as the text they are
         found = _read_image(text_form)
         if isinstance(found, Input):
             return found._replace(original=data)
-        return found if text_form.lstrip()[:8].lower().startswith(("data:", "http://", "https://")) else [problem]
+        return found if text_form.lstrip()[:8].lower().startswith(("data:", "http://", "https://")) else problem
     if not isinstance(value, str):
         return [texts.NOT_A_FILE]
     if len(value) > MAX_IMAGE_CHARS:
@@ -223,7 +223,7 @@ def _read_image(value: object) -> Input | list[str]:
     if decoded is None:
         return [texts.NOT_A_FILE]
     problem = check_image_bytes(decoded)
-    return [problem] if problem else Input("image", decoded, value)
+    return problem if problem else Input("image", decoded, value)
 
 
 def _ascii_text(data: bytes) -> str | None:
@@ -247,15 +247,28 @@ def _strict_b64(text: str) -> bytes | None:
             return None
 
 
-def check_image_bytes(data: bytes) -> str | None:
-    """None for PNG or SVG bytes; else Badgr's field text (`Invalid PNG` for another raster format)."""
+def check_image_bytes(data: bytes) -> list[str] | None:
+    """None for a real PNG or an SVG; else the field texts: Badgr's first (`Invalid PNG` for another raster
+    format, `Invalid image.` otherwise), then, for a PNG, ours saying what is wrong with it.
+
+    Badgr opens a PNG with PIL and `verify()`s it (BACKPACK-IMPORT-RESEARCH.md §1); a PNG here must pass
+    `obverify._engines.images.check_png`, which is stricter because the image is kept and shown: whole, its
+    pixels decode, nothing after IEND (no polyglot), at most 4096×4096 pixels (checked before decoding).
+    An SVG is only sniffed here; unbake parses it with defusedxml, and nothing rasterizes it.
+    """
     if not data:
-        return texts.EMPTY_FILE
-    if sniff(data) in ("png", "svg", "svgz"):
+        return [texts.EMPTY_FILE]
+    kind = sniff(data)
+    if kind == "png":
+        from obverify._engines.images import check_png  # Pillow loads only when a PNG is imported
+
+        problem = check_png(data)
+        return None if problem is None else [texts.INVALID_IMAGE, texts.png_refused(problem)]
+    if kind in ("svg", "svgz"):
         return None
     if data.startswith(_RASTER_MAGIC) or (data[:4] == b"RIFF" and data[8:12] == b"WEBP"):
-        return texts.INVALID_PNG
-    return texts.INVALID_IMAGE
+        return [texts.INVALID_PNG]
+    return [texts.INVALID_IMAGE]
 
 
 _READERS = {"url": _read_url, "assertion": _read_assertion, "image": _read_image}

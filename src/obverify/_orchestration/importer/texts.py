@@ -28,6 +28,11 @@ def expected_dict(type_name: str) -> str:
     return f'Expected a dictionary of items but got type "{type_name}".'
 
 
+def png_refused(problem: str) -> str:
+    """Our text after Badgr's `Invalid image.` for a PNG that is not a real one (`images.check_png`'s words)."""
+    return f"The PNG was refused: {problem}."
+
+
 def too_long(limit: int) -> str:
     """DRF's max_length text, for strings past the import's size caps."""
     return f"Ensure this field has no more than {limit} characters."
