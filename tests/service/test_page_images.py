@@ -16,6 +16,7 @@ import pytest
 from PIL import Image
 
 from helpers.service_kit import FIXTURES, Service
+from obverify.service import page
 
 IMAGES = FIXTURES.parent / "images"
 _IMG = re.compile(r'<img class="badge-image" alt="badge image" src="data:image/png;base64,([A-Za-z0-9+/=]+)">')
@@ -57,13 +58,39 @@ def test_png_upload_is_shown_as_a_small_reencoded_thumbnail(offline_service: Ser
     ("bomb-8000x8000.png", "8000×8000 pixels"),
     ("bad-garbage-idat.png", "pixel data does not decode"),
 ])
-def test_png_that_cannot_be_shown_gets_a_note(offline_service: Service, name: str, note: str) -> None:
-    page = post_file(offline_service, IMAGES / name)
+def test_png_that_is_not_a_real_one_is_refused_with_the_reason(offline_service: Service, name: str,
+                                                                note: str) -> None:
+    # the page reads its input by the import's rules (read_body), so the PNG check refuses these first
+    with offline_service.client() as c:
+        r = c.post("/", files={"image": (name, (IMAGES / name).read_bytes(), "application/octet-stream")})
+    assert r.status_code == 400
+    page = r.text
+    assert "<h2>Nothing verified</h2>" in page
+    assert "<li>Invalid image.</li>" in page
+    refused = re.findall(r"<li>The PNG was refused: ([^<]*)</li>", page)
+    assert len(refused) == 1, page
+    assert note in refused[0]
     assert not _IMG.search(page)
-    shown = re.findall(r'<p class="badge-image-note">The image is not shown: ([^<]*)</p>', page)
-    assert len(shown) == 1, shown
-    assert note in shown[0]
     assert "alert(document.domain)" not in page
+
+
+@pytest.mark.parametrize(("name", "note"), [
+    ("bad-polyglot-html.png", "bytes follow the PNG&#x27;s IEND chunk"),
+    ("bomb-8000x8000.png", "8000×8000 pixels"),
+    ("bad-short-idat.png", "holds fewer rows"),
+])
+def test_picture_of_a_png_that_cannot_be_shown_is_an_escaped_note(name: str, note: str) -> None:
+    # defence in depth behind read_body: the picture itself never embeds what it cannot re-encode
+    html = page._image({}, (IMAGES / name).read_bytes())
+    shown = re.fullmatch(r'<p class="badge-image-note">The image is not shown: ([^<]*)\.</p>', html)
+    assert shown is not None, html
+    assert note in shown[1]
+
+
+def test_picture_never_loads_a_badge_image_url() -> None:
+    html = page._image({"image": 'https://issuer.example/i.png"><script>x</script>'}, None)
+    assert "<img" not in html
+    assert "&quot;&gt;&lt;script&gt;" in html
 
 
 @pytest.mark.parametrize("offline_service", ["sqlite"], indirect=True)
