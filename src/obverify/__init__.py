@@ -16,6 +16,7 @@ __version__ = "0.1.0"
 if TYPE_CHECKING:
     from obverify._core.baked import Baked
     from obverify._core.loader import Document, Loader
+    from obverify._core.policy import VerificationPolicy
     from obverify._core.report import Check, Finding, RecipientResult, Report
     from obverify._core.url import URL
     from obverify._engines.net.http import HttpLoader
@@ -67,6 +68,7 @@ _LAZY = {
     "RecipientResult": "obverify._core.report",
     "Report": "obverify._core.report",
     "URL": "obverify._core.url",
+    "VerificationPolicy": "obverify._core.policy",
 }
 
 
@@ -103,6 +105,7 @@ __all__ = [
     "RecipientResult",
     "Report",
     "Reverification",
+    "VerificationPolicy",
     "__version__",
     "audit",
     "bake",

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 MAX_INPUT_BYTES = 16 * 1024 * 1024
-"""= `obverify._orchestration.pipeline.MAX_INPUT_BYTES`; not imported from there so `unbake`/`bake` start without it."""
+"""= `VerificationPolicy().max_input_bytes` (what `unbake`/`bake` read); `verify` reads its policy's own."""
 
 
 _RAW = argparse.RawDescriptionHelpFormatter
@@ -62,9 +62,9 @@ def _add_verify(v: argparse.ArgumentParser) -> None:
     v.add_argument("-v", "--verbose", action="store_true", help="also list every check and the documents consulted")
     v.add_argument("--any-object", action="store_true",
                    help="also judge a standalone BadgeClass, Profile, key or endorsement (default: awarded badges)")
-    v.add_argument("--unsafe-accept-unbound-keys", action="store_true",
-                   help="UNSAFE: accept an OB 3.0 credential signed by a key nothing ties to its issuer "
-                        "(warning key_unbound); anyone can make such a signature")
+    from obverify._core.policy import add_policy_arguments
+
+    add_policy_arguments(v)
 
 
 def _add_unbake(u: argparse.ArgumentParser) -> None:
@@ -156,12 +156,12 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
-def _read_input(parser: argparse.ArgumentParser, name: str) -> bytes:
+def _read_input(parser: argparse.ArgumentParser, name: str, cap: int = MAX_INPUT_BYTES) -> bytes:
     if name == "-":
-        return sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
+        return sys.stdin.buffer.read(cap + 1)
     try:
         with Path(name).open("rb") as fh:
-            return fh.read(MAX_INPUT_BYTES + 1)
+            return fh.read(cap + 1)
     except OSError as exc:
         parser.error(f"cannot read {name}: {exc.strerror}")
 
@@ -181,7 +181,7 @@ def _colour() -> bool:
     return wants_colour(sys.stdout, os.environ)
 
 
-def _source(parser: argparse.ArgumentParser, name: str) -> bytes | URL | Path:
+def _source(parser: argparse.ArgumentParser, name: str, cap: int) -> bytes | URL | Path:
     """What `verify` gets for one INPUT: an `obverify.URL`, stdin's bytes, or the file (an `os.PathLike`) for
     `verify` to read (a file that cannot be read is a report, input_invalid and exit 1, not a usage error).
     Never a plain `str`: to `verify` that is JSON/JWS text (issue 10)."""
@@ -191,7 +191,7 @@ def _source(parser: argparse.ArgumentParser, name: str) -> bytes | URL | Path:
         except ValueError as exc:
             parser.error(f"INPUT: {exc}")
     if name == "-":
-        return _read_input(parser, name)
+        return _read_input(parser, name, cap)
     return Path(name)
 
 
@@ -212,14 +212,12 @@ def _cmd_verify(parser: argparse.ArgumentParser, args: argparse.Namespace) -> in
         at = datetime.now(UTC)  # one instant for every input of the run
     colour = False if args.json else _colour()
     failed = 0
-    policy = None
-    if args.unsafe_accept_unbound_keys:  # issue 15 class 12: the one unsafe opt-in, on the policy verify takes
-        from obverify._engines.net.policy import NetworkPolicy
+    from obverify._core.policy import policy_from_arguments
 
-        policy = NetworkPolicy(unsafe_accept_unbound_keys=True)
+    policy = policy_from_arguments(parser, args)
     for name in inputs:
-        report = verify(_source(parser, name), recipients=args.recipient, at=at, loader=loader, policy=policy,
-                        objects="any" if args.any_object else "awarded")
+        report = verify(_source(parser, name, policy.max_input_bytes), recipients=args.recipient, at=at,
+                        loader=loader, policy=policy, objects="any" if args.any_object else "awarded")
         failed += not report.valid
         _print_report(name, report, args, several=len(inputs) > 1, colour=colour)
     if len(inputs) > 1 and not args.json:

@@ -81,10 +81,10 @@ def test_usage_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert not (tmp_path / "o").exists()
 
 
-def test_input_cap_matches_the_pipeline() -> None:
-    from obverify._orchestration.pipeline import MAX_INPUT_BYTES as PIPELINE_MAX
+def test_input_cap_matches_the_policy() -> None:
+    from obverify._core.policy import DEFAULT_POLICY
 
-    assert MAX_INPUT_BYTES == PIPELINE_MAX
+    assert DEFAULT_POLICY.max_input_bytes == MAX_INPUT_BYTES
 
 
 def test_unbake_console_entry_prints_the_payload(tmp_path: Path) -> None:

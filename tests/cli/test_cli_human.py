@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from obverify import DocumentStore, NetworkPolicy, verify
+from obverify import DocumentStore, VerificationPolicy, verify
 from obverify._core.report import Finding, RecipientResult, Report
 from obverify._core.text import quote
 from obverify._core.timeparse import parse_datetime
@@ -60,7 +60,7 @@ def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str,
 def _report(case: Path, expected: dict[str, Any]) -> Report:
     docs = case / "documents"
     store = DocumentStore.from_directory(docs) if (docs / "index.json").is_file() else DocumentStore()
-    policy = NetworkPolicy(**expected["policy"]) if "policy" in expected else None
+    policy = VerificationPolicy(**expected["policy"]) if "policy" in expected else None
     return verify((case / expected["input"]).read_bytes(), recipients=expected.get("recipients", []),
                   at=parse_datetime(expected["at"]), loader=store, objects=expected.get("objects", "awarded"),
                   policy=policy)

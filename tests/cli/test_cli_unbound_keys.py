@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from obverify import NetworkPolicy, verify
+from obverify import VerificationPolicy, verify
 from obverify._core.timeparse import parse_datetime
 from obverify._engines.net.store import DocumentStore
 from obverify.cli import main
@@ -44,12 +44,14 @@ def test_default_refuses_and_the_flag_accepts_with_a_warning(
 
 
 def test_the_opt_in_must_be_exactly_true() -> None:
-    """A truthy non-bool (a string from a config file, say "false") never switches the opt-in on."""
+    """A truthy non-bool (a string from a config file, say "false") never switches the opt-in on: the policy
+    refuses it when it is made, and the default refuses the credential."""
     d = CASES / "ob3-tol12-jwt-header-jwk"
     data = (d / "input.jwt").read_bytes()
     at = parse_datetime("2026-01-01T00:00:00Z")
     for value in ("false", 1, "yes"):
-        policy = NetworkPolicy(unsafe_accept_unbound_keys=value)  # type: ignore[arg-type]
-        report = verify(data, at=at, loader=DocumentStore(), policy=policy)
-        assert not report.valid
-        assert report.codes() == ["issuer_mismatch"]
+        with pytest.raises(TypeError, match="unsafe_accept_unbound_keys"):
+            VerificationPolicy(unsafe_accept_unbound_keys=value)  # type: ignore[arg-type]
+    report = verify(data, at=at, loader=DocumentStore(), policy=VerificationPolicy())
+    assert not report.valid
+    assert report.codes() == ["issuer_mismatch"]

@@ -4,7 +4,7 @@
 EXACT set of distinct error codes the report holds, issue 10: a new error cannot hide), optional `also`
 (further codes that may appear too, where several readings are acceptable), `revoked`, `expired`, `version`,
 `warnings` (each must appear), and `policy`
-(keyword arguments of the `NetworkPolicy` the case runs under, e.g. `{"unsafe_accept_unbound_keys": true}`).
+(keyword arguments of the `VerificationPolicy` the case runs under, e.g. `{"unsafe_accept_unbound_keys": true}`).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from obverify import DocumentStore, NetworkPolicy, verify
+from obverify import DocumentStore, VerificationPolicy, verify
 from obverify._core.timeparse import parse_datetime
 
 CASES = Path(__file__).resolve().parents[2] / "fixtures" / "cases"
@@ -30,7 +30,7 @@ def run_case(case: Path) -> tuple[dict[str, Any], Any]:
     expected = json.loads((case / "expected.json").read_text())
     docs = case / "documents"
     store = DocumentStore.from_directory(docs) if (docs / "index.json").is_file() else DocumentStore()
-    policy = NetworkPolicy(**expected["policy"]) if "policy" in expected else None
+    policy = VerificationPolicy(**expected["policy"]) if "policy" in expected else None
     report = verify(
         (case / expected["input"]).read_bytes(),
         recipients=expected.get("recipients", []),

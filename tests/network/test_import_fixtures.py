@@ -3,7 +3,7 @@
 - `url`: the badge (JSON, JWS/JWT or baked image) served by a real HTTP server on loopback; the documents
   it names come from the case's document store.
 - `assertion`: the JSON or compact JWS/JWT text (for an image case, the payload baked into it).
-- `image`: the baked image (for a JSON/JWS case, the text baked into a plain PNG with `obverify.bake`).
+- `image`: the baked image (for a JSON/JWS case, the text baked into a plain PNG with `obverify._orchestration.bake`).
 
 For each valid case, every import succeeds, `to_badgr()` validates against the JSON Schema of the seed's
 Assertion (schemas/backpack/, written from the seed document), and the imports of one badge give the same
@@ -23,7 +23,15 @@ from jsonschema import Draft202012Validator
 from loopback import LoopbackServer, json_route, serve
 from referencing import Registry, Resource
 
-from obverify import Code, DocumentStore, HttpLoader, LoadError, NetworkPolicy, import_badge, reverify_import
+from obverify import (
+    Code,
+    DocumentStore,
+    HttpLoader,
+    LoadError,
+    VerificationPolicy,
+    import_badge,
+    reverify_import,
+)
 from obverify._core.loader import Document
 from obverify._core.timeparse import parse_datetime
 from obverify._engines.schemas import schema_errors
@@ -99,7 +107,7 @@ class Case:
         self.at = parse_datetime(self.expected["at"])
         self.profile = profile_of(self.expected)
         # a case may run under a policy (issue 15: `unsafe_accept_unbound_keys`); imports take the same one
-        self.policy = NetworkPolicy(**self.expected["policy"]) if "policy" in self.expected else None
+        self.policy = VerificationPolicy(**self.expected["policy"]) if "policy" in self.expected else None
         self.data = (path / self.expected["input"]).read_bytes()
         docs = path / "documents"
         self.fallback = LoopbackOnly(server)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -15,9 +14,9 @@ from hypothesis import strategies as st
 from obverify._core.context import RunContext
 from obverify._core.errors import Code, LoadError
 from obverify._core.loader import Document
+from obverify._core.policy import DEFAULT_POLICY, VerificationPolicy
 from obverify._core.report import Collector, Report
 from obverify._engines.jsonld import (
-    MAX_REMOTE_CONTEXTS,
     JsonLdError,
     JsonLdProcessingError,
     canonize,
@@ -28,13 +27,13 @@ from obverify._engines.net.http import HttpLoader
 from obverify._engines.net.policy import NetworkPolicy
 from obverify._engines.net.store import DocumentStore
 
+MAX_REMOTE_CONTEXTS = DEFAULT_POLICY.max_remote_contexts
+
 VC1 = "https://www.w3.org/2018/credentials/v1"
 VC2 = "https://www.w3.org/ns/credentials/v2"
 
 
-@dataclass
-class Policy:
-    allow_remote_contexts: bool
+Policy = VerificationPolicy
 
 
 class CountingLoader:
@@ -182,7 +181,7 @@ def test_protected_term_redefinition_is_context_invalid() -> None:
 def test_loopback_context_url_makes_no_connection(listener: tuple[int, list[int]]) -> None:
     port, count = listener
     policy = NetworkPolicy(unsafe_allow_addresses=frozenset({("127.0.0.1", port)}))
-    ctx = make_ctx(HttpLoader(policy), policy)
+    ctx = make_ctx(HttpLoader(policy), VerificationPolicy(network=policy))
     with pytest.raises(JsonLdProcessingError) as info:
         canonize(vc([VC2, f"https://127.0.0.1:{port}/context.json"]), ctx)
     assert info.value.code == Code.CONTEXT_INVALID

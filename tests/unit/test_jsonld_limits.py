@@ -1,4 +1,4 @@
-"""The work bounds of JSON-LD processing: `MAX_JSONLD_VALUES` and `MAX_MERGE_COMPARISONS` (obverify._engines.jsonld).
+"""The work bounds of JSON-LD processing: `max_jsonld_values` and `max_node_map_comparisons` (VerificationPolicy).
 
 pyld's Node Map Generation compares each value of a property with every value already there, so n values of
 one property cost n²/2 comparisons (a 350 kB credential with 4,000 alignments took 11 s, a 5 MB one hours).
@@ -17,15 +17,17 @@ import pytest
 
 from obverify import DocumentStore, verify
 from obverify._core.errors import Code
+from obverify._core.policy import DEFAULT_POLICY
 from obverify._core.timeparse import parse_datetime
 from obverify._engines.jsonld import (
-    MAX_JSONLD_VALUES,
-    MAX_MERGE_COMPARISONS,
     JsonLdProcessingError,
     canonize,
     expand_safe,
     merge_comparisons,
 )
+
+MAX_JSONLD_VALUES = DEFAULT_POLICY.max_jsonld_values
+MAX_MERGE_COMPARISONS = DEFAULT_POLICY.max_node_map_comparisons
 
 CASE = Path(__file__).resolve().parents[2] / "fixtures" / "cases" / "ob3-eddsa-rdfc-valid"
 AT = parse_datetime("2026-01-01T00:00:00Z")
@@ -143,11 +145,13 @@ def test_the_prediction_bounds_what_pyld_does(monkeypatch: pytest.MonkeyPatch, d
     assert (made[0] > 0) == (predicted > 0)  # a slot of two values always costs pyld a comparison
 
 
-def _ctx() -> Any:
+def _ctx(**limits: Any) -> Any:
     from obverify._core.context import RunContext
+    from obverify._core.policy import VerificationPolicy
     from obverify._core.report import Collector, Report
 
-    return RunContext(loader=DocumentStore(), at=AT, recipients=(), out=Collector(Report()))
+    return RunContext(loader=DocumentStore(), at=AT, recipients=(), out=Collector(Report()),
+                      policy=VerificationPolicy().replace(**limits))
 
 
 def test_spend_counts_one_budget_for_a_run_and_its_children() -> None:
@@ -162,12 +166,11 @@ def test_spend_counts_one_budget_for_a_run_and_its_children() -> None:
     assert ctx.spend("other", 10, 10)
 
 
-def test_the_run_budget_stops_a_second_document(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_run_budget_stops_a_second_document() -> None:
     import obverify._engines.jsonld as jsonld_module
 
     one = jsonld_module._count_values(UNSIGNED, 10**9)
-    monkeypatch.setattr(jsonld_module, "RUN_JSONLD_VALUES", one + one // 2)
-    ctx = _ctx()
+    ctx = _ctx(jsonld_values_per_verification=one + one // 2)
     canonize(UNSIGNED, ctx)
     with pytest.raises(JsonLdProcessingError) as refused:
         canonize(UNSIGNED, ctx)
@@ -175,13 +178,10 @@ def test_the_run_budget_stops_a_second_document(monkeypatch: pytest.MonkeyPatch)
     canonize(UNSIGNED, _ctx())  # another run has its own budget
 
 
-def test_the_run_comparison_budget_stops_a_second_document(monkeypatch: pytest.MonkeyPatch) -> None:
-    import obverify._engines.jsonld as jsonld_module
-
+def test_the_run_comparison_budget_stops_a_second_document() -> None:
     doc = _with_alignments(UNSIGNED, _alignments(60))
     one = merge_comparisons(expand_safe(doc, None))
-    monkeypatch.setattr(jsonld_module, "RUN_MERGE_COMPARISONS", one + one // 2)
-    ctx = _ctx()
+    ctx = _ctx(node_map_comparisons_per_verification=one + one // 2)
     canonize(doc, ctx)
     with pytest.raises(JsonLdProcessingError) as refused:
         canonize(doc, ctx)
@@ -190,8 +190,8 @@ def test_the_run_comparison_budget_stops_a_second_document(monkeypatch: pytest.M
 
 def test_endorsements_cannot_spend_the_credential_s_own_budget(monkeypatch: pytest.MonkeyPatch) -> None:
     """The credential's proof is checked first; endorsements past the run budget are warnings, as any bad one."""
-    import obverify._engines.jsonld as jsonld_module
     from obverify._core.context import RunContext
+    from obverify._core.policy import VerificationPolicy
 
     data = (CASE.parent / "ob3-embedded-endorsement-bad" / "input.json").read_bytes()
     spent: list[int] = []
@@ -205,8 +205,8 @@ def test_endorsements_cannot_spend_the_credential_s_own_budget(monkeypatch: pyte
     monkeypatch.setattr(RunContext, "spend", spy)
     assert verify(data, at=AT, loader=DocumentStore()).valid
     assert len(spent) > 2  # the credential's proof options and document, then the endorsements'
-    monkeypatch.setattr(jsonld_module, "RUN_JSONLD_VALUES", spent[0] + spent[1])  # the credential's alone
-    report = verify(data, at=AT, loader=DocumentStore())
+    policy = VerificationPolicy(jsonld_values_per_verification=spent[0] + spent[1])  # the credential's alone
+    report = verify(data, at=AT, loader=DocumentStore(), policy=policy)
     assert report.valid, report.to_json(indent=1)
     endorsements = report.related["endorsements"]
     assert [e["valid"] for e in endorsements] == [False, False]
@@ -239,15 +239,15 @@ def test_a_poison_graph_is_refused_before_its_permutations() -> None:
     assert "poison graph" in refused.value.message
 
 
-def test_the_run_budget_counts_canonicalization_steps(monkeypatch: pytest.MonkeyPatch) -> None:
-    import obverify._engines.jsonld as jsonld_module
+def test_the_run_budget_counts_canonicalization_steps() -> None:
     from obverify._engines.jsonld import canonize_expanded
 
     ctx = _ctx()
     canonize_expanded(_clique(5), ctx)
     spent = ctx._work["rdfc_steps"]
     assert spent > 100  # the 5-clique needs Hash N-Degree Quads
-    monkeypatch.setattr(jsonld_module, "RUN_CANON_STEPS", spent + spent // 2)
+    ctx = _ctx(rdfc_steps_per_verification=spent + spent // 2)
+    canonize_expanded(_clique(5), ctx)
     with pytest.raises(JsonLdProcessingError) as refused:
         canonize_expanded(_clique(5), ctx)
     assert "poison graph" in refused.value.message

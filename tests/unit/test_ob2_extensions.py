@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 
 from obverify._core.context import RunContext
+from obverify._core.policy import DEFAULT_POLICY
 from obverify._core.report import Collector, Report
 from obverify._engines.net.store import DocumentStore
-from obverify._ob2.extensions import MAX_EXTENSIONS, bundled_extension_schema, check_extensions
+from obverify._ob2.extensions import bundled_extension_schema, check_extensions
 
 APPLY = "https://w3id.org/openbadges/extensions/applyLinkExtension/context.json"
 SECRET = "S3CRET-VALUE-NEVER-QUOTED"
@@ -76,7 +77,7 @@ def test_the_number_of_extension_nodes_is_bounded() -> None:
     doc = {f"extensions:X{i}": {"@context": f"https://ext.example/{i}/context.json", "type": "Extension"}
            for i in range(40)}
     assert check_extensions(ctx, doc, url=None, label="x")
-    assert len(store.requested) == MAX_EXTENSIONS
+    assert len(store.requested) == DEFAULT_POLICY.max_extensions
     assert "only the first" in ctx.out.report.warnings[-1].message
 
 

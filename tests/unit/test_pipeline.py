@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from obverify import URL, Code, DocumentStore, verify
+from obverify._core.policy import DEFAULT_POLICY
 from obverify._core.sniff import is_ob3
-from obverify._orchestration.pipeline import MAX_INPUT_BYTES
 
 AT = datetime(2024, 6, 1, tzinfo=UTC)
 
@@ -29,7 +29,7 @@ def test_missing_file_is_input_invalid(tmp_path: Path) -> None:
 
 
 def test_oversized_input_is_refused() -> None:
-    report = verify(b"{" + b" " * MAX_INPUT_BYTES + b"}", loader=DocumentStore(), at=AT)
+    report = verify(b"{" + b" " * DEFAULT_POLICY.max_input_bytes + b"}", loader=DocumentStore(), at=AT)
     assert report.codes() == [Code.INPUT_INVALID]
     assert "larger than" in report.errors[0].message
 

@@ -135,7 +135,7 @@ def test_defaults_match_the_limits_table() -> None:
     assert POLICY.max_redirects == 5
     assert not POLICY.unsafe_allow_loopback
     assert not POLICY.unsafe_allow_addresses
-    assert not POLICY.allow_remote_contexts
+    assert not hasattr(POLICY, "allow_remote_contexts")  # moved to VerificationPolicy (issue 11)
     assert POLICY.schemes == frozenset({"http", "https"})
 
 

@@ -22,9 +22,10 @@ from hypothesis import strategies as st
 
 from obverify import DocumentStore, verify
 from obverify._core.context import RunContext
+from obverify._core.policy import DEFAULT_POLICY
 from obverify._core.report import Collector, Report
 from obverify._ob3.proofs import check_embedded_proofs
-from obverify._ob3.proofs.selective import MAX_SD_SIGNATURES, parse_derived_proof_value, relabel
+from obverify._ob3.proofs.selective import parse_derived_proof_value, relabel
 from obverify._ob3.proofs.suites import SuiteError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -144,12 +145,13 @@ def test_a_mandatory_statement_moved_to_the_optional_ones_fails() -> None:
 
 def test_thousands_of_signatures_are_refused_before_any_work() -> None:
     parts = _parts(FULL)
-    parts[2] = [parts[2][0]] * (MAX_SD_SIGNATURES + 1)
+    parts[2] = [parts[2][0]] * (DEFAULT_POLICY.max_sd_signatures + 1)
     ctx = _ctx()
     ok, errors = _check(_with_value(FULL, cbor2.dumps(parts)), ctx)
     assert not ok
-    assert errors == [f"proof_invalid: ecdsa-sd-2023: the derived proof has {MAX_SD_SIGNATURES + 1:,} signatures;"
-                      f" obverify checks at most {MAX_SD_SIGNATURES:,} per proof, so it is refused before the work"]
+    cap = DEFAULT_POLICY.max_sd_signatures
+    assert errors == [f"proof_invalid: ecdsa-sd-2023: the derived proof has {cap + 1:,} signatures;"
+                      f" obverify checks at most {cap:,} per proof, so it is refused before the work"]
     assert ctx._work == {}  # nothing was canonicalized
     assert ctx.out.report.documents == []  # and no key was looked up
 

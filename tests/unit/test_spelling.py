@@ -20,10 +20,13 @@ import pytest
 import obverify._engines.jsonld as jsonld_module
 from obverify import DocumentStore, verify
 from obverify._core.errors import Code
+from obverify._core.policy import DEFAULT_POLICY, VerificationPolicy
 from obverify._core.timeparse import parse_datetime
 from obverify._engines.contexts import bundled_context
-from obverify._engines.jsonld import MAX_JSONLD_VALUES, JsonLdProcessingError, compact_round_trip
+from obverify._engines.jsonld import JsonLdProcessingError, compact_round_trip
 from obverify._engines.spelling import PROPERTY_CLASS, differences, reshaped
+
+MAX_JSONLD_VALUES = DEFAULT_POLICY.max_jsonld_values
 
 CASES = Path(__file__).resolve().parents[2] / "fixtures" / "cases"
 AT = parse_datetime("2026-01-01T00:00:00Z")
@@ -185,10 +188,10 @@ def test_a_document_past_the_value_cap_is_refused_before_the_work() -> None:
     assert f"{MAX_JSONLD_VALUES:,}" in refused.value.message
 
 
-def test_the_round_trip_has_its_own_run_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_round_trip_has_its_own_run_budget() -> None:
     doc, store = _case("ob3-eddsa-rdfc-valid")
-    monkeypatch.setattr(jsonld_module, "RUN_JSONLD_VALUES", 10)
-    report = verify(copy.deepcopy(doc), at=AT, loader=store)
+    policy = VerificationPolicy(jsonld_values_per_verification=10)
+    report = verify(copy.deepcopy(doc), at=AT, loader=store, policy=policy)
     assert not report.valid
     refusals = [f for f in report.errors if "what this one's keys mean is not checked" in f.message]
     assert refusals, report.to_json()

@@ -105,7 +105,10 @@ def test_a_crashing_stage_is_a_failed_stage_not_a_pass(monkeypatch: pytest.Monke
 
 
 def test_context_entries_are_bounded_before_json_ld_work() -> None:
-    from obverify._engines.jsonld import MAX_CONTEXT_ENTRIES, JsonLdProcessingError, check_context_entries
+    from obverify._core.policy import DEFAULT_POLICY
+    from obverify._engines.jsonld import JsonLdProcessingError, check_context_entries
+
+    MAX_CONTEXT_ENTRIES = DEFAULT_POLICY.max_context_entries  # noqa: N806
 
     vc = "https://www.w3.org/ns/credentials/v2"
     check_context_entries({"@context": [vc, f"https://x.example/{0}"]})

@@ -16,16 +16,13 @@ from typing import TYPE_CHECKING, Any
 
 from obverify._core.errors import Code, LoadError
 from obverify._core.loader import Document, Loader
+from obverify._core.policy import DEFAULT_POLICY, VerificationPolicy
 from obverify._core.report import Collector
 from obverify._core.strictjson import JSONError, parse_json
 from obverify._core.text import quote_url
 
 if TYPE_CHECKING:
     from datetime import datetime
-
-MAX_DOCUMENTS = 32
-MAX_DOCUMENT_BYTES = 2 * 1024 * 1024
-VERIFICATION_DEADLINE_S = 20.0
 
 ACCEPT_JSON = "application/ld+json, application/json;q=0.9, */*;q=0.1"
 ACCEPT_BADGE = "application/ld+json, application/json;q=0.9, image/png;q=0.8, image/svg+xml;q=0.8, */*;q=0.1"
@@ -34,8 +31,8 @@ ACCEPT_BADGE = "application/ld+json, application/json;q=0.9, image/png;q=0.8, im
 class RunContext:
     """Shared state of one verification run.
 
-    `policy` is the `NetworkPolicy` in force (None: the loader's own); `depth` the nesting depth
-    (endorsements and status-list credentials verify in a child context, which shares the per-run
+    `policy` is the run's `VerificationPolicy` (every limit a stage enforces; None: the defaults); `depth` the
+    nesting depth (endorsements and status-list credentials verify in a child context, which shares the per-run
     fetch cache, the clock the deadline counts from, and the work counted by `spend`).
     """
 
@@ -47,7 +44,7 @@ class RunContext:
         at: datetime,
         recipients: Sequence[str],
         out: Collector,
-        policy: Any = None,
+        policy: VerificationPolicy | None = None,
         depth: int = 0,
         _cache: dict[str, Document | LoadError] | None = None,
         _started: float | None = None,
@@ -59,7 +56,7 @@ class RunContext:
         self.at = at
         self.recipients = recipients
         self.out = out
-        self.policy = policy
+        self.policy: VerificationPolicy = DEFAULT_POLICY if policy is None else policy
         self.depth = depth
         self._cache: dict[str, Document | LoadError] = {} if _cache is None else _cache
         self._started = time.monotonic() if _started is None else _started
@@ -116,10 +113,11 @@ class RunContext:
         scheme = url.partition(":")[0].lower() if ":" in url else ""
         if scheme not in ("http", "https"):
             return LoadError(Code.URL_BLOCKED, url, f"scheme {scheme or '(none)'!r} is never fetched")
-        if time.monotonic() - self._started > VERIFICATION_DEADLINE_S:
+        limits = self.policy
+        if time.monotonic() - self._started > limits.max_seconds:
             return LoadError(Code.FETCH_FAILED, url, "verification deadline exceeded")
-        if len(self._cache) >= MAX_DOCUMENTS:
-            return LoadError(Code.FETCH_FAILED, url, f"more than {MAX_DOCUMENTS} documents in one verification")
+        if len(self._cache) >= limits.max_documents:
+            return LoadError(Code.FETCH_FAILED, url, f"more than {limits.max_documents} documents in one verification")
         try:
             doc = self.loader.load(url, accept=accept)
         except LoadError as exc:
@@ -131,8 +129,8 @@ class RunContext:
         if url not in self.out.report.documents:
             self.out.report.documents.append(url)
         self.out.report.originals.setdefault(url, doc.content)
-        if len(doc.content) > MAX_DOCUMENT_BYTES:
-            return LoadError(Code.FETCH_FAILED, url, f"document larger than {MAX_DOCUMENT_BYTES} bytes")
+        if len(doc.content) > limits.max_document_bytes:
+            return LoadError(Code.FETCH_FAILED, url, f"document larger than {limits.max_document_bytes} bytes")
         if not (200 <= doc.status < 300 or doc.status == 410):
             return LoadError(Code.FETCH_FAILED, url, f"HTTP status {doc.status}", status=doc.status)
         return doc
@@ -161,7 +159,8 @@ class RunContext:
                 self.out.error(consequence, f"{what} is unavailable", stage=stage, path=path, url=url)
             return None
         try:
-            return parse_json(doc.content)
+            return parse_json(doc.content, max_values=self.policy.max_json_values,
+                              max_depth=self.policy.max_json_depth)
         except JSONError as exc:
             self.out.error(
                 Code.FETCH_FAILED, f"{what} {quote_url(url)} is not usable JSON: {exc}",

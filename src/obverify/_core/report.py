@@ -216,13 +216,16 @@ class Report(MutableRecord):
 class Collector:
     """What the stages write into while the pipeline runs; the report is complete when the run ends.
 
-    Lists at most `MAX_ERRORS` errors and `MAX_WARNINGS` warnings (SECURITY.md limits), each code at one
+    Lists at most `max_errors` errors and `max_warnings` warnings (the run's `VerificationPolicy`; defaults
+    `MAX_ERRORS`, `MAX_WARNINGS`), each code at one
     path and URL once with a count, and keeps every message within quoting limits. Every error is counted in
     `report.error_count` and its code remembered for `has_error`, whether it is listed or not.
     """
 
-    def __init__(self, report: Report) -> None:
+    def __init__(self, report: Report, *, max_errors: int = MAX_ERRORS, max_warnings: int = MAX_WARNINGS) -> None:
         self.report = report
+        self._caps = (max_errors, max_warnings)
+        """How many errors and warnings the report lists (`VerificationPolicy.max_errors`/`max_warnings`)."""
         self._where: dict[tuple[bool, str, str | None, str | None], int] = {
             (True, f.code, f.path, f.url): i for i, f in enumerate(report.errors)
         }
@@ -231,7 +234,7 @@ class Collector:
 
     def _add(self, is_error: bool, finding: Finding) -> None:
         report = self.report
-        target, cap = (report.errors, MAX_ERRORS) if is_error else (report.warnings, MAX_WARNINGS)
+        target, cap = (report.errors, self._caps[0]) if is_error else (report.warnings, self._caps[1])
         key = (is_error, finding.code, finding.path, finding.url)
         index = self._where.get(key)
         if index is not None and index < len(target) and target[index].code == finding.code:

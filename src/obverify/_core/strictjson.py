@@ -132,14 +132,19 @@ def check_value(value: Any, *, max_values: int = MAX_JSON_VALUES, max_depth: int
             raise JSONError(f"a {type(node).__name__} is no JSON value")
 
 
-def parse_json(data: bytes | str, *, max_bytes: int = MAX_JSON_BYTES, max_depth: int = MAX_DEPTH) -> Any:
-    """Parse strictly, or raise `JSONError` with a message that quotes nothing of the input."""
+def parse_json(
+    data: bytes | str, *, max_bytes: int = MAX_JSON_BYTES, max_depth: int = MAX_DEPTH, max_values: int = MAX_JSON_VALUES
+) -> Any:
+    """Parse strictly, or raise `JSONError` with a message that quotes nothing of the input.
+
+    The defaults are `VerificationPolicy`'s; a verification passes its own policy's values."""
     if isinstance(data, bytes):
         if len(data) > max_bytes:
             raise JSONError(f"JSON larger than {max_bytes} bytes")
         if data.startswith(b"\xef\xbb\xbf"):
             data = data[3:]
-        check_bounds(data, max_depth=max_depth)  # before decoding: a refused text costs one copy at most
+        # before decoding: a refused text costs one copy at most
+        check_bounds(data, max_values=max_values, max_depth=max_depth)
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
@@ -150,7 +155,7 @@ def parse_json(data: bytes | str, *, max_bytes: int = MAX_JSON_BYTES, max_depth:
             raise JSONError(f"JSON larger than {max_bytes} characters")
         if text.startswith("\ufeff"):
             text = text[1:]
-        check_bounds(text, max_depth=max_depth)
+        check_bounds(text, max_values=max_values, max_depth=max_depth)
     try:
         value = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_pairs)
     except JSONError:

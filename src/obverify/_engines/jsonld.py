@@ -11,8 +11,9 @@ needs, under the rules of SECURITY.md §6:
 - A context no package distributes but whose hash we pin (OB v1, CLR 2.0) is fetched through the run's
   loader and accepted only if it matches the pin.
 - Any other context URL is loaded only through `RunContext.fetch_json`, and only when the run's loader is a
-  trusted `DocumentStore` that holds the URL, or the policy sets `allow_remote_contexts`. At most
-  `MAX_REMOTE_CONTEXTS` per operation; cycles are refused (pyld tracks the chain, and so do we).
+  `DocumentStore` that holds the URL and the run's `VerificationPolicy` sets `trust_store_contexts` (the
+  default), or it sets `allow_remote_contexts`. At most `max_remote_contexts` per operation; cycles are
+  refused (pyld tracks the chain, and so do we).
   Remote contexts are cached per operation only, never across runs.
 - Safe mode (VC Data Integrity §4 "Algorithms", the `safe` option of jsonld.js): a property the context
   does not define, a relative `@type`, `@id` or datatype, or a blank-node predicate would be silently
@@ -37,38 +38,23 @@ from pyld.resolved_context import ResolvedContext
 
 from obverify._core.context import RunContext
 from obverify._core.errors import Code
+from obverify._core.policy import DEFAULT_POLICY, VerificationPolicy
 from obverify._core.text import quote, quote_url
 from obverify._engines.contexts import bundled_context, fetch_pin, matches_pin
 from obverify._engines.net.store import DocumentStore
 
-MAX_REMOTE_CONTEXTS = 10
-MAX_JSONLD_VALUES = 50_000
-"""JSON values (objects, arrays and scalars) in one document given to JSON-LD processing.
-
-The spec's "complete" OB 3.0 example holds about 550 (and needs 135 of the comparisons below); about 2.5 MB
-of JSON reaches the cap. Expansion and RDFC are linear, but slow in pure Python (tens of microseconds a
-value), so the cap bounds their time."""
-MAX_MERGE_COMPARISONS = 1_000_000
-"""Value comparisons pyld's node map would make (about 1.4 s here).
-
-pyld, like jsonld.js, adds each value of a node's property after comparing it with every value already there
-(JSON-LD 1.1 Node Map Generation keeps a property's values free of duplicates), so n values of one property
-(one array, or the same `@id` repeated across the document) cost n²/2 comparisons: 4,000 alignments took 11 s,
-a 5 MB credential hours. `canonize_expanded` counts them first and refuses beyond this."""
-MAX_CANON_STEPS = 100_000
-"""Hash N-Degree Quads calls plus the permutations they try, for one document (about 1.3 s here).
-
-RDFC-1.0 tells blank nodes that look alike apart by trying every permutation of their related blank nodes,
-so a few hundred bytes of blank nodes linked to one another (the "poison graphs" of RDFC-1.0's security
-considerations) can take hours: 6 such nodes took 1.2 s, 7 took 12 s, and pyld sets no limit. The OB 3.0
-spec's complete example takes 2,916 steps. Counted before each set of permutations is tried."""
+# Every limit of this module is a `VerificationPolicy` field, read from the run (`_limits`): `max_jsonld_values`,
+# `max_node_map_comparisons`, `max_rdfc_steps`, their `*_per_verification` budgets, `max_context_entries` and
+# `max_remote_contexts`; the policy's docstring and README "VerificationPolicy fields" say what each bounds and
+# what was measured.
 CANON_HASHES = frozenset({"sha256", "sha384"})
 """RDFC-1.0 hash algorithms a suite may ask for (RDFC-1.0's default SHA-256; SHA-384 for ECDSA P-384 keys)."""
-RUN_JSONLD_VALUES = 2 * MAX_JSONLD_VALUES
-RUN_MERGE_COMPARISONS = 2 * MAX_MERGE_COMPARISONS
-RUN_CANON_STEPS = 2 * MAX_CANON_STEPS
-"""The same two counts summed over one verification (`RunContext.spend`): a credential, its status lists
-and up to 16 endorsements (each with its own proofs) together stay within a few seconds of JSON-LD work."""
+
+
+def _limits(ctx: RunContext | None) -> VerificationPolicy:
+    """The run's policy; outside a run (a test, a tool) the defaults."""
+    return ctx.policy if ctx is not None else DEFAULT_POLICY
+
 
 JsonLdError = jsonld.JsonLdError
 
@@ -233,8 +219,8 @@ class _BoundedURDNA2015(URDNA2015):  # type: ignore[misc]
     """pyld's RDFC-1.0 (URDNA2015) with a work limit: results are identical, or it raises before the work.
 
     Each Hash N-Degree Quads call counts one step and the permutations it is about to try count one each
-    (the product of the factorials of its related-blank-node groups), against `MAX_CANON_STEPS` for the
-    document and `RUN_CANON_STEPS` for the run.
+    (the product of the factorials of its related-blank-node groups), against the policy's `max_rdfc_steps`
+    for the document and `rdfc_steps_per_verification` for the run.
 
     `hash_algorithm` is RDFC-1.0's "hash algorithm" parameter (RDFC-1.0 §4.2): SHA-256 by default; the ECDSA
     cryptosuites use SHA-384 for P-384 keys (VC DI ECDSA §3 "Algorithms", the paragraph `#canon-and-hash`).
@@ -246,6 +232,8 @@ class _BoundedURDNA2015(URDNA2015):  # type: ignore[misc]
         if hash_algorithm not in CANON_HASHES:
             raise ValueError(f"unsupported RDFC-1.0 hash algorithm {hash_algorithm!r}")
         self._ctx = ctx
+        self._max_steps = _limits(ctx).max_rdfc_steps
+        self._run_steps = _limits(ctx).rdfc_steps_per_verification
         self._steps = 0
         self._new_hash = hashlib.sha384 if hash_algorithm == "sha384" else hashlib.sha256
 
@@ -254,8 +242,8 @@ class _BoundedURDNA2015(URDNA2015):  # type: ignore[misc]
 
     def _spend(self, steps: int) -> None:
         self._steps += steps
-        if self._steps > MAX_CANON_STEPS or (
-            self._ctx is not None and not self._ctx.spend("rdfc_steps", steps, RUN_CANON_STEPS)
+        if self._steps > self._max_steps or (
+            self._ctx is not None and not self._ctx.spend("rdfc_steps", steps, self._run_steps)
         ):
             raise _CanonWorkExceededError
 
@@ -269,7 +257,7 @@ class _BoundedURDNA2015(URDNA2015):  # type: ignore[misc]
         for nodes in related.values():
             for k in range(2, len(nodes) + 1):
                 permutations *= k
-                if permutations > MAX_CANON_STEPS:
+                if permutations > self._max_steps:
                     break
         self._spend(permutations)
         return related
@@ -293,7 +281,12 @@ class _LoaderState:
 
 
 def _remote_allowed(ctx: RunContext, url: str) -> bool:
-    """A stored document (the store is trusted), or the policy's `allow_remote_contexts`."""
+    """The run's `VerificationPolicy` decides: `allow_remote_contexts`, or `trust_store_contexts` and the run's
+    `DocumentStore` holds the URL (the operator put it there)."""
+    if ctx.policy.allow_remote_contexts:
+        return True
+    if not ctx.policy.trust_store_contexts:
+        return False
     loader: Any = ctx.loader
     for _ in range(4):  # look through wrappers such as the RecordingLoader (`inner`)
         if isinstance(loader, DocumentStore):
@@ -303,7 +296,7 @@ def _remote_allowed(ctx: RunContext, url: str) -> bool:
         loader = getattr(loader, "inner", None)
         if loader is None:
             break
-    return bool(getattr(ctx.policy, "allow_remote_contexts", False))
+    return False
 
 
 def _make_loader(ctx: RunContext | None, stage: str, state: _LoaderState) -> DocumentLoader:
@@ -330,8 +323,8 @@ def _make_loader(ctx: RunContext | None, stage: str, state: _LoaderState) -> Doc
         if url in state.remote:
             state.refusal = f"context {quote_url(url)} includes itself (a cycle)"
             raise JsonLdError("context cycle", "jsonld.ContextUrlError", code="recursive context inclusion")
-        if len(state.remote) >= MAX_REMOTE_CONTEXTS:
-            state.refusal = f"more than {MAX_REMOTE_CONTEXTS} remote contexts"
+        if len(state.remote) >= _limits(ctx).max_remote_contexts:
+            state.refusal = f"more than {_limits(ctx).max_remote_contexts} remote contexts"
             raise JsonLdError("too many contexts", "jsonld.ContextUrlError", code="context overflow")
         state.remote.append(url)
         value = ctx.fetch_json(url, stage=stage, consequence=Code.CONTEXT_INVALID, what="JSON-LD context")
@@ -361,7 +354,7 @@ def compact(doc: Any, context_url: str, ctx: RunContext | None, *, stage: str) -
     Raises pyld's errors; the caller reports `context_invalid`. Going through this module also keeps pyld's own
     network loaders out of the process.
     """
-    check_context_entries(doc)
+    check_context_entries(doc, _limits(ctx).max_context_entries)
     return jsonld.compact(doc, context_url, {"documentLoader": document_loader(ctx, stage=stage), "base": None})
 
 
@@ -369,7 +362,7 @@ def _options(ctx: RunContext | None, stage: str, state: _LoaderState) -> dict[st
     loader = _make_loader(ctx, stage, state)
     return {
         "documentLoader": loader,
-        "contextResolver": _Resolver(_SHARED_CACHE, loader, max_context_urls=MAX_REMOTE_CONTEXTS),
+        "contextResolver": _Resolver(_SHARED_CACHE, loader, max_context_urls=_limits(ctx).max_remote_contexts),
         "base": "",
         "processingMode": "json-ld-1.1",
         "extractAllScripts": False,
@@ -442,15 +435,12 @@ def _safe_walk(expanded: Any, dropped: list[str | None]) -> None:
                 stack.append(value)
 
 
-MAX_CONTEXT_ENTRIES = 16
-"""@context entries a document may hold in all (real credentials: 2 to 5). pyld processes each entry in
-turn, re-checking every protected term it defines: a 7.5 kB credential repeating the OB 3.0 context 100
-times cost 3.6 s per verification (found by fuzzing, issue 10)."""
-
-
-def check_context_entries(doc: Any) -> None:
+def check_context_entries(doc: Any, limit: int = DEFAULT_POLICY.max_context_entries) -> None:
     """Refuse, before any JSON-LD processing, a document whose `@context` values repeat an entry or hold more
-    than `MAX_CONTEXT_ENTRIES` entries in all: `JsonLdProcessingError` (`context_invalid`)."""
+    than `limit` entries in all (`VerificationPolicy.max_context_entries`; real credentials hold 2 to 5): pyld
+    processes each entry in turn, re-checking every protected term it defines, and a 7.5 kB credential repeating
+    the OB 3.0 context 100 times cost 3.6 s per verification (found by fuzzing, issue 10).
+    `JsonLdProcessingError` (`context_invalid`)."""
     total = 0
     stack = [doc]
     while stack:
@@ -466,8 +456,8 @@ def check_context_entries(doc: Any) -> None:
                 stack.append(value)
         elif isinstance(node, list):
             stack.extend(node)
-    if total > MAX_CONTEXT_ENTRIES:
-        raise JsonLdProcessingError(Code.CONTEXT_INVALID, f"more than {MAX_CONTEXT_ENTRIES} @context entries "
+    if total > limit:
+        raise JsonLdProcessingError(Code.CONTEXT_INVALID, f"more than {limit} @context entries "
                                     "(obverify's limit): too costly to process")
 
 
@@ -531,19 +521,20 @@ def merge_comparisons(expanded: Any) -> int:
 
 def expand_safe(doc: Any, ctx: RunContext | None, *, stage: str = "proofs") -> list[Any]:
     """Expand `doc` in safe mode; raise `JsonLdProcessingError` (`context_invalid` or `proof_invalid`)."""
-    check_context_entries(doc)
-    values = _count_values(doc, MAX_JSONLD_VALUES)
-    if values > MAX_JSONLD_VALUES:
+    limits = _limits(ctx)
+    check_context_entries(doc, limits.max_context_entries)
+    values = _count_values(doc, limits.max_jsonld_values)
+    if values > limits.max_jsonld_values:
         raise JsonLdProcessingError(
             Code.PROOF_INVALID,
-            f"the document holds more than {MAX_JSONLD_VALUES:,} JSON values: too large to canonicalize (obverify's "
-            "limit), so its proof is not checked",
+            f"the document holds more than {limits.max_jsonld_values:,} JSON values: too large to canonicalize "
+            "(obverify's limit), so its proof is not checked",
         )
-    if ctx is not None and not ctx.spend("jsonld_values", values, RUN_JSONLD_VALUES):
+    if ctx is not None and not ctx.spend("jsonld_values", values, limits.jsonld_values_per_verification):
         raise JsonLdProcessingError(
             Code.PROOF_INVALID,
-            f"this verification's JSON-LD documents together hold more than {RUN_JSONLD_VALUES:,} values (obverify's"
-            " limit), so this proof is not checked",
+            f"this verification's JSON-LD documents together hold more than "
+            f"{limits.jsonld_values_per_verification:,} values (obverify's limit), so this proof is not checked",
         )
     state = _LoaderState()
     try:
@@ -567,17 +558,19 @@ def canonize(doc: Any, ctx: RunContext | None, *, stage: str = "proofs", hash_al
 
 def canonize_expanded(expanded: list[Any], ctx: RunContext | None = None, *, hash_algorithm: str = "sha256") -> str:
     """RDFC-1.0 canonical N-Quads of an already expanded (and safe-checked) document."""
+    limits = _limits(ctx)
     comparisons = merge_comparisons(expanded)
-    if comparisons > MAX_MERGE_COMPARISONS:
+    if comparisons > limits.max_node_map_comparisons:
         raise JsonLdProcessingError(
             Code.PROOF_INVALID,
             f"building the document's node map would take {comparisons:,} value comparisons (obverify's limit is "
-            f"{MAX_MERGE_COMPARISONS:,}: one property holds too many values), so its proof is not checked",
+            f"{limits.max_node_map_comparisons:,}: one property holds too many values), so its proof is not checked",
         )
-    if ctx is not None and not ctx.spend("jsonld_comparisons", comparisons, RUN_MERGE_COMPARISONS):
+    budget = limits.node_map_comparisons_per_verification
+    if ctx is not None and not ctx.spend("jsonld_comparisons", comparisons, budget):
         raise JsonLdProcessingError(
             Code.PROOF_INVALID,
-            f"this verification's JSON-LD documents together need more than {RUN_MERGE_COMPARISONS:,} value"
+            f"this verification's JSON-LD documents together need more than {budget:,} value"
             " comparisons (obverify's limit), so this proof is not checked",
         )
     proc = jsonld.JsonLdProcessor()
@@ -599,9 +592,9 @@ def canonize_expanded(expanded: list[Any], ctx: RunContext | None = None, *, has
     except _CanonWorkExceededError:
         raise JsonLdProcessingError(
             Code.PROOF_INVALID,
-            f"canonicalizing the document would take more than {MAX_CANON_STEPS:,} steps ({RUN_CANON_STEPS:,} for"
-            " the whole verification): its blank nodes are too alike to tell apart in bounded time (RDFC-1.0"
-            " poison graph), so its proof is not checked",
+            f"canonicalizing the document would take more than {limits.max_rdfc_steps:,} steps "
+            f"({limits.rdfc_steps_per_verification:,} for the whole verification): its blank nodes are too alike"
+            " to tell apart in bounded time (RDFC-1.0 poison graph), so its proof is not checked",
         ) from None
     except (JsonLdError, ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
         raise _failure(exc, _LoaderState()) from None
@@ -623,25 +616,27 @@ def compact_round_trip(doc: dict[str, Any], ctx: RunContext | None, *, stage: st
     it with `doc`. Nothing is dropped silently by this function: a property the contexts do not define is
     simply absent from the result, so the comparison names it.
 
-    Bounded like canonicalization: at most `MAX_JSONLD_VALUES` values in `doc`, and this check's own run
-    budget (`RUN_JSONLD_VALUES` over a credential, its status lists and endorsements together), separate from
-    the proofs' so that checking the spelling never eats into what a proof may canonicalize. Expansion and
+    Bounded like canonicalization: at most `max_jsonld_values` values in `doc`, and this check's own run
+    budget (`jsonld_values_per_verification` over a credential, its status lists and endorsements together),
+    separate from the proofs' so that checking the spelling never eats into what a proof may canonicalize. Expansion and
     compaction are both linear in the document (there is no node map here). Raises `JsonLdProcessingError`
     (`context_invalid` for a context problem, else `proof_invalid`, which callers re-label).
     """
-    check_context_entries(doc)
-    values = _count_values(doc, MAX_JSONLD_VALUES)
-    if values > MAX_JSONLD_VALUES:
+    limits = _limits(ctx)
+    check_context_entries(doc, limits.max_context_entries)
+    values = _count_values(doc, limits.max_jsonld_values)
+    if values > limits.max_jsonld_values:
         raise JsonLdProcessingError(
             Code.SCHEMA_INVALID,
-            f"the document holds more than {MAX_JSONLD_VALUES:,} JSON values: too large to check what its keys mean"
-            " (obverify's limit)",
+            f"the document holds more than {limits.max_jsonld_values:,} JSON values: too large to check what its "
+            "keys mean (obverify's limit)",
         )
-    if ctx is not None and not ctx.spend("jsonld_round_trip_values", values, RUN_JSONLD_VALUES):
+    if ctx is not None and not ctx.spend("jsonld_round_trip_values", values, limits.jsonld_values_per_verification):
         raise JsonLdProcessingError(
             Code.SCHEMA_INVALID,
-            f"this verification's JSON-LD documents together hold more than {RUN_JSONLD_VALUES:,} values (obverify's"
-            " limit), so what this one's keys mean is not checked",
+            f"this verification's JSON-LD documents together hold more than "
+            f"{limits.jsonld_values_per_verification:,} values (obverify's limit), so what this one's keys mean "
+            "is not checked",
         )
     state = _LoaderState()
     proc = _Processor()

@@ -533,9 +533,8 @@ def _can_list_keys(issuer_id: str) -> bool:
 
 
 def accepts_unbound_keys(ctx: RunContext) -> bool:
-    """Whether the run's policy opted in to `unsafe_accept_unbound_keys` (issue 15 class 12)."""
-    check = getattr(ctx.policy, "accepts_unbound_keys", None)
-    return bool(check()) if callable(check) else False
+    """Whether the run's `VerificationPolicy` opted in to `unsafe_accept_unbound_keys` (issue 15 class 12)."""
+    return ctx.policy.unsafe_accept_unbound_keys is True
 
 
 def accept_unbound(ctx: RunContext, what: str, *, issuer_id: str, stage: str, path: str | None) -> None:

@@ -201,7 +201,7 @@ def differences(original: Any, compacted: Any, *, relative_base: str = "", lenie
     `relative_base` is the base the expansion resolved relative IRIs against (an undefined `type` name comes
     back under it). `lenient`: every context is bundled, so a defined term that compaction could not use (its
     type coercion does not fit the value; it then writes the absolute IRI ending in that term) is accepted.
-    Walks both trees once (the documents are bounded by `obverify._engines.jsonld.MAX_JSONLD_VALUES`).
+    Walks both trees once (the documents are bounded by `VerificationPolicy.max_jsonld_values`).
     """
     found: list[Difference] = []
     stack: list[tuple[Any, Any, str, bool]] = [(original, compacted, "", False)]

@@ -4,7 +4,7 @@ BadgeClass or issuer Profile are fetched and verified as Endorsements in nested 
 An endorsement is a third party's claim *about* the badge: a bad one does not make the badge invalid, so
 its failures become one warning here (`endorsement_invalid`), with the nested report kept in
 `report.related["endorsements"]`. Its `claim.id` must name the endorsed object, else the endorsement is
-about something else (`endorsement_claim_mismatch`). At most `MAX_ENDORSEMENTS` per run, nested once.
+about something else (`endorsement_claim_mismatch`). At most the policy's `max_ob2_endorsements` per run, nested once.
 """
 
 from __future__ import annotations
@@ -15,8 +15,6 @@ from typing import Any
 from obverify._core.context import RunContext
 from obverify._core.report import Collector, Report
 from obverify._ob2.common import STAGE_RESOLVE, as_list, node_id
-
-MAX_ENDORSEMENTS = 8
 
 VerifyEndorsement = Callable[[RunContext, Any], None]
 
@@ -34,7 +32,8 @@ def check_endorsements(
         return
     results: list[dict[str, Any]] = []
     all_ok = True
-    for label, doc, ref in refs[:MAX_ENDORSEMENTS]:
+    limit = ctx.policy.max_ob2_endorsements
+    for label, doc, ref in refs[:limit]:
         child_report = Report(checked_at=ctx.at)
         child = ctx.child(Collector(child_report))
         verify_endorsement(child, ref)
@@ -49,8 +48,8 @@ def check_endorsements(
                          f"({', '.join(sorted(set(child_report.codes())))})", stage=STAGE_RESOLVE, url=node_id(ref))
             all_ok = False
         results.append({"of": label, **child_report.to_dict()})
-    if len(refs) > MAX_ENDORSEMENTS:
-        ctx.out.warn("endorsements_truncated", f"only the first {MAX_ENDORSEMENTS} endorsements were verified",
+    if len(refs) > limit:
+        ctx.out.warn("endorsements_truncated", f"only the first {limit} endorsements were verified",
                      stage=STAGE_RESOLVE)
     ctx.out.report.related["endorsements"] = results
     ctx.out.check("endorsements", "passed" if all_ok else "failed", f"{len(results)} endorsement(s) verified")

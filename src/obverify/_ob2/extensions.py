@@ -15,8 +15,8 @@ fetch never fails the badge by itself: a failure only leaves the extension unval
 only read as data (term definitions, a schema); they are never used to process the badge's JSON-LD.
 
 The node is validated as written, in its own terms (its `@context` defines them), before any compaction into
-the v2 context renames them. At most `MAX_EXTENSIONS` nodes per document are looked at; schema messages name
-the failing keyword and location, never the value.
+the v2 context renames them. At most the policy's `max_extensions` nodes per document are looked at; schema
+messages name the failing keyword and location, never the value.
 """
 
 from __future__ import annotations
@@ -33,7 +33,6 @@ from obverify._core.strictjson import parse_package_json
 from obverify._core.text import quote, quote_url
 from obverify._ob2.common import STAGE_SCHEMAS, V2_CONTEXT, as_list, expand_iri, types_of
 
-MAX_EXTENSIONS = 8
 """Extension nodes validated per document; more are reported once as unvalidated."""
 MAX_MESSAGES = 5
 """Schema failures reported per extension node (the first ones, by location)."""
@@ -157,11 +156,12 @@ def check_extensions(ctx: RunContext, doc: dict[str, Any], *, url: str | None, l
         return True
     ok = True
     v2 = _v2_context()
-    for key, index, node in nodes[:MAX_EXTENSIONS]:
+    limit = ctx.policy.max_extensions
+    for key, index, node in nodes[:limit]:
         path = f"/{_pointer_part(key)}" + (f"/{index}" if index is not None else "")
         ok = _check_node(ctx, node, v2, key=key, path=path, url=url, label=label) and ok
-    if len(nodes) > MAX_EXTENSIONS:
-        ctx.out.warn("extension_unvalidated", f"{label}: only the first {MAX_EXTENSIONS} extensions were validated",
+    if len(nodes) > limit:
+        ctx.out.warn("extension_unvalidated", f"{label}: only the first {limit} extensions were validated",
                      stage=STAGE_SCHEMAS, url=url)
     return ok
 
@@ -215,4 +215,4 @@ def _check_node(
     return ok
 
 
-__all__ = ["MAX_EXTENSIONS", "bundled_extension_schema", "check_extensions"]
+__all__ = ["bundled_extension_schema", "check_extensions"]

@@ -5,7 +5,8 @@ the credential — on the credential, its issuer, the achievement, its creator, 
 verified with the same pipeline in a child context (`ctx.child(Collector(Report()))`): same loader, cache
 and instant, its own findings. The nested reports go to `report.related["endorsements"]`; a failing
 endorsement is a warning on the outer credential (it does not make the credential itself invalid).
-Endorsements inside endorsements are not followed beyond `MAX_DEPTH`.
+Endorsements inside endorsements are not followed beyond the policy's `max_endorsement_depth`, and at most
+`max_endorsements` are verified per credential (`VerificationPolicy`).
 """
 
 from __future__ import annotations
@@ -17,8 +18,6 @@ from obverify._core.context import RunContext
 from obverify._core.report import Collector, Report
 
 STAGE = "endorsements"
-MAX_DEPTH = 2
-MAX_ENDORSEMENTS = 16
 MAX_WALK = 10_000
 
 
@@ -48,14 +47,15 @@ def check_endorsements(ctx: RunContext, credential: Mapping[str, Any],
     if not found:
         ctx.out.check("ob3.endorsements", "skipped", "no embedded endorsements")
         return
-    if ctx.depth >= MAX_DEPTH:
+    if ctx.depth >= ctx.policy.max_endorsement_depth:
         ctx.out.check("ob3.endorsements", "skipped", "endorsements nested too deeply are not followed")
         return
     results: list[dict[str, Any]] = []
     failed = 0
     for n, (path, item) in enumerate(found):
-        if n >= MAX_ENDORSEMENTS:
-            ctx.out.warn("endorsement_not_checked", f"only the first {MAX_ENDORSEMENTS} endorsements are verified",
+        if n >= ctx.policy.max_endorsements:
+            ctx.out.warn("endorsement_not_checked",
+                         f"only the first {ctx.policy.max_endorsements} endorsements are verified",
                          stage=STAGE, path=path)
             break
         child_report = Report(checked_at=ctx.at)

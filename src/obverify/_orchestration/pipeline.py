@@ -11,12 +11,13 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from obverify._core.context import ACCEPT_BADGE, RunContext
 from obverify._core.errors import Code
 from obverify._core.loader import Document, Loader
 from obverify._core.objects import Objects, check_objects, credential_type, refuse_standalone, standalone_type
+from obverify._core.policy import VerificationPolicy, policy_of
 from obverify._core.report import Collector, Report
 from obverify._core.sniff import is_ob3, sniff, without_bom
 from obverify._core.stage import run_stage
@@ -24,8 +25,8 @@ from obverify._core.strictjson import JSONError, check_value, parse_json
 from obverify._core.url import URL
 from obverify._engines.net.factory import default_loader
 
-MAX_INPUT_BYTES = 16 * 1024 * 1024
-MAX_NESTING = 3
+if TYPE_CHECKING:
+    from obverify._engines.net.policy import NetworkPolicy
 
 Source = bytes | bytearray | memoryview | str | os.PathLike[str] | Mapping[str, Any] | URL
 """What `verify` takes, each meaning one thing (issue 10, problem 3): bytes are content in any badge format,
@@ -39,7 +40,7 @@ def verify(
     recipients: Iterable[str] = (),
     at: datetime | None = None,
     loader: Loader | None = None,
-    policy: Any = None,
+    policy: VerificationPolicy | NetworkPolicy | None = None,
     objects: Objects = "awarded",
 ) -> Report:
     """Verify a badge. `source` is one of:
@@ -54,7 +55,9 @@ def verify(
 
     Any other type is a programmer error: `TypeError` at the call; bad input is never an exception, it is a
     report. `at` (zone-aware) fixes the instant for every time check; `loader` is the only way to documents
-    outside the input (default: the safe HTTP loader under `policy`). `objects="awarded"` (the default)
+    outside the input (default: the safe HTTP loader under `policy.network`). `policy`, a `VerificationPolicy`
+    (default: every limit at its safe default), sets every limit and opt-in of the run; a bare `NetworkPolicy`
+    means `VerificationPolicy(network=...)`. `objects="awarded"` (the default)
     judges awarded badges only: a BadgeClass, Profile, key, list or DID document given as the badge is
     `input_invalid`; `objects="any"` judges such a standalone document on its own (`obverify._core.objects`).
     The report's `object_type` says which kind of object was judged.
@@ -73,19 +76,29 @@ def verify(
         report.related["type"] = credential_type(report.badge)
     if ctx.recipients and not report.recipient.checked and report.valid:
         ctx.out.error(Code.RECIPIENT_MISMATCH, "the recipient could not be checked", stage="recipient")
+    if ctx.policy.require_recipient and not ctx.recipients:
+        ctx.out.error(Code.RECIPIENT_MISMATCH, "no recipient was given, and the policy requires the recipient to be "
+                      "checked (require_recipient)", stage="recipient")
     return report
 
 
-def new_run(*, at: datetime | None, loader: Loader | None, policy: Any, recipients: tuple[str, ...] = ()) -> RunContext:
-    """The context of one top-level verification: `at` zone-aware (default now), an empty report, and the
-    run's loader (default: the safe HTTP loader under `policy`). Shared by `verify` and `verify_status_list`."""
+def new_run(
+    *, at: datetime | None, loader: Loader | None, policy: VerificationPolicy | NetworkPolicy | None,
+    recipients: tuple[str, ...] = (),
+) -> RunContext:
+    """The context of one top-level verification: `at` zone-aware (default now), an empty report, the run's
+    `VerificationPolicy` and loader (default: the safe HTTP loader under `policy.network`). Shared by `verify`
+    and `verify_status_list`. A policy using an `unsafe_*` option is logged (WARNING, `obverify` logger)."""
+    run_policy = policy_of(policy)
     if at is None:
         at = datetime.now(UTC)
     elif at.tzinfo is None or at.utcoffset() is None:
         raise ValueError("`at` must be a timezone-aware datetime")
+    run_policy.warn_if_unsafe()
+    out = Collector(Report(checked_at=at), max_errors=run_policy.max_errors, max_warnings=run_policy.max_warnings)
     return RunContext(
-        loader=loader if loader is not None else default_loader(policy),
-        at=at, recipients=recipients, out=Collector(Report(checked_at=at)), policy=policy,
+        loader=loader if loader is not None else default_loader(run_policy.network),
+        at=at, recipients=recipients, out=out, policy=run_policy,
     )
 
 
@@ -101,7 +114,7 @@ def _run(ctx: RunContext, source: Source) -> None:
         report.original = source
         report.kind = "json"
         try:  # a caller's object meets the same rules and bounds as parsed text
-            check_value(source)
+            check_value(source, max_values=ctx.policy.max_json_values, max_depth=ctx.policy.max_json_depth)
         except JSONError as exc:
             ctx.out.error(Code.INPUT_INVALID, f"input is not usable JSON: {exc}", stage="sniff")
             return
@@ -121,7 +134,7 @@ def _run(ctx: RunContext, source: Source) -> None:
     elif isinstance(source, os.PathLike):
         try:
             with Path(source).open("rb") as fh:
-                data = fh.read(MAX_INPUT_BYTES + 1)
+                data = fh.read(ctx.policy.max_input_bytes + 1)
         except (OSError, TypeError, ValueError) as exc:  # ValueError: a NUL in the path; TypeError: bytes fspath
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
             ctx.out.error(Code.INPUT_INVALID, f"cannot read input file: {reason}", stage="sniff")
@@ -129,8 +142,8 @@ def _run(ctx: RunContext, source: Source) -> None:
     else:  # verify() checked the type at the call
         raise TypeError(f"cannot verify a {type(source).__name__}")
     report.original = data
-    if len(data) > MAX_INPUT_BYTES:
-        ctx.out.error(Code.INPUT_INVALID, f"input larger than {MAX_INPUT_BYTES} bytes", stage="sniff")
+    if len(data) > ctx.policy.max_input_bytes:
+        ctx.out.error(Code.INPUT_INVALID, f"input larger than {ctx.policy.max_input_bytes} bytes", stage="sniff")
         return
     verify_bytes(ctx, data, nesting=0)
 
@@ -142,8 +155,8 @@ def _verify_text(ctx: RunContext, text: str) -> None:
     except UnicodeEncodeError:
         ctx.out.error(Code.INPUT_INVALID, "input text holds a lone surrogate", stage="sniff")
         return
-    if len(data) > MAX_INPUT_BYTES:
-        ctx.out.error(Code.INPUT_INVALID, f"input larger than {MAX_INPUT_BYTES} bytes", stage="sniff")
+    if len(data) > ctx.policy.max_input_bytes:
+        ctx.out.error(Code.INPUT_INVALID, f"input larger than {ctx.policy.max_input_bytes} bytes", stage="sniff")
         return
     kind = sniff(data)
     if kind not in ("json", "jws"):
@@ -174,7 +187,8 @@ def verify_bytes(ctx: RunContext, data: bytes, *, nesting: int, fetched: Documen
         return
     if kind == "json":
         try:
-            value = parse_json(data)
+            value = parse_json(data, max_bytes=ctx.policy.max_input_bytes, max_values=ctx.policy.max_json_values,
+                               max_depth=ctx.policy.max_json_depth)
         except JSONError as exc:
             ctx.out.error(Code.INPUT_INVALID, f"input is not usable JSON: {exc}", stage="sniff")
             return
@@ -188,7 +202,7 @@ def verify_bytes(ctx: RunContext, data: bytes, *, nesting: int, fetched: Documen
         dispatch_jws(ctx, without_bom(data).strip().decode("ascii"))
         return
     if kind == "url":
-        if nesting >= MAX_NESTING:
+        if nesting >= ctx.policy.max_indirections:
             ctx.out.error(Code.INPUT_INVALID, "too many levels of indirection", stage="resolve")
             return
         try:

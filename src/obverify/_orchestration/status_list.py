@@ -17,12 +17,14 @@ from obverify._core.strictjson import JSONError, check_value, parse_json
 from obverify._core.url import URL
 from obverify._ob3.model import require_https
 from obverify._ob3.status import STAGE, judge_list
-from obverify._orchestration.pipeline import MAX_INPUT_BYTES, guarded, new_run
+from obverify._orchestration.pipeline import guarded, new_run
 
 if TYPE_CHECKING:
     from datetime import datetime
 
     from obverify._core.loader import Loader
+    from obverify._core.policy import VerificationPolicy
+    from obverify._engines.net.policy import NetworkPolicy
 
 __all__ = ["verify_status_list"]
 
@@ -32,14 +34,15 @@ def verify_status_list(
     *,
     at: datetime | None = None,
     loader: Loader | None = None,
-    policy: Any = None,
+    policy: VerificationPolicy | NetworkPolicy | None = None,
 ) -> Report:
     """Whether a status list credential is usable for status checks at `at`, judged on its own.
 
     For an auditor or a status service checking the lists themselves, as `verify` checks badges. `source`
     is the list credential's JSON (bytes, `str` text or a parsed object; a `str` is always JSON text, never
     a URL or a path) or an `obverify.URL` of https scheme (fetched through `loader`, default the safe HTTP
-    loader under `policy`); any other type is a `TypeError` at the call. It must be a `BitstringStatusListCredential`
+    loader under `policy`, a `VerificationPolicy` or a bare `NetworkPolicy`, as `verify` takes it); any other
+    type is a `TypeError` at the call. It must be a `BitstringStatusListCredential`
     (or `StatusList2021Credential`) inside its validity window, carry a proof by its own issuer's key, and
     hold a `credentialSubject` whose `encodedList` decodes: the checks a credential's status check makes,
     each problem here with its own code (`schema_invalid`, `not_yet_valid`, `expired`, `proof_invalid`, …)
@@ -57,13 +60,14 @@ def verify_status_list(
 def _judge_list(ctx: RunContext, source: bytes | bytearray | memoryview | str | Mapping[str, Any] | URL) -> None:
     """Read `source` into the list credential (kept as `report.original`), then judge it in the OB 3.0 stage."""
     report, out = ctx.out.report, ctx.out
+    limits = ctx.policy
     report.original = str(source) if isinstance(source, URL) else \
         bytes(source) if isinstance(source, memoryview | bytearray) else source
     url: str | None = None
     if isinstance(source, Mapping):
         report.kind = "json"
         try:
-            check_value(source)
+            check_value(source, max_values=limits.max_json_values, max_depth=limits.max_json_depth)
         except JSONError as exc:
             out.error(Code.INPUT_INVALID, f"not JSON: {exc}", stage="sniff")
             return
@@ -83,11 +87,12 @@ def _judge_list(ctx: RunContext, source: bytes | bytearray | memoryview | str | 
         except UnicodeEncodeError:
             out.error(Code.INPUT_INVALID, "input text holds a lone surrogate", stage="sniff")
             return
-        if len(data) > MAX_INPUT_BYTES:
-            out.error(Code.INPUT_INVALID, f"input larger than {MAX_INPUT_BYTES} bytes", stage="sniff")
+        if len(data) > limits.max_input_bytes:
+            out.error(Code.INPUT_INVALID, f"input larger than {limits.max_input_bytes} bytes", stage="sniff")
             return
         try:
-            doc = parse_json(data)
+            doc = parse_json(data, max_bytes=limits.max_input_bytes, max_values=limits.max_json_values,
+                             max_depth=limits.max_json_depth)
         except JSONError as exc:
             out.error(Code.INPUT_INVALID, f"not JSON: {exc}", stage="sniff")
             return

@@ -165,7 +165,7 @@ async def refresh(state: ServiceState, caller: Caller, rows: list[StoredAssertio
         try:
             original = await run_in_threadpool(state.original_path(row.original_file).read_bytes)
             revoked, reason, expired = await state.verifier.run(
-                recheck, original, row.input_kind, caller.profile, state.loader)
+                recheck, original, row.input_kind, caller.profile, state.loader, state.policy)
         except (ApiError, OSError):
             continue
         await run_in_threadpool(_save_check, state, row.id, revoked, reason, expired)

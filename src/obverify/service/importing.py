@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from obverify._core.loader import Loader
+from obverify._core.policy import VerificationPolicy
 from obverify._core.report import Report
-from obverify._engines.net.policy import NetworkPolicy
 from obverify._orchestration.importer import import_badge, reverify_import
 
 
@@ -57,7 +57,7 @@ class ImportOutcome:
 
 
 def run_import(*, url: Any = None, assertion: Any = None, image: Any = None, profile: Profile, loader: Loader,
-               policy: NetworkPolicy | None = None) -> ImportOutcome:
+               policy: VerificationPolicy | None = None) -> ImportOutcome:
     """Import one badge for a user with `profile` (at least one identity, verified or not)."""
     result = import_badge(url=url, assertion=assertion, image=image, loader=loader, policy=policy,
                           **profile.arguments())
@@ -76,10 +76,10 @@ def run_import(*, url: Any = None, assertion: Any = None, image: Any = None, pro
     )
 
 
-def recheck(original: bytes, input_kind: str, profile: Profile, loader: Loader) -> tuple[bool | None, str | None,
-                                                                                         bool | None]:
+def recheck(original: bytes, input_kind: str, profile: Profile, loader: Loader,
+            policy: VerificationPolicy | None = None) -> tuple[bool | None, str | None, bool | None]:
     """Verify a stored original again, now: (revoked, revocation reason, expired), None where unknown."""
     source: bytes | str = original if input_kind == "image" else original.decode("utf-8", "surrogatepass")
     kind: Any = input_kind if input_kind in ("url", "assertion", "image") else None
-    again = reverify_import(source, input_kind=kind, loader=loader, **profile.arguments())
+    again = reverify_import(source, input_kind=kind, loader=loader, policy=policy, **profile.arguments())
     return again.revoked, again.result.report.revocation_reason, again.expired

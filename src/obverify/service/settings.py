@@ -35,6 +35,9 @@ class Settings:
     """Re-check revocation and expiry of a stored assertion on read when its last check is older than this."""
     unsafe_allow_addresses: frozenset[tuple[str, int]] = field(default_factory=frozenset)
     """Exact (ip, port) pairs the network policy admits although not public: tests' loopback issuers only."""
+    policy: tuple[str, ...] = ()
+    """`OBVERIFY_POLICY`: `NAME=VALUE` settings of every verification's `VerificationPolicy` (comma separated),
+    e.g. `max_documents=16,require_recipient=true`; checked when the settings are read."""
 
     @property
     def sqlalchemy_url(self) -> str:
@@ -78,7 +81,20 @@ class Settings:
             queue_limit=int(number("OBVERIFY_QUEUE_LIMIT", 32, minimum=1)),
             recheck_after_s=number("OBVERIFY_RECHECK_AFTER", 3600.0, minimum=0),
             unsafe_allow_addresses=_addresses(env.get("OBVERIFY_UNSAFE_ALLOW_ADDRESSES", "")),
+            policy=_policy(env.get("OBVERIFY_POLICY", "")),
         )
+
+
+def _policy(text: str) -> tuple[str, ...]:
+    """`max_documents=16, require_recipient=true` → the settings, each checked (ValueError names the variable)."""
+    from obverify._core.policy import parse_options
+
+    items = tuple(filter(None, (part.strip() for part in text.split(","))))
+    try:
+        parse_options(items)
+    except ValueError as exc:
+        raise ValueError(f"OBVERIFY_POLICY: {exc}") from None
+    return items
 
 
 def _addresses(text: str) -> frozenset[tuple[str, int]]:

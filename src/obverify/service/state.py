@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from obverify._core.loader import Document, Loader
+from obverify._core.policy import parse_options
 from obverify._engines.net.factory import make_loader
 from obverify._engines.net.policy import NetworkPolicy
 from obverify._engines.net.store import DocumentStore
@@ -44,10 +45,12 @@ class ServiceState:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.policy = NetworkPolicy(unsafe_allow_addresses=settings.unsafe_allow_addresses)
+        self.policy = parse_options(settings.policy).replace(
+            network=NetworkPolicy(unsafe_allow_addresses=settings.unsafe_allow_addresses))
+        """Every verification's `VerificationPolicy` (`OBVERIFY_POLICY`), the loader's network policy in it."""
         documents = str(settings.documents) if settings.documents is not None else None
         self.loader: Loader = _Unrecorded(make_loader(documents=documents, offline=settings.offline,
-                                                      policy=self.policy))
+                                                      policy=self.policy.network))
         self.originals = settings.data / "originals"
         self.originals.mkdir(parents=True, exist_ok=True)
         self.engine: Engine = make_engine(settings.sqlalchemy_url)

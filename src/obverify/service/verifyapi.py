@@ -74,7 +74,8 @@ async def run_verify(state: ServiceState, inputs: dict[str, Any]) -> Report:
     source = source_of(inputs)
     recipients = recipients_of(inputs)
     at = at_of(inputs)
-    return await state.verifier.run(verify, source, recipients=recipients, at=at, loader=state.loader)
+    return await state.verifier.run(verify, source, recipients=recipients, at=at, loader=state.loader,
+                                    policy=state.policy)
 
 
 @router.post("/v1/verify", responses={k: v for k, v in ERRORS.items() if k not in (401, 404)},

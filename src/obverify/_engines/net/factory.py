@@ -20,28 +20,29 @@ from obverify._engines.net.store import DocumentStore
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from obverify._engines.net.policy import NetworkPolicy
+    from obverify._core.policy import NetworkRules
 
 SHARED_CACHE = DocumentCache()
 """The process-wide cache behind `default_loader` (thread-safe, bounded; `SHARED_CACHE.clear()` empties it)."""
 
 
-def default_loader(policy: NetworkPolicy | None = None) -> Loader:
-    """The loader used when the caller gives none: the safe HTTP loader under `policy`, with the shared cache."""
+def default_loader(policy: NetworkRules | None = None) -> Loader:
+    """The loader used when the caller gives none: the safe HTTP loader under `policy` (a `NetworkPolicy`, as
+    `VerificationPolicy.network` holds it; anything else is a `TypeError`), with the shared cache."""
     # imported here, not at module level: requests/urllib3 cost 0.1-0.2 s of start-up that offline runs never need
     from obverify._engines.net.http import HttpLoader
     from obverify._engines.net.policy import NetworkPolicy
 
     if policy is not None and not isinstance(policy, NetworkPolicy):
         raise TypeError(f"policy must be a NetworkPolicy, not {type(policy).__name__}")
-    return HttpLoader(policy, cache=SHARED_CACHE)
+    return HttpLoader(policy, cache=SHARED_CACHE)  # checked just above: a NetworkPolicy or None
 
 
 def make_loader(
     *,
     documents: str | Path | None = None,
     offline: bool = False,
-    policy: NetworkPolicy | None = None,
+    policy: NetworkRules | None = None,
     record: str | Path | None = None,
 ) -> Loader:
     """A store (if `documents`) in front of the network (unless `offline`), everything recorded (if `record`).

@@ -158,6 +158,9 @@ def _blocked(url: str, reason: str) -> LoadError:
 class NetworkPolicy:
     """What the HTTP loader may fetch, and how much and how long (SECURITY.md §1, §2, limits table).
 
+    What a verification may cost beyond one fetch, which JSON-LD contexts it trusts and the verdict-weakening
+    opt-ins live on `obverify.VerificationPolicy` (whose `network` field holds this policy).
+
     The defaults are the safe ones. Every option that weakens the policy is named `unsafe_*`:
     `unsafe_allow_addresses` names exact `(ip, port)` pairs (a test's loopback server), and
     `unsafe_allow_loopback` admits every loopback address on every port (coarser; for local development).
@@ -174,18 +177,10 @@ class NetworkPolicy:
     connect_timeout_s: float = 5.0
     read_timeout_s: float = 5.0
     max_redirects: int = 5
-    allow_remote_contexts: bool = False
-    """JSON-LD contexts come from the package; only this lets an unknown context be fetched (still checked)."""
     unsafe_allow_addresses: frozenset[tuple[str, int]] = field(default_factory=frozenset)
     """Exact (ip, port) pairs allowed although not public, e.g. {("127.0.0.1", 8080)} for a test server."""
     unsafe_allow_loopback: bool = False
     """Allow every loopback address (127.0.0.0/8, ::1) on every port. Never in production."""
-    unsafe_accept_unbound_keys: bool = False
-    """Issue 15 class 12: accept an OB 3.0 credential signed by a key that nothing ties to its issuer (a VC-JWT
-    whose only key is its header `jwk` while the issuer lists none; a Data Integrity proof by a did:key or
-    did:jwk when the issuer id is a `urn:uuid` or another id that cannot list keys), as the reference verifiers
-    do, with the warning `key_unbound` and a warning on the `obverify` logger. Such a proof shows only that
-    *someone* signed the credential: anyone can make one naming any issuer. Never the default."""
 
     def __post_init__(self) -> None:
         if not self.schemes <= FETCHABLE_SCHEMES:
@@ -194,10 +189,6 @@ class NetworkPolicy:
             ipaddress.ip_address(ip)  # ValueError for a name: the entry must name an address
             if not 0 < port < 65536:
                 raise ValueError(f"bad port {port} in unsafe_allow_addresses")
-
-    def accepts_unbound_keys(self) -> bool:
-        """Whether `unsafe_accept_unbound_keys` is set (exactly True)."""
-        return self.unsafe_accept_unbound_keys is True
 
     def cap_for(self, content_type: str | None) -> int:
         """The byte cap for a response of `content_type` (its media type, parameters ignored)."""

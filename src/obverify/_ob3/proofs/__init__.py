@@ -8,11 +8,10 @@
 from __future__ import annotations
 
 from obverify._engines.ed25519check import check_public_key, verify_ed25519
-from obverify._ob3.proofs.dataintegrity import MAX_PROOFS, canonical_forms, check_embedded_proofs
+from obverify._ob3.proofs.dataintegrity import canonical_forms, check_embedded_proofs
 from obverify._ob3.proofs.suites import SUITES, SuiteError
 
 __all__ = [
-    "MAX_PROOFS",
     "SUITES",
     "SuiteError",
     "canonical_forms",

@@ -50,8 +50,6 @@ from obverify._ob3.proofs.suites import (
 if TYPE_CHECKING:
     from obverify._engines.keys import PublicKey
 
-MAX_PROOFS = 8
-
 
 def _proofs_of(document: dict[str, Any]) -> list[Any]:
     value = document.get("proof")
@@ -148,7 +146,9 @@ def _verify_one(
             jws_prefix, signature = parse_detached_jws(proof)
         elif suite is ECDSA_SD_2023:
             # decoded and bounded before any key is fetched or statement canonicalized
-            derived, signature = parse_derived_proof_value(proof.get("proofValue")), b""
+            derived, signature = parse_derived_proof_value(
+                proof.get("proofValue"), max_chars=ctx.policy.max_sd_proof_value_chars,
+                max_signatures=ctx.policy.max_sd_signatures), b""
         else:
             signature = _decode_proof_value(proof)
     except SuiteError as exc:
@@ -217,8 +217,8 @@ def _check(ctx: RunContext, document: dict[str, Any], *, issuer_id: str, stage: 
         ctx.out.error(Code.PROOF_INVALID, "the credential has no proof", stage=stage, path=path)
         ctx.out.check("proof", "failed", "no proof")
         return False
-    if len(proofs) > MAX_PROOFS:
-        ctx.out.error(Code.PROOF_INVALID, f"more than {MAX_PROOFS} proofs", stage=stage, path=path)
+    if len(proofs) > ctx.policy.max_proofs:
+        ctx.out.error(Code.PROOF_INVALID, f"more than {ctx.policy.max_proofs} proofs", stage=stage, path=path)
         return False
     if not isinstance(issuer_id, str) or not issuer_id:
         ctx.out.error(Code.ISSUER_MISMATCH, "the credential names no issuer id to bind the proof to", stage=stage)

@@ -17,9 +17,12 @@ signatures, compressedLabelMap, mandatoryIndexes])) ("parseDerivedProofValue"). 
    publicKey is the proof-scoped Multikey (0x80 0x24 + compressed P-256 point).
 5. Every other quad, in order, has its own ES256 signature by that proof-scoped key; the counts must match.
 
-Bounds (SECURITY.md: work is refused before it is done): the proof value is at most `MAX_PROOF_VALUE_CHARS`
-characters, a derived proof carries at most `MAX_SD_SIGNATURES` statement signatures and as many label map
-entries and mandatory indexes; canonicalization spends the run's JSON-LD budgets like every other suite.
+Bounds (SECURITY.md: work is refused before it is done), `VerificationPolicy` fields: the proof value is at
+most `max_sd_proof_value_chars` characters (400,000: 2,000 signatures of 64 bytes and as many 32-byte labels and
+indexes fit in about 270,000), a derived proof carries at most `max_sd_signatures` statement signatures (2,000:
+each costs one ECDSA verification, ~0.1 ms here; the OB 3.0 spec's complete example has about 200 statements)
+and as many label map entries and mandatory indexes; canonicalization spends the run's JSON-LD budgets like
+every other suite.
 
 CBOR is decoded with `cbor2` and must re-encode to exactly the bytes given (no tags, which the spec forbids,
 no indefinite or over-long lengths, no trailing bytes), so one proof value has one reading.
@@ -33,6 +36,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from obverify._core.context import RunContext
 from obverify._core.errors import Code
+from obverify._core.policy import DEFAULT_POLICY
 from obverify._engines.jose import JoseError, b64url_decode, b64url_encode
 from obverify._ob3.proofs.suites import ECDSA_SD_2023, SuiteError, canonical, proof_config, unsecured
 
@@ -42,14 +46,6 @@ if TYPE_CHECKING:
 BASE_HEADER = b"\xd9\x5d\x00"
 DERIVED_HEADER = b"\xd9\x5d\x01"
 P256_MULTIKEY = b"\x80\x24"
-MAX_SD_SIGNATURES = 2_000
-"""Statement signatures one derived proof may carry (each costs one ECDSA verification, ~0.1 ms here).
-
-The OB 3.0 spec's complete example has about 200 statements; 2,000 leaves room for large credentials while
-keeping the signature checks of one proof well under a second."""
-MAX_PROOF_VALUE_CHARS = 400_000
-"""Characters of a derived proof value: 2,000 signatures of 64 bytes and as many 32-byte labels and indexes
-fit in about 270,000; anything longer is refused before it is decoded."""
 
 _BLANK = re.compile(r'<[^>]*>|"(?:[^"\\]|\\.)*"(?:\^\^<[^>]*>|@[A-Za-z0-9-]+)?|_:([A-Za-z0-9_.-]+)')
 """An N-Quads term: an IRI, a literal (whole, so `_:` inside a string is never touched), or a blank node."""
@@ -77,14 +73,19 @@ def _no_tags(decoder: Any, tag: Any) -> Any:
     raise _TagError
 
 
-def parse_derived_proof_value(value: Any) -> DerivedProof:
-    """Decode and check a derived proof value; `SuiteError(proof_invalid)` for anything else, a base proof too."""
+def parse_derived_proof_value(
+    value: Any, *, max_chars: int = DEFAULT_POLICY.max_sd_proof_value_chars,
+    max_signatures: int = DEFAULT_POLICY.max_sd_signatures,
+) -> DerivedProof:
+    """Decode and check a derived proof value; `SuiteError(proof_invalid)` for anything else, a base proof too.
+
+    `max_chars` and `max_signatures` are the run's `VerificationPolicy` bounds, checked before any decoding."""
     import cbor2  # on first use: only ecdsa-sd-2023 proofs need CBOR
 
     if not isinstance(value, str) or not value.startswith("u"):
         raise _fail("proofValue must be a base64url multibase string ('u…')")
-    if len(value) > MAX_PROOF_VALUE_CHARS:
-        raise _fail(f"proofValue is longer than {MAX_PROOF_VALUE_CHARS:,} characters (obverify's limit)")
+    if len(value) > max_chars:
+        raise _fail(f"proofValue is longer than {max_chars:,} characters (obverify's limit)")
     try:
         raw = b64url_decode(value[1:])
     except JoseError:
@@ -118,11 +119,11 @@ def parse_derived_proof_value(value: Any) -> DerivedProof:
     for name, items in (("signatures", signatures), ("mandatoryIndexes", indexes)):
         if not isinstance(items, list):
             raise _fail(f"{name} must be an array")
-        if len(items) > MAX_SD_SIGNATURES:
-            raise _fail(f"the derived proof has {len(items):,} {name}; obverify checks at most {MAX_SD_SIGNATURES:,}"
+        if len(items) > max_signatures:
+            raise _fail(f"the derived proof has {len(items):,} {name}; obverify checks at most {max_signatures:,}"
                         " per proof, so it is refused before the work")
-    if not isinstance(compressed, dict) or len(compressed) > MAX_SD_SIGNATURES:
-        raise _fail(f"the label map must be a map of at most {MAX_SD_SIGNATURES:,} entries")
+    if not isinstance(compressed, dict) or len(compressed) > max_signatures:
+        raise _fail(f"the label map must be a map of at most {max_signatures:,} entries")
     if not all(isinstance(s, bytes) and len(s) == 64 for s in signatures):
         raise _fail("every statement signature must be 64 bytes (P-256)")
     label_map: dict[str, str] = {}
@@ -228,8 +229,6 @@ def verify_derived(
 
 __all__ = [
     "ECDSA_SD_2023",
-    "MAX_PROOF_VALUE_CHARS",
-    "MAX_SD_SIGNATURES",
     "DerivedProof",
     "parse_derived_proof_value",
     "relabel",

@@ -56,6 +56,9 @@ def add_arguments(a: argparse.ArgumentParser) -> None:
     a.add_argument("--manifest", metavar="FILE.csv", help="per-file recipients: columns path,recipient (a;b)")
     a.add_argument("--ordered", action="store_true", help="results in input order (default: as they finish)")
     a.add_argument("--quiet", action="store_true", help="no progress bar")
+    from obverify._core.policy import add_policy_arguments
+
+    add_policy_arguments(a)
 
 
 def _fail(parser: argparse.ArgumentParser, message: str) -> NoReturn:
@@ -88,6 +91,9 @@ class _Run:
                 self.manifest = load_manifest(args.manifest)
             except ManifestError as exc:
                 _fail(parser, f"--manifest: {exc}")
+        from obverify._core.policy import policy_from_arguments
+
+        self.policy = policy_from_arguments(parser, args)
         if args.documents is not None:
             from obverify._engines.net.factory import make_loader
 
@@ -105,7 +111,8 @@ class _Run:
     def settings(self) -> Settings:
         a = self.args
         return Settings(token=uuid.uuid4().hex, at=self.at, recipients=tuple(a.recipient),
-                        documents=os.path.abspath(a.documents) if a.documents else None, offline=bool(a.offline))
+                        documents=os.path.abspath(a.documents) if a.documents else None, offline=bool(a.offline),
+                        policy=self.policy)
 
     def items(self, done: Mapping[str, str | None]) -> Iterator[Item]:
         for path in discover(self.args.paths):

@@ -23,9 +23,10 @@ import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from obverify._core.loader import Loader
+from obverify._core.policy import VerificationPolicy, policy_of
 from obverify._core.report import Report
 from obverify._orchestration.audit.csv_report import write_csv
 from obverify._orchestration.audit.discover import discover
@@ -33,6 +34,9 @@ from obverify._orchestration.audit.engines import run
 from obverify._orchestration.audit.html_report import write_html
 from obverify._orchestration.audit.job import Item, Settings
 from obverify._orchestration.audit.records import write_jsonl
+
+if TYPE_CHECKING:
+    from obverify._engines.net.policy import NetworkPolicy
 
 __all__ = ["audit", "write_csv", "write_html", "write_jsonl"]
 
@@ -44,7 +48,7 @@ def audit(
     recipients: Iterable[str] = (),
     at: datetime | None = None,
     loader: Loader | None = None,
-    policy: Any = None,
+    policy: VerificationPolicy | NetworkPolicy | None = None,
     engine: str = "local",
     ordered: bool = True,
     documents: str | os.PathLike[str] | None = None,
@@ -54,6 +58,8 @@ def audit(
 ) -> Iterator[tuple[Path, Report]]:
     """Yield `(path, report)` for every file under `paths` (see the module docstring).
 
+    Every file is verified under `policy` (a `VerificationPolicy`, or a bare `NetworkPolicy` for the loader
+    alone), whose `network` also makes the loader when neither `loader` nor `documents` is given.
     `recipients_for` maps a path (as yielded) to that file's own recipients, overriding `recipients`.
     `jobs` defaults to one per core.
     """
@@ -71,7 +77,7 @@ def audit(
             engine = "thread"
     settings = Settings(token=uuid.uuid4().hex, at=instant, recipients=tuple(recipients),
                         documents=os.fspath(documents) if documents is not None else None, offline=offline,
-                        policy=policy, loader=loader, keep_reports=True)
+                        policy=policy_of(policy), loader=loader, keep_reports=True)
     own = {os.fspath(k): tuple(v) for k, v in (recipients_for or {}).items()}
     items = (Item(p, own.get(p)) for p in discover(paths))
     return _reports(run(items, settings, engine=engine, jobs=jobs, ordered=ordered, scheduler=scheduler))

@@ -16,9 +16,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from obverify._orchestration.pipeline import MAX_INPUT_BYTES, verify
+from obverify._core.policy import DEFAULT_POLICY, VerificationPolicy
+from obverify._orchestration.pipeline import verify
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -42,7 +43,8 @@ class Settings(NamedTuple):
     recipients: tuple[str, ...] = ()
     documents: str | None = None
     offline: bool = False
-    policy: Any = None
+    policy: VerificationPolicy = DEFAULT_POLICY
+    """Every file's `verify` runs under it; its `network` makes the run's loader when none is given."""
     loader: Loader | None = None
     keep_reports: bool = False
     """Send the `Report` object back too (the library's `audit()`); the command line needs only its JSON."""
@@ -86,7 +88,7 @@ def _loader(settings: Settings) -> Loader:
         else:
             from obverify._engines.net.factory import make_loader
 
-            loader = make_loader(documents=settings.documents, offline=settings.offline, policy=settings.policy)
+            loader = make_loader(documents=settings.documents, offline=settings.offline, policy=settings.policy.network)
         if len(_LOADERS) >= 4:  # a long-lived Dask worker serves many runs: keep only the latest few
             _LOADERS.clear()
         _LOADERS[settings.token] = loader
@@ -118,13 +120,13 @@ def verdict_of(report: Report, kind: str | None) -> str:
     return "valid" if kind in AWARDED else "not_awarded"
 
 
-def _read(path: str) -> tuple[bytes | None, str | None]:
-    """The file's first MAX_INPUT_BYTES + 1 bytes (what `verify` reads) and the sha256 of all of it."""
+def _read(path: str, max_input_bytes: int) -> tuple[bytes | None, str | None]:
+    """The file's first `max_input_bytes` + 1 bytes (what `verify` reads) and the sha256 of all of it."""
     try:
         with open(path, "rb") as fh:
-            data = fh.read(MAX_INPUT_BYTES + 1)
+            data = fh.read(max_input_bytes + 1)
             digest = hashlib.sha256(data)
-            if len(data) > MAX_INPUT_BYTES:
+            if len(data) > max_input_bytes:
                 for block in iter(lambda: fh.read(_HASH_BLOCK), b""):
                     digest.update(block)
     except OSError:
@@ -134,13 +136,14 @@ def _read(path: str) -> tuple[bytes | None, str | None]:
 
 def audit_one(settings: Settings, item: Item) -> Outcome:
     """Verify one file exactly as `verify(path)` would, under the run's settings."""
-    data, sha = _read(item.path)
+    data, sha = _read(item.path, settings.policy.max_input_bytes)
     if item.resume and sha == item.known_sha256:
         return Outcome(item.path, sha, "skipped", None, (), None)
     recipients = settings.recipients if item.recipients is None else item.recipients
     # an unreadable file goes to verify() by path, so its report says why exactly as verify's would
     source: bytes | Path = data if data is not None else Path(item.path)  # a str is badge text, never a path
-    report = verify(source, recipients=recipients, at=settings.at, loader=_loader(settings))
+    report = verify(source, recipients=recipients, at=settings.at, loader=_loader(settings),
+                    policy=settings.policy)
     kind = object_type(report)
     verdict, codes = verdict_of(report, kind), tuple(report.codes())
     if settings.keep_reports:

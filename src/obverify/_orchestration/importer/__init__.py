@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from obverify._core.loader import Loader
+    from obverify._core.policy import VerificationPolicy
     from obverify._engines.net.policy import NetworkPolicy
 
 __all__ = [
@@ -72,7 +73,7 @@ def import_badge(
     unverified: Iterable[str] | Mapping[str, Iterable[str]] = (),
     at: datetime | None = None,
     loader: Loader | None = None,
-    policy: NetworkPolicy | None = None,
+    policy: VerificationPolicy | NetworkPolicy | None = None,
 ) -> ImportResult:
     """Verify a badge for import into the backpack of a user, as `POST /v2/backpack/import` would.
 
@@ -81,8 +82,9 @@ def import_badge(
     identities, e.g. `{"email": ["alice@example.org"], "url": [...], "telephone": [...], "did": [...]}`;
     `unverified` names those the user has not verified (a list of identities from the profile, or a mapping
     by type adding them), and a badge matched only through one of them is `pending`. `at` fixes the
-    instant of every time check (default now); `loader` (default: the safe HTTP loader under `policy`) is
-    the only way to the network.
+    instant of every time check (default now); `loader` (default: the safe HTTP loader under `policy`'s
+    `network`) is the only way to the network; `policy` (a `VerificationPolicy`, or a bare `NetworkPolicy`) is
+    the verification's, as `verify` takes it.
 
     Raises only on programmer errors: `TypeError` for a `recipient_profile` that is not a mapping of lists
     of strings (a bare string included), `ValueError` for a profile with no identity or a naive `at`.
@@ -109,11 +111,13 @@ def _refused_body(body: BodyErrors, at: datetime | None) -> Report:
 
 
 def _import(body: Input, profile: RecipientProfile, *, at: datetime | None, loader: Loader | None,
-            policy: NetworkPolicy | None) -> ImportResult:
+            policy: VerificationPolicy | NetworkPolicy | None) -> ImportResult:
+    from obverify._core.policy import policy_of
     from obverify._engines.net.factory import default_loader
     from obverify._orchestration.pipeline import verify
 
-    run_loader = loader if loader is not None else default_loader(policy)
+    policy = policy_of(policy)
+    run_loader = loader if loader is not None else default_loader(policy.network)
     image_bytes: bytes | None = body.source if body.kind == "image" and isinstance(body.source, bytes) else None
     if body.image_url is not None:
         fetched = _fetch_image(run_loader, body.image_url, at)
@@ -265,7 +269,7 @@ def reverify_import(
     input_kind: InputKind | None = None,
     at: datetime | None = None,
     loader: Loader | None = None,
-    policy: NetworkPolicy | None = None,
+    policy: VerificationPolicy | NetworkPolicy | None = None,
 ) -> Reverification:
     """Verify a stored import again from its `original` (`ImportedAssertion.original`) at the instant `at`.
 
