@@ -26,7 +26,7 @@ from obverify import URL, DocumentStore, verify, verify_status_list
 from obverify._core.context import RunContext
 from obverify._core.report import Collector, Report
 from obverify._core.timeparse import parse_datetime
-from obverify._engines.keys import keys_of_issuer
+from obverify._engines.keys.documents import keys_of_issuer
 
 DEFAULT_AT = "2026-03-01T00:00:00Z"
 

@@ -9,7 +9,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from obverify._engines.ed25519check import L, P, _decode, check_public_key, verify_ed25519
-from obverify._engines.keys import KeyFormatError, ed25519_from_raw, public_key_from_jwk
+from obverify._engines.keys.decoding import KeyFormatError, ed25519_from_raw, public_key_from_jwk
 from obverify._engines.multibase import b64url_decode
 
 IDENTITY = bytes([1]) + bytes(31)

@@ -17,15 +17,8 @@ from hypothesis import strategies as st
 
 from obverify._core.context import RunContext
 from obverify._core.report import Collector, Report
-from obverify._engines.keys import (
-    KeyFormatError,
-    did_web_url,
-    jwk_of,
-    key_from_method,
-    keys_of_issuer,
-    public_key_from_jwk,
-    resolve_method,
-)
+from obverify._engines.keys.decoding import KeyFormatError, jwk_of, key_from_method, public_key_from_jwk
+from obverify._engines.keys.documents import did_web_url, keys_of_issuer, resolve_method
 from obverify._engines.multibase import MultibaseError, b58decode, b58encode, decode_multikey, encode_multikey
 from obverify._engines.net.store import DocumentStore
 

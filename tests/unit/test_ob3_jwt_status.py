@@ -18,12 +18,12 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
-import obverify._engines.keys as keys_mod
+import obverify._engines.keys.documents as keys_mod
 import obverify._ob3.proofs as proofs_mod
 from obverify import DocumentStore
 from obverify._core.context import RunContext
 from obverify._core.report import Collector, Report
-from obverify._engines.keys import ResolvedKey
+from obverify._engines.keys.documents import ResolvedKey
 from obverify._ob3.jwt import decode
 from obverify._ob3.verify import verify_ob3
 

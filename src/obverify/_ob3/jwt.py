@@ -231,7 +231,8 @@ def _origin(url: str) -> tuple[str, str, int | None] | None:
 
 def _resolve_key(ctx: RunContext, header: Mapping[str, Any], issuer_id: str) -> Any | None:
     """Step 5: the issuer-bound key named by the header, or None (findings recorded)."""
-    from obverify._engines.keys import KeyFormatError, keys_of_issuer, public_key_from_jwk, resolve_method
+    from obverify._engines.keys.decoding import KeyFormatError, public_key_from_jwk
+    from obverify._engines.keys.documents import keys_of_issuer, resolve_method
 
     kid = header.get("kid")
     jwk = header.get("jwk")
@@ -270,7 +271,7 @@ def _resolve_key(ctx: RunContext, header: Mapping[str, Any], issuer_id: str) -> 
         if want is not None and _spki(candidate.public_key) == want:
             return candidate.public_key
     if not bound:  # issue 15 class 12: the issuer lists no key at all, so nothing ties this one to it
-        from obverify._engines.keys import accept_unbound, accepts_unbound_keys, unbound_message
+        from obverify._engines.keys.documents import accept_unbound, accepts_unbound_keys, unbound_message
 
         if accepts_unbound_keys(ctx):
             accept_unbound(ctx, "the VC-JWT (header jwk)", issuer_id=issuer_id, stage=STAGE, path="/jwt/header/jwk")
@@ -295,7 +296,7 @@ def _kid_bound(ctx: RunContext, kid: str, issuer_id: str) -> bool:
     if origin is not None and origin[0] == "https" and origin == _origin(issuer_id):
         return True
     if origin is not None and origin[0] == "https":
-        from obverify._engines.keys import keys_of_issuer
+        from obverify._engines.keys.documents import keys_of_issuer
 
         if any(k.id == kid for k in keys_of_issuer(ctx, issuer_id, stage=STAGE)):
             return True

@@ -29,7 +29,7 @@ from obverify._core.errors import Code
 from obverify._core.text import quote
 from obverify._core.timeparse import parse_datetime
 from obverify._core.window import after_window, before_window
-from obverify._engines.keys import ResolvedKey, resolve_method
+from obverify._engines.keys.documents import ResolvedKey, resolve_method
 from obverify._engines.multibase import MultibaseError, multibase_decode
 from obverify._ob3.proofs.detached_jws import parse_detached_jws
 from obverify._ob3.proofs.selective import DerivedProof, parse_derived_proof_value, verify_derived
@@ -48,7 +48,7 @@ from obverify._ob3.proofs.suites import (
 )
 
 if TYPE_CHECKING:
-    from obverify._engines.keys import PublicKey
+    from obverify._engines.keys.decoding import PublicKey
 
 
 def _proofs_of(document: dict[str, Any]) -> list[Any]:

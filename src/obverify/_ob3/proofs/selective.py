@@ -41,7 +41,7 @@ from obverify._engines.jose import JoseError, b64url_decode, b64url_encode
 from obverify._ob3.proofs.suites import ECDSA_SD_2023, SuiteError, canonical, proof_config, unsecured
 
 if TYPE_CHECKING:
-    from obverify._engines.keys import PublicKey
+    from obverify._engines.keys.decoding import PublicKey
 
 BASE_HEADER = b"\xd9\x5d\x00"
 DERIVED_HEADER = b"\xd9\x5d\x01"

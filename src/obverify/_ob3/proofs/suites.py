@@ -47,7 +47,7 @@ from obverify._core.text import quote
 from obverify._engines.ed25519check import verify_ed25519
 
 if TYPE_CHECKING:
-    from obverify._engines.keys import PublicKey
+    from obverify._engines.keys.decoding import PublicKey
 
 ED25519_2020_CONTEXT = "https://w3id.org/security/suites/ed25519-2020/v1"
 ED25519_2018_CONTEXT = "https://w3id.org/security/suites/ed25519-2018/v1"
