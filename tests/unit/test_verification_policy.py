@@ -381,6 +381,24 @@ def test_rdfc_step_limits(field: str) -> None:
     assert "signature does not verify" not in messages(report)
 
 
+def test_max_presented_credentials() -> None:
+    raw, _, _ = case("ob3-presentation")
+    presentation = json.loads(raw)
+    presentation["verifiableCredential"] = presentation["verifiableCredential"] * 2
+    data = json.dumps(presentation).encode()
+    assert run("ob3-presentation", data=data).valid
+    report = run("ob3-presentation", VerificationPolicy(max_presented_credentials=1), data=data)
+    assert report.codes() == ["input_invalid"]
+    assert "only the first 1 credentials were verified" in messages(report)
+
+
+def test_max_status_list_bytes() -> None:
+    assert run("ob3-status-bitstring-ok").valid  # entry 6: the list's first byte
+    report = run("ob3-status-bitstring-ok", VerificationPolicy(max_status_list_bytes=0))
+    assert report.codes() == ["status_unavailable"]
+    assert "beyond any list obverify will inflate" in messages(report)
+
+
 def test_max_proofs() -> None:
     report = run("ob3-eddsa-rdfc-valid", VerificationPolicy(max_proofs=0))
     assert report.codes() == ["proof_invalid"]

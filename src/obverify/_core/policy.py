@@ -58,6 +58,8 @@ LIMITS: dict[str, tuple[int | float, int]] = {
     "node_map_comparisons_per_verification": (2_000_000, 0),
     "rdfc_steps_per_verification": (200_000, 0),
     "max_proofs": (8, 0),
+    "max_presented_credentials": (16, 0),
+    "max_status_list_bytes": (16 * MiB, 0),
     "max_sd_proof_value_chars": (400_000, 0),
     "max_sd_signatures": (2_000, 0),
     "max_endorsements": (16, 0),
@@ -99,6 +101,9 @@ class VerificationPolicy:
       `rdfc_steps_per_verification` (200,000): the same for the credential, its status lists and
       endorsements together, so nesting cannot multiply the work.
     - `max_proofs` (8): embedded proofs on one credential (`proof_invalid` past it).
+    - `max_presented_credentials` (16): credentials of a presentation verified (`input_invalid` past it).
+    - `max_status_list_bytes` (16 MiB): bytes of a status list inflated to read one entry
+      (`status_unavailable` for an index beyond it).
     - `max_sd_proof_value_chars` (400,000), `max_sd_signatures` (2,000): an ecdsa-sd-2023 derived proof.
     - `max_endorsements` (16, OB 3.0) and `max_ob2_endorsements` (8): endorsements verified per badge (the rest
       are reported not checked); `max_endorsement_depth` (2): endorsements of endorsements.
@@ -141,6 +146,8 @@ class VerificationPolicy:
     node_map_comparisons_per_verification: int
     rdfc_steps_per_verification: int
     max_proofs: int
+    max_presented_credentials: int
+    max_status_list_bytes: int
     max_sd_proof_value_chars: int
     max_sd_signatures: int
     max_endorsements: int
@@ -174,6 +181,8 @@ class VerificationPolicy:
         node_map_comparisons_per_verification: int = 2_000_000,
         rdfc_steps_per_verification: int = 200_000,
         max_proofs: int = 8,
+        max_presented_credentials: int = 16,
+        max_status_list_bytes: int = 16 * MiB,
         max_sd_proof_value_chars: int = 400_000,
         max_sd_signatures: int = 2_000,
         max_endorsements: int = 16,

@@ -32,7 +32,6 @@ from obverify._ob3.model import as_list, node_id, require_https, types_of
 from obverify._ob3.validity import window_problem
 
 STAGE = "status"
-MAX_INFLATED = 16 * 1024 * 1024
 MIN_LIST_BITS = 131_072
 Outcome = Literal["ok", "revoked", "suspended", "unavailable"]
 
@@ -135,7 +134,7 @@ def _check_bitstring(ctx: RunContext, entry: Mapping[str, Any], issuer_id: str |
 
     start = index * size
     needed = (start + size + 7) // 8
-    if needed > MAX_INFLATED:
+    if needed > ctx.policy.max_status_list_bytes:
         return _unavailable(ctx, "statusListIndex lies beyond any list obverify will inflate", path, url)
     bits, complete = _inflate(verified.compressed, max(needed, MIN_LIST_BITS // 8))
     if bits is None:

@@ -38,7 +38,6 @@ from obverify._ob3.validate import check_schemas
 from obverify._ob3.validity import check_validity
 
 T = TypeVar("T")
-MAX_PRESENTED = 16
 
 
 def _guard(ctx: RunContext, code: Code, stage: str, default: T, fn: Callable[[], T]) -> T:
@@ -181,7 +180,8 @@ def verify_presentation(ctx: RunContext, presentation: Mapping[str, Any]) -> Non
             path="/verifiableCredential")
         return
     results: list[dict[str, Any]] = []
-    for i, item in enumerate(items[:MAX_PRESENTED]):
+    limit = ctx.policy.max_presented_credentials
+    for i, item in enumerate(items[:limit]):
         child_report = Report(checked_at=ctx.at)
         child = ctx.child(Collector(child_report))
         child.recipients = ctx.recipients
@@ -201,9 +201,9 @@ def verify_presentation(ctx: RunContext, presentation: Mapping[str, Any]) -> Non
             out.report.badge = child_report.badge
             out.report.related.setdefault("summary", child_report.related.get("summary"))
             out.report.recipient = child_report.recipient
-    if len(items) > MAX_PRESENTED:
+    if len(items) > limit:
         # an error, not a warning: the presentation must not come out valid with credentials nobody verified
-        out.error(Code.INPUT_INVALID, f"only the first {MAX_PRESENTED} credentials were verified; the rest were "
+        out.error(Code.INPUT_INVALID, f"only the first {limit} credentials were verified; the rest were "
                   "not", stage="sniff", path="/verifiableCredential")
     revoked = [r["revoked"] for r in results]
     out.report.revoked = True if True in revoked else (None if None in revoked else False)
