@@ -3,8 +3,9 @@
 The page needs no network to open: plotly.js is inlined once (from the `plotly` package, so its version
 is the one the figures were built for) and a Content-Security-Policy meta tag forbids every fetch, so
 nothing in it can call home. It shows the totals; four charts (files per error code, verdicts by issuer,
-by version, expiry dates by month); the failures grouped by error code with the files under each; and a
-searchable table of every file.
+by version, expiry dates by month); small thumbnails of the PNG badges, one per issuer and badge name
+(`gallery`: Pillow re-encoded, data: URIs, bounded; SVG never rendered); the failures grouped by error code
+with the files under each; and a searchable table of every file.
 
 Badge text is attacker-chosen. Nothing from a badge is ever parsed as HTML: the failures list is
 HTML-escaped, the table data and the figures sit in `<script type="application/json">` blocks with `<`,
@@ -24,9 +25,12 @@ import re
 import tempfile
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from typing import IO, Any, NamedTuple
+from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 from obverify._orchestration.audit.records import Result, as_record, codes_of, facts
+
+if TYPE_CHECKING:
+    from obverify._orchestration.audit.gallery import Gallery
 
 MAX_KEYS = 5000
 FILES_PER_REASON = 100
@@ -149,12 +153,18 @@ def write_html(
     title: str = "obverify audit",
     about: Mapping[str, Any] | None = None,
     table_limit: int = TABLE_LIMIT,
+    thumbnails: bool = True,
 ) -> Totals:
     """Write the page for `results` (any iterable of `(path, Report)` or records); returns the totals.
 
-    `about` is shown as the run's parameters (instant, engine, options), each value as text.
+    `about` is shown as the run's parameters (instant, engine, options), each value as text. With
+    `thumbnails`, PNG badges still at their paths (and, for journal records, with the same sha256) get a
+    small thumbnail each, one per issuer and badge name (`gallery`).
     """
+    from obverify._orchestration.audit.gallery import Gallery
+
     agg = _Aggregate()
+    gallery = Gallery() if thumbnails else None
     rows = 0
     with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
         for item in results:
@@ -162,13 +172,16 @@ def write_html(
             f = facts(rec.report)
             issuer = f.issuer_name or f.issuer_id or "(no issuer)"
             agg.add(rec.path, rec.verdict, rec.report, issuer, f.expires)
+            if gallery is not None:
+                gallery.add(rec.path, rec.sha256, rec.report.get("kind"), issuer, f.name, rec.verdict)
             if rows < table_limit:
                 row = [rec.path, rec.verdict, rec.object_type, rec.report.get("version"), issuer, f.name,
                        f.recipient, f.issued, f.expires, " ".join(codes_of(rec.report)), rec.sha256]
                 spool.write(("," if rows else "") + _safe_json(row) + "\n")
                 rows += 1
         totals = agg.totals()
-        _write_page(fh, agg, totals, spool, rows, title=title, about=about or {}, table_limit=table_limit)
+        _write_page(fh, agg, totals, spool, rows, title=title, about=about or {}, table_limit=table_limit,
+                    gallery=gallery)
     return totals
 
 
@@ -188,6 +201,8 @@ table{border-collapse:collapse;width:100%;font-size:.85rem}th,td{border-bottom:1
 text-align:left;vertical-align:top}td.path{word-break:break-all;min-width:22rem}
 td.sha{font-family:monospace;font-size:.75rem;max-width:9rem;overflow:hidden;text-overflow:ellipsis}
 input#search{width:40rem;max-width:100%;padding:.4rem;margin:.5rem 0}
+.gallery{display:flex;flex-wrap:wrap;gap:.8rem}.gallery figure{margin:0;width:10rem;font-size:.8rem}
+.gallery img{display:block;max-width:96px;max-height:96px;margin-bottom:.3rem}
 """
 
 _SCRIPT = """
@@ -224,9 +239,11 @@ _HEADERS = ("path", "verdict", "object", "version", "issuer", "name", "recipient
 
 def _write_page(
     fh: IO[str], agg: _Aggregate, totals: Totals, spool: IO[str], rows: int, *, title: str,
-    about: Mapping[str, Any], table_limit: int,
+    about: Mapping[str, Any], table_limit: int, gallery: Gallery | None = None,
 ) -> None:
     import plotly.offline
+
+    from obverify._orchestration.audit.gallery import write_gallery
 
     esc = html.escape
     fh.write(f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
@@ -248,6 +265,8 @@ def _write_page(
     fh.write("</section>\n")
     for name in CHARTS:
         fh.write(f"<script type=\"application/json\" id=\"fig-{name}\">{_safe_json(figures[name])}</script>\n")
+    if gallery is not None:
+        write_gallery(fh, gallery.entries())
     fh.write("<h2>Failures by reason</h2><section id=\"failures\">")
     if not agg.failures:
         fh.write("<p>No failures.</p>")
