@@ -61,7 +61,8 @@ def run_atheris(target: str, seconds: float, crashers: Path, work: Path) -> None
     import atheris  # type: ignore[import-untyped,unused-ignore]
 
     with atheris.instrument_imports(include=["obverify"]):
-        import obverify._engines.bakery.svg
+        import obverify._engines.bakery.svg_read
+        import obverify._engines.bakery.svg_write
         import obverify._engines.jose
         import obverify._engines.jsonld
         import obverify._engines.spelling

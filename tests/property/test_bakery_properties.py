@@ -23,7 +23,7 @@ from PIL import Image
 from helpers import pngkit as k
 from obverify import Baked, bake, unbake
 from obverify._engines.bakery import png as pngmod
-from obverify._engines.bakery import svg as svgmod
+from obverify._engines.bakery import svg_read as svgmod
 
 OB2 = "http://openbadges.org"
 OB3 = "https://purl.imsglobal.org/ob/v3p0"
@@ -203,7 +203,7 @@ def test_fast_path_is_exact_or_steps_aside(fragments: list[str], with_ob3: bool)
     except ValueError:
         return  # not well-formed (e.g. c: unbound): the fast path may read past what it does not need
     pos, _, _ = svgmod.prolog(data)
-    root = svgmod._parse_root(data, pos)
+    root = svgmod.parse_root(data, pos)
     assert root is not None
     fast = svgmod._fast_spans(data, root)
     if fast is None:

@@ -11,7 +11,7 @@ import pytest
 
 from helpers.bounded import MAX_EXTRA_BYTES, peak_extra
 from obverify import Baked, unbake
-from obverify._engines.bakery import svg as svgmod
+from obverify._engines.bakery import svg_read as svgmod
 from obverify._engines.bakery.payload import BakedVersion
 
 OB2 = "http://openbadges.org"
@@ -169,7 +169,7 @@ PAD = '<path d="M1 2 L3 4Z" fill="#012345"/>\n' * 400
 def _agree(data: bytes) -> list[tuple[BakedVersion, int, int]] | None:
     """The fast path's spans, checked against the full parse whenever the fast path answers."""
     pos, _, _ = svgmod.prolog(data)
-    root = svgmod._parse_root(data, pos)
+    root = svgmod.parse_root(data, pos)
     assert root is not None
     fast = svgmod._fast_spans(data, root)
     _, _, full = svgmod.parse_full(data, keep_all=True)
@@ -335,7 +335,7 @@ def test_badge_near_the_end_reads_the_document_twice_only() -> None:
     data = _CountingBytes(plain)
     data.read = {}
     pos, _, _ = svgmod.prolog(data)
-    root = svgmod._parse_root(data, pos)
+    root = svgmod.parse_root(data, pos)
     assert root is not None
     assert svgmod._fast_spans(data, root) == _agree(plain)
     assert data.read.pop(b"&") > len(data) * 0.99

@@ -40,7 +40,7 @@ def bake(
 
             out = png.bake(image, text, ver)
         else:
-            from obverify._engines.bakery import svg
+            from obverify._engines.bakery import svg_write as svg
 
             head = image[:4096].lstrip(b"\xef\xbb\xbf").lstrip()
             if not (image.startswith(b"\x1f\x8b") or head.startswith(b"<")):

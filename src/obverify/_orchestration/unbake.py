@@ -3,8 +3,8 @@
 Implements the Open Badges 2.0 Baking Specification ("PNGs: Extracting", "Legacy PNGs", "SVGs:
 Extracting") and OB 3.0 §5.3 "Baked Badge" (PNG iTXt `openbadgecredential`, SVG `openbadges:credential`),
 under SECURITY.md §3 (PNG structure, decompression bombs) and §4 (SVG/XML). The work is done in
-`obverify._engines.bakery.png` and `obverify._engines.bakery.svg`; this module only dispatches on the image type and
-turns every failure, expected or not, into `Baked(error=...)` so that no bytes can make it raise.
+`obverify._engines.bakery.png` and `obverify._engines.bakery.svg_read`; this module only dispatches on the image
+type and turns every failure, expected or not, into `Baked(error=...)` so that no bytes can make it raise.
 
 This module imports nothing heavy (no JSON-LD, schema or HTTP code; the PNG reader is struct and zlib),
 so `obverify unbake` starts fast; defusedxml is imported only when an SVG is read.
@@ -54,7 +54,8 @@ def unbake(data: bytes) -> Baked:
             found_png = png.read_badge(data)
             text, version, location = found_png.text.strip(), found_png.version, found_png.location
         else:
-            import obverify._engines.bakery.svg as svg  # not `from ... import`: that form runs Python code on each call
+            # not `from ... import`: that form runs Python code on each call
+            import obverify._engines.bakery.svg_read as svg
 
             if data.startswith(b"\x1f\x8b"):
                 data = svg.gunzip(data)
