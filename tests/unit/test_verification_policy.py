@@ -528,3 +528,23 @@ def test_url_source_runs_under_the_policy() -> None:
     at = parse_datetime(expected["at"])
     assert verify(URL(url), at=at, loader=store, recipients=expected["recipients"]).valid
     assert not verify(URL(url), at=at, loader=store, policy=VerificationPolicy(max_documents=2)).valid
+
+
+def test_a_raised_max_proofs_holds_every_proof_to_the_spelling_rule() -> None:
+    """Every proof the policy admits has its options checked for hidden spellings (a proof `expires` written as
+    its IRI), not only the first eight: raising `max_proofs` must not leave the ninth unread."""
+    from obverify._core.context import RunContext
+    from obverify._core.report import Collector
+    from obverify._ob3.meaning import credential_meaning
+
+    raw, expected, store = case("ob3-eddsa-rdfc-valid")
+    doc = json.loads(raw)
+    proof = doc["proof"]
+    hidden = {**proof, "https://w3id.org/security#expiration": {
+        "@value": "2020-01-01T00:00:00Z", "@type": "http://www.w3.org/2001/XMLSchema#dateTime"}}
+    at = parse_datetime(expected["at"])
+    for n, policy in ((1, DEFAULT_POLICY), (9, VerificationPolicy(max_proofs=9))):
+        doc["proof"] = [proof] * (n - 1) + [hidden]
+        ctx = RunContext(loader=store, at=at, recipients=(), out=Collector(Report()), policy=policy)
+        assert not credential_meaning(ctx, doc).ok, n
+        assert "schema_invalid" in ctx.out.report.codes()

@@ -16,7 +16,6 @@ from obverify._core.context import RunContext
 from obverify._engines.spelling import Spelling, check_spelling
 from obverify._ob3.model import as_list
 
-MAX_PROOFS_CHECKED = 8
 JCS_SUITES = frozenset({"eddsa-jcs-2022", "ecdsa-jcs-2019"})
 
 
@@ -52,7 +51,8 @@ def credential_meaning(ctx: RunContext, credential: Mapping[str, Any], *, base: 
     json_signed = all(isinstance(p, Mapping) and p.get("cryptosuite") in JCS_SUITES for p in proofs)
     outcome = check_spelling(ctx, unsecured, base=base, what=what, json_signed=json_signed)
     ok = outcome.ok
-    for i, proof in enumerate(proofs[:MAX_PROOFS_CHECKED]):
+    # every proof the proof check may verify (the policy's `max_proofs`), so a raised limit leaves none unread
+    for i, proof in enumerate(proofs[:ctx.policy.max_proofs]):
         if not isinstance(proof, Mapping):
             continue  # the proof check refuses it
         where = f"{base}/proof" + (f"/{i}" if isinstance(raw, list) else "")
