@@ -21,7 +21,8 @@ it is read, never set. Pillow is opened with `formats=["PNG"]` only, and every e
 raises OSError, SyntaxError, IndexError, zlib errors… on hostile files) becomes a message of ours.
 
 SVG is never rasterized: no SVG renderer is trusted with attacker markup, and an SVG's markup is never put
-into a page. Pillow is imported on first use (about 40 ms), never on the verify or unbake paths.
+into a page. Pillow is imported on first use (PIL.Image and its PNG plugin: about 30 ms, measured with
+-X importtime), never on the verify or unbake paths.
 """
 
 from __future__ import annotations
