@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 
 from obverify._core.loader import Loader
 from obverify._engines.net.cache import DocumentCache
+from obverify._engines.net.http import HttpLoader
+from obverify._engines.net.policy import NetworkPolicy
 from obverify._engines.net.record import RecordingLoader
 from obverify._engines.net.store import DocumentStore
 
@@ -29,10 +31,6 @@ SHARED_CACHE = DocumentCache()
 def default_loader(policy: NetworkRules | None = None) -> Loader:
     """The loader used when the caller gives none: the safe HTTP loader under `policy` (a `NetworkPolicy`, as
     `VerificationPolicy.network` holds it; anything else is a `TypeError`), with the shared cache."""
-    # imported here, not at module level: requests/urllib3 cost 0.1-0.2 s of start-up that offline runs never need
-    from obverify._engines.net.http import HttpLoader
-    from obverify._engines.net.policy import NetworkPolicy
-
     if policy is not None and not isinstance(policy, NetworkPolicy):
         raise TypeError(f"policy must be a NetworkPolicy, not {type(policy).__name__}")
     return HttpLoader(policy, cache=SHARED_CACHE)  # checked just above: a NetworkPolicy or None

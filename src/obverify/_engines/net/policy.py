@@ -19,12 +19,21 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass, field
-
-import idna
-from urllib3.exceptions import LocationParseError
-from urllib3.util import parse_url
+from typing import TYPE_CHECKING
 
 from obverify._core.errors import Code, LoadError
+from obverify._core.lazy import deferred
+
+if TYPE_CHECKING:
+    import idna
+    import urllib3.exceptions as urllib3_exceptions
+    import urllib3.util as urllib3_util
+else:
+    # the URL is parsed by urllib3 itself, as the transport will read it; urllib3 (~35 ms with what it imports)
+    # and idna are imported by the first URL checked for a real fetch, not by a run that fetches nothing
+    idna = deferred("idna")
+    urllib3_exceptions = deferred("urllib3.exceptions")
+    urllib3_util = deferred("urllib3.util")
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -205,8 +214,8 @@ class NetworkPolicy:
         if _BAD_CHARS.search(url):
             raise _blocked(url, "whitespace, control characters or backslashes in the URL")
         try:
-            parts = parse_url(url)
-        except LocationParseError:
+            parts = urllib3_util.parse_url(url)
+        except urllib3_exceptions.LocationParseError:
             raise _blocked(url, "the URL cannot be parsed") from None
         scheme = (parts.scheme or "").lower()
         if scheme not in self.schemes:
