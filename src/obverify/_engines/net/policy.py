@@ -21,17 +21,17 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import idna
+
 from obverify._core.errors import Code, LoadError
 from obverify._core.lazy import deferred
 
 if TYPE_CHECKING:
-    import idna
     import urllib3.exceptions as urllib3_exceptions
     import urllib3.util as urllib3_util
 else:
     # the URL is parsed by urllib3 itself, as the transport will read it; urllib3 (~35 ms with what it imports)
-    # and idna are imported by the first URL checked for a real fetch, not by a run that fetches nothing
-    idna = deferred("idna")
+    # is imported by the first URL checked for a real fetch, not by a run that fetches nothing
     urllib3_exceptions = deferred("urllib3.exceptions")
     urllib3_util = deferred("urllib3.util")
 
