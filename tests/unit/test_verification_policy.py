@@ -548,3 +548,16 @@ def test_a_raised_max_proofs_holds_every_proof_to_the_spelling_rule() -> None:
         ctx = RunContext(loader=store, at=at, recipients=(), out=Collector(Report()), policy=policy)
         assert not credential_meaning(ctx, doc).ok, n
         assert "schema_invalid" in ctx.out.report.codes()
+
+
+def test_module_defaults_outside_a_run_equal_the_policy_s() -> None:
+    """Parsing outside a verification (package files, stores, the bakery commands' reads) and a bare `Collector`
+    use module defaults; they are the policy's, so no path is laxer than a default verification."""
+    from obverify._core import report, strictjson
+    from obverify.cli import MAX_INPUT_BYTES
+
+    assert DEFAULT_POLICY.max_json_values == strictjson.MAX_JSON_VALUES
+    assert DEFAULT_POLICY.max_json_depth == strictjson.MAX_DEPTH
+    assert DEFAULT_POLICY.max_input_bytes == strictjson.MAX_JSON_BYTES
+    assert (DEFAULT_POLICY.max_errors, DEFAULT_POLICY.max_warnings) == (report.MAX_ERRORS, report.MAX_WARNINGS)
+    assert DEFAULT_POLICY.max_input_bytes == MAX_INPUT_BYTES
