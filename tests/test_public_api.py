@@ -22,9 +22,9 @@ def test_report_has_no_truth_value() -> None:
 
 
 def test_valid_exactly_when_no_errors() -> None:
-    report = Report()
-    assert report.valid
-    report.errors.append(obverify.Finding(code="expired", message="m", stage="validity"))
+    assert Report().valid
+    report = Report(errors=[obverify.Finding(code="expired", message="m", stage="validity")])
+    assert report.error_count == 1  # counted from the listed errors when not given
     assert not report.valid
 
 

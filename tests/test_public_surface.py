@@ -61,11 +61,12 @@ BAD = """
     report = verify(b"{}", loader=DocumentStore())
     valid: str = report.valid
     report.no_such_attribute
+    report.revoked = True
 """
 
 
 def test_user_scripts_are_checked_by_mypy_strict(tmp_path: Path) -> None:
-    """One mypy run over two user scripts: the correct one is clean, the wrong one fails on exactly its two
+    """One mypy run over two user scripts: the correct one is clean, the wrong one fails on exactly its three
     mistakes. Without py.typed both fail alike ("missing library stubs or py.typed marker")."""
     (tmp_path / "good_user.py").write_text(textwrap.dedent(GOOD))
     (tmp_path / "bad_user.py").write_text(textwrap.dedent(BAD))
@@ -79,6 +80,7 @@ def test_user_scripts_are_checked_by_mypy_strict(tmp_path: Path) -> None:
     assert "good_user.py" not in out, out
     assert 'bad_user.py:5: error: Incompatible types in assignment (expression has type "bool"' in out, out
     assert 'bad_user.py:6: error: "Report" has no attribute "no_such_attribute"' in out, out
+    assert 'bad_user.py:7: error: Property "revoked" defined in "Report" is read-only' in out, out  # frozen
     assert "missing library stubs or py.typed" not in out, out
 
 

@@ -12,10 +12,10 @@ from obverify._core.report import Collector, Report
 
 @given(st.text(), st.text(), st.one_of(st.none(), st.text()))
 def test_to_json_never_raises(message: str, path: str, url: str | None) -> None:
-    report = Report()
-    out = Collector(report)
+    out = Collector(Report())
     out.error("input_invalid", message, stage="sniff", path=path, url=url)
     out.warn("w", message, stage="sniff")
+    report = out.finish()
     data = json.loads(report.to_json())
     assert isinstance(data, dict)
     assert data["valid"] is False

@@ -56,10 +56,10 @@ FINDINGS = st.lists(st.tuples(st.booleans(), st.sampled_from(["expired", "revoke
 
 @given(FINDINGS)
 def test_capped_or_collapsed_findings_never_make_a_report_valid(calls: list[tuple[bool, str, str | None]]) -> None:
-    report = Report()
-    out = Collector(report)
+    out = Collector(Report())
     for is_error, code, path in calls:
         (out.error if is_error else out.warn)(code, "m", stage="s", path=path)
+    report = out.finish()
     errors = sum(1 for c in calls if c[0])
     assert report.valid is (errors == 0)
     assert report.error_count == errors

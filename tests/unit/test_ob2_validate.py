@@ -120,7 +120,7 @@ def test_declared_type_is_read_by_its_meaning(kind: str, good: Any, bad: Any) ->
     base = _assertion() if kind == "assertion" else {
         "id": "https://i.example/p", "name": "N", "url": "https://i.example", "email": "a@i.example"}
     ctx = _ctx()
-    assert check_document(ctx, {**base, "type": good}, kind), ctx.out.report.to_json()
+    assert check_document(ctx, {**base, "type": good}, kind), ctx.out.finish().to_json()
     ctx = _ctx()
     assert not check_document(ctx, {**base, "type": bad}, kind)
     assert "/type" in {f.path for f in ctx.out.report.errors}

@@ -109,9 +109,9 @@ def fake_keys(monkeypatch: pytest.MonkeyPatch) -> FakeKeys:
 
 def run(payload: Any, docs: dict[str, bytes] | None = None) -> tuple[Report, DocumentStore]:
     store = DocumentStore(docs or {})
-    report = Report()
-    verify_ob3(RunContext(loader=store, at=AT, recipients=(), out=Collector(report)), payload)
-    return report, store
+    out = Collector(Report())
+    verify_ob3(RunContext(loader=store, at=AT, recipients=(), out=out), payload)
+    return out.finish(), store
 
 
 def test_valid_vc_jwt(fake_keys: FakeKeys) -> None:

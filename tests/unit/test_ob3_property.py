@@ -48,9 +48,9 @@ def base() -> dict[str, Any]:
 
 
 def run(payload: Any, docs: dict[str, bytes] | None = None, recipients: tuple[str, ...] = ()) -> Report:
-    report = Report()
-    verify_ob3(RunContext(loader=DocumentStore(docs or {}), at=AT, recipients=recipients, out=Collector(report)),
-               payload)
+    out = Collector(Report())
+    verify_ob3(RunContext(loader=DocumentStore(docs or {}), at=AT, recipients=recipients, out=out), payload)
+    report = out.finish()
     json.loads(report.to_json())
     return report
 

@@ -40,11 +40,11 @@ def test_repeated_contexts_are_refused_before_json_ld_work() -> None:
 
 
 def test_warnings_cannot_push_errors_out() -> None:
-    report = Report()
-    out = Collector(report)
+    out = Collector(Report())
     for i in range(MAX_WARNINGS * 3):
         out.warn("context_alias", "alias", stage="schemas", path=f"/@context/{i}")
     out.error(Code.PROOF_INVALID, "bad", stage="proofs", path="/proof")
+    report = out.finish()
     assert report.codes() == ["proof_invalid"]
     assert len(report.warnings) == MAX_WARNINGS
     assert report.dropped_findings == MAX_WARNINGS * 2
@@ -52,11 +52,11 @@ def test_warnings_cannot_push_errors_out() -> None:
 
 
 def test_a_dropped_error_still_decides() -> None:
-    report = Report()
-    out = Collector(report)
+    out = Collector(Report())
     for i in range(MAX_ERRORS):
         out.error(Code.SCHEMA_INVALID, "x", stage="schemas", path=f"/a/{i}")
     out.error(Code.REVOKED, "revoked", stage="status")
+    report = out.finish()
     assert "revoked" not in report.codes()  # not listed: past the cap
     assert report.dropped_findings == 1
     assert report.error_count == MAX_ERRORS + 1
@@ -67,11 +67,11 @@ def test_a_dropped_error_still_decides() -> None:
 
 
 def test_repeated_findings_collapse_into_one_with_a_count() -> None:
-    report = Report()
-    out = Collector(report)
+    out = Collector(Report())
     for _ in range(1000):
         out.error(Code.SCHEMA_INVALID, "same problem", stage="schemas", path="/credentialSubject")
         out.warn("context_alias", "alias", stage="schemas", path="/@context/1")
+    report = out.finish()
     assert len(report.errors) == 1
     assert report.errors[0].occurrences == 1000
     assert report.warnings[0].occurrences == 1000
@@ -81,11 +81,12 @@ def test_repeated_findings_collapse_into_one_with_a_count() -> None:
 
 
 def test_a_failed_check_or_stage_is_never_valid() -> None:
-    report = Report()
-    Collector(report).check("ob3.proof", "failed", "no error recorded by mistake")
-    assert report.valid is False
-    report = Report()
-    Collector(report).stage_failed("status", Code.STATUS_UNAVAILABLE, RuntimeError("bug"))
+    out = Collector(Report())
+    out.check("ob3.proof", "failed", "no error recorded by mistake")
+    assert out.finish().valid is False
+    out = Collector(Report())
+    out.stage_failed("status", Code.STATUS_UNAVAILABLE, RuntimeError("bug"))
+    report = out.finish()
     assert report.valid is False
     assert report.failed_stages == ["status"]
 

@@ -1,18 +1,18 @@
 """`Baked`: what an image holds (DESIGN.md §2, `unbake(data) -> Baked`).
 
-A `NamedTuple` rather than a frozen dataclass: importing `dataclasses` pulls in `inspect`, `ast` and
-`dis`, about a sixth of the whole `obverify unbake` process (issue 3 budget: under 100 ms). It is just
-as immutable and compares by value.
+A frozen, slotted dataclass (issue 11): immutable, compared by value, and not a tuple.
 """
 
 from __future__ import annotations
 
-from typing import Literal, NamedTuple
+from dataclasses import dataclass
+from typing import Literal
 
 PayloadKind = Literal["json", "jws", "url"]
 
 
-class Baked(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Baked:
     """The badge baked into an image, or why there is none.
 
     `payload` is the baked text as stored, without surrounding whitespace (JSON text, a compact JWS/JWT,

@@ -6,14 +6,16 @@ A `Loader` turns an absolute URL into a `Document` or raises `LoadError` with `f
 
 from __future__ import annotations
 
-from typing import NamedTuple, Protocol, runtime_checkable
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
 
 
-class Document(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Document:
     """A loaded document: the bytes, the declared content type, the final URL and the HTTP status.
 
     `status` is 200 for stored documents; a hosted OB 2.0 assertion may be served with 410 (revoked).
-    A NamedTuple, not a dataclass, for start-up time (see `obverify._core.report`).
+    Frozen and slotted (issue 11); a loader builds one with keywords or positionally in this order.
     """
 
     url: str

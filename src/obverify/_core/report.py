@@ -10,19 +10,20 @@ is listed once with a `count`. `valid` is never read off those lists: it is comp
 errors recorded (every one, listed or not), the outcomes of the checks, and whether a stage failed
 unexpectedly. Dropping or collapsing findings changes what is shown, never the verdict.
 
-No dataclasses: importing `dataclasses` (it pulls in inspect, ast and dis) and processing each class was
-a fifth of an `obverify verify` process (issue 2: under 150 ms). The immutable records are NamedTuples;
-`Report` is a plain class with the same constructor, equality and repr a dataclass would give it.
+The records users receive are frozen, slotted dataclasses (issue 11): no attribute can be reassigned, no
+`__dict__` takes a stray one, and they are not tuples (no indexing or unpacking to depend on a field order).
+While a run is under way the stages write into the collector's `ReportDraft`, the one mutable form, which
+`Collector.finish` turns into the frozen `Report` the caller gets.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+from dataclasses import dataclass, field, fields, replace
+from typing import TYPE_CHECKING, Any, Literal
 
 from obverify._core.errors import Code
-from obverify._core.record import MutableRecord
 from obverify._core.text import quote, quote_url
 
 if TYPE_CHECKING:
@@ -42,7 +43,8 @@ Version = Literal["0.5", "1.0", "1.1", "2.0", "3.0"]
 CheckStatus = Literal["passed", "failed", "skipped"]
 
 
-class Finding(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Finding:
     """One problem: a stable `code`, our own `message`, the `stage` that found it, where, and which URL."""
 
     code: str
@@ -64,7 +66,8 @@ class Finding(NamedTuple):
         return out
 
 
-class Check(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Check:
     """A check the pipeline planned: whether it passed, failed, or was skipped, and why."""
 
     name: str
@@ -78,7 +81,8 @@ class Check(NamedTuple):
         return out
 
 
-class RecipientResult(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class RecipientResult:
     """Outcome of recipient matching: `checked` false when no identity was given, or when the verification
     stopped before it; `detail` then says why (e.g. the issuer's copy is a revocation notice naming nobody)."""
 
@@ -100,7 +104,8 @@ class RecipientResult(NamedTuple):
         return out
 
 
-class Report(MutableRecord):
+@dataclass(frozen=True, slots=True)
+class Report:
     """The result of one verification. Data, never an exception.
 
     Attributes: `version`, `kind`; `errors`, `warnings` (Findings) and `checks`; `revoked`,
@@ -113,52 +118,35 @@ class Report(MutableRecord):
     listed, collapsed or dropped; `failed_stages`, the stages that ended in an unexpected exception.
 
     `valid` is computed from `error_count`, the failed checks and `failed_stages`, never from `errors` alone.
+    Frozen: `dataclasses.replace(report, original=None)` makes a changed copy. The lists and dicts it holds
+    are its own copies, never shared with the run that made it.
     """
 
-    def __init__(
-        self,
-        version: Version | None = None,
-        kind: str | None = None,
-        errors: list[Finding] | None = None,
-        warnings: list[Finding] | None = None,
-        checks: list[Check] | None = None,
-        revoked: bool | None = None,
-        revocation_reason: str | None = None,
-        expired: bool | None = None,
-        recipient: RecipientResult | None = None,
-        checked_at: datetime | None = None,
-        documents: list[str] | None = None,
-        badge: Mapping[str, Any] | None = None,
-        related: dict[str, Any] | None = None,
-        original: bytes | str | Mapping[str, Any] | None = None,
-        originals: dict[str, bytes] | None = None,
-        dropped_findings: int = 0,
-        error_count: int | None = None,
-        failed_stages: list[str] | None = None,
-    ) -> None:
-        self.version = version
-        self.kind = kind
-        self.errors: list[Finding] = [] if errors is None else errors
-        self.warnings: list[Finding] = [] if warnings is None else warnings
-        self.checks: list[Check] = [] if checks is None else checks
-        self.revoked = revoked
-        self.revocation_reason = revocation_reason
-        self.expired = expired
-        self.recipient = RecipientResult(checked=False) if recipient is None else recipient
-        self.checked_at = checked_at
-        self.documents: list[str] = [] if documents is None else documents
-        self.badge = badge
-        self.related: dict[str, Any] = {} if related is None else related
-        self.original = original
-        self.originals: dict[str, bytes] = {} if originals is None else originals
-        self.dropped_findings = dropped_findings
-        self.error_count = len(self.errors) if error_count is None else error_count
-        self.failed_stages: list[str] = [] if failed_stages is None else failed_stages
+    version: Version | None = None
+    kind: str | None = None
+    errors: list[Finding] = field(default_factory=list)
+    warnings: list[Finding] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
+    revoked: bool | None = None
+    revocation_reason: str | None = None
+    expired: bool | None = None
+    recipient: RecipientResult = RecipientResult(checked=False)
+    checked_at: datetime | None = None
+    documents: list[str] = field(default_factory=list)
+    badge: Mapping[str, Any] | None = None
+    related: dict[str, Any] = field(default_factory=dict)
+    original: bytes | str | Mapping[str, Any] | None = field(default=None, repr=False)
+    originals: dict[str, bytes] = field(default_factory=dict, repr=False)
+    dropped_findings: int = 0
+    error_count: int = 0
+    failed_stages: list[str] = field(default_factory=list)
 
-    _FIELDS = ("version", "kind", "errors", "warnings", "checks", "revoked", "revocation_reason", "expired",
-               "recipient", "checked_at", "documents", "badge", "related", "original", "originals",
-               "dropped_findings", "error_count", "failed_stages")
-    _REPR_FIELDS = tuple(f for f in _FIELDS if f not in ("original", "originals"))
+    __hash__ = None  # type: ignore[assignment]  # equal by value, but it holds lists and dicts
+
+    def __post_init__(self) -> None:
+        # a report built by hand with listed errors and no count still counts them (`valid`, `errorCount`)
+        if self.error_count < len(self.errors):
+            object.__setattr__(self, "error_count", len(self.errors))
 
     @property
     def valid(self) -> bool:
@@ -168,12 +156,7 @@ class Report(MutableRecord):
         Computed from counts and outcomes, never from the capped `errors` list alone: an error that was
         dropped or collapsed still counts, so no cap can turn an invalid badge valid.
         """
-        return (
-            self.error_count == 0
-            and not self.errors
-            and not self.failed_stages
-            and not any(c.status == "failed" and c.name not in ADVISORY_CHECKS for c in self.checks)
-        )
+        return _verdict(self)
 
     def __bool__(self) -> bool:
         raise TypeError("a Report has no truth value: test report.valid instead")
@@ -213,6 +196,81 @@ class Report(MutableRecord):
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=True, default=str)
 
 
+_REPORT_FIELDS = tuple(f.name for f in fields(Report))
+
+
+class ReportDraft:
+    """The mutable report of a run under way: what the stages write into (`Collector.report`).
+
+    The same attributes as `Report`; `freeze()` gives the `Report` the caller receives. Never returned to a
+    caller: a report that can still change is not a verdict.
+    """
+
+    __slots__ = _REPORT_FIELDS
+
+    version: Version | None
+    kind: str | None
+    errors: list[Finding]
+    warnings: list[Finding]
+    checks: list[Check]
+    revoked: bool | None
+    revocation_reason: str | None
+    expired: bool | None
+    recipient: RecipientResult
+    checked_at: datetime | None
+    documents: list[str]
+    badge: Mapping[str, Any] | None
+    related: dict[str, Any]
+    original: bytes | str | Mapping[str, Any] | None
+    originals: dict[str, bytes]
+    dropped_findings: int
+    error_count: int
+    failed_stages: list[str]
+
+    def __init__(self, start: Report | None = None) -> None:
+        start = Report() if start is None else start
+        for name in _REPORT_FIELDS:
+            setattr(self, name, _copied(name, getattr(start, name)))
+
+    def __repr__(self) -> str:
+        return f"ReportDraft(version={self.version!r}, kind={self.kind!r}, errors={self.errors!r})"
+
+    @property
+    def valid(self) -> bool:
+        """The verdict so far, by the rule of `Report.valid`."""
+        return _verdict(self)
+
+    def codes(self) -> list[str]:
+        """The error codes so far, in order of discovery."""
+        return [f.code for f in self.errors]
+
+    def freeze(self) -> Report:
+        """The `Report` as it stands now, with its own copies of the lists and dicts (later writes to the
+        draft never change it)."""
+        return Report(**{name: _copied(name, getattr(self, name)) for name in _REPORT_FIELDS})
+
+
+_OWN_COLLECTIONS = frozenset({"errors", "warnings", "checks", "documents", "related", "originals", "failed_stages"})
+"""The lists and dicts the run fills in. `original` and `badge` are the caller's and the badge's objects, kept
+as they are (the original input exactly as received)."""
+
+
+def _copied(name: str, value: Any) -> Any:
+    """A shallow copy of the report's own lists and dicts; anything else as it is."""
+    if name in _OWN_COLLECTIONS:
+        return list(value) if isinstance(value, list) else dict(value)
+    return value
+
+
+def _verdict(report: Report | ReportDraft) -> bool:
+    return (
+        report.error_count == 0
+        and not report.errors
+        and not report.failed_stages
+        and not any(c.status == "failed" and c.name not in ADVISORY_CHECKS for c in report.checks)
+    )
+
+
 class Collector:
     """What the stages write into while the pipeline runs; the report is complete when the run ends.
 
@@ -220,10 +278,15 @@ class Collector:
     `MAX_ERRORS`, `MAX_WARNINGS`), each code at one
     path and URL once with a count, and keeps every message within quoting limits. Every error is counted in
     `report.error_count` and its code remembered for `has_error`, whether it is listed or not.
+
+    `report` is the run's `ReportDraft`, started from `start` (e.g. `Report(checked_at=at)`); `finish()`
+    gives the frozen `Report`.
     """
 
-    def __init__(self, report: Report, *, max_errors: int = MAX_ERRORS, max_warnings: int = MAX_WARNINGS) -> None:
-        self.report = report
+    def __init__(
+        self, start: Report | None = None, *, max_errors: int = MAX_ERRORS, max_warnings: int = MAX_WARNINGS,
+    ) -> None:
+        self.report = report = ReportDraft(start)
         self._caps = (max_errors, max_warnings)
         """How many errors and warnings the report lists (`VerificationPolicy.max_errors`/`max_warnings`)."""
         self._where: dict[tuple[bool, str, str | None, str | None], int] = {
@@ -238,7 +301,7 @@ class Collector:
         key = (is_error, finding.code, finding.path, finding.url)
         index = self._where.get(key)
         if index is not None and index < len(target) and target[index].code == finding.code:
-            target[index] = target[index]._replace(occurrences=target[index].occurrences + 1)
+            target[index] = replace(target[index], occurrences=target[index].occurrences + 1)
             return
         if len(target) >= cap:
             report.dropped_findings += 1
@@ -260,9 +323,13 @@ class Collector:
         """Record a warning: reported, but it does not change the verdict."""
         self._add(False, _finding(code, message, stage, path, url))
 
+    def finish(self) -> Report:
+        """The frozen `Report` of the run as it stands."""
+        return self.report.freeze()
+
     def check(self, name: str, status: CheckStatus, detail: str | None = None) -> None:
         """Record that a planned check passed, failed or was skipped (with the reason)."""
-        self.report.checks.append(Check(name, status, detail))
+        self.report.checks.append(Check(name=name, status=status, detail=detail))
 
     def stage_failed(self, stage: str, code: Code | str | None, exc: BaseException) -> None:
         """A stage ended in an unexpected exception (a bug): the report can never be valid after this.

@@ -34,9 +34,9 @@ def check_endorsements(
     all_ok = True
     limit = ctx.policy.max_ob2_endorsements
     for label, doc, ref in refs[:limit]:
-        child_report = Report(checked_at=ctx.at)
-        child = ctx.child(Collector(child_report))
+        child = ctx.child(Collector(Report(checked_at=ctx.at)))
         verify_endorsement(child, ref)
+        child_report = child.out.finish()
         claim = child_report.badge.get("claim") if child_report.badge is not None else None
         claim_id = claim.get("id") if isinstance(claim, dict) else None
         if child_report.valid and claim_id != node_id(doc):

@@ -58,12 +58,12 @@ def check_endorsements(ctx: RunContext, credential: Mapping[str, Any],
                          f"only the first {ctx.policy.max_endorsements} endorsements are verified",
                          stage=STAGE, path=path)
             break
-        child_report = Report(checked_at=ctx.at)
-        child = ctx.child(Collector(child_report))
+        child = ctx.child(Collector(Report(checked_at=ctx.at)))
         if isinstance(item, str | Mapping):
             verify(child, dict(item) if isinstance(item, Mapping) else item)
         else:
             child.out.error("schema_invalid", "an endorsement must be a credential object or a VC-JWT", stage=STAGE)
+        child_report = child.out.finish()
         results.append({"path": path, "valid": child_report.valid, "report": child_report.to_dict()})
         if not child_report.valid:
             failed += 1

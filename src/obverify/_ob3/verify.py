@@ -182,13 +182,13 @@ def verify_presentation(ctx: RunContext, presentation: Mapping[str, Any]) -> Non
     results: list[dict[str, Any]] = []
     limit = ctx.policy.max_presented_credentials
     for i, item in enumerate(items[:limit]):
-        child_report = Report(checked_at=ctx.at)
-        child = ctx.child(Collector(child_report))
+        child = ctx.child(Collector(Report(checked_at=ctx.at)))
         child.recipients = ctx.recipients
         if isinstance(item, str | Mapping):
             _verify_endorsement(child, item)
         else:
             child.out.error(Code.INPUT_INVALID, "a presented credential must be an object or a VC-JWT", stage="sniff")
+        child_report = child.out.finish()
         results.append(child_report.to_dict())
         prefix = f"/verifiableCredential/{i}"
         for f in child_report.errors:

@@ -79,7 +79,7 @@ def verify(
     if ctx.policy.require_recipient and not ctx.recipients:
         ctx.out.error(Code.RECIPIENT_MISMATCH, "no recipient was given, and the policy requires the recipient to be "
                       "checked (require_recipient)", stage="recipient")
-    return report
+    return ctx.out.finish()
 
 
 def new_run(

@@ -54,7 +54,7 @@ def verify_status_list(
                         "text), a Mapping or an obverify.URL")
     ctx = new_run(at=at, loader=loader, policy=policy)
     guarded(ctx, _judge_list, source, what="status list")
-    return ctx.out.report
+    return ctx.out.finish()
 
 
 def _judge_list(ctx: RunContext, source: bytes | bytearray | memoryview | str | Mapping[str, Any] | URL) -> None:

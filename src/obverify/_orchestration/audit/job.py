@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -148,8 +149,7 @@ def audit_one(settings: Settings, item: Item) -> Outcome:
     verdict, codes = verdict_of(report, kind), tuple(report.codes())
     if settings.keep_reports:
         # the file on disk (named by its sha256) is the original: its bytes are not shipped back
-        report.original = None
-        report.originals = {}
+        report = replace(report, original=None, originals={})
         return Outcome(item.path, sha, verdict, kind, codes, None, report)
     return Outcome(item.path, sha, verdict, kind, codes, report.to_json())
 

@@ -101,13 +101,12 @@ def import_badge(
 
 def _refused_body(body: BodyErrors, at: datetime | None) -> Report:
     """The report of a request body refused before any verification: never valid, saying why."""
-    report = Report(checked_at=at)
-    out = Collector(report)
+    out = Collector(Report(checked_at=at))
     for name, messages in body.field_errors.items():
         out.error(Code.INPUT_INVALID, f"{name}: {' '.join(messages)}", stage="request", path=f"/{name}")
     for message in body.non_field_errors:
         out.error(Code.INPUT_INVALID, message, stage="request")
-    return report
+    return out.finish()
 
 
 def _import(body: Input, profile: RecipientProfile, *, at: datetime | None, loader: Loader | None,
@@ -154,13 +153,15 @@ def _fetch_image(loader: Loader, url: str, at: datetime | None) -> bytes | list[
     try:
         doc = loader.load(url, accept="image/png, image/svg+xml;q=0.9")
     except LoadError as exc:
-        report = Report(checked_at=at)
-        Collector(report).error(exc.code, f"could not load image {url}: {exc.reason}", stage="resolve", url=url)
+        out = Collector(Report(checked_at=at))
+        out.error(exc.code, f"could not load image {url}: {exc.reason}", stage="resolve", url=url)
+        report = out.finish()
         return ImportResult(ok=False, report=report, input_kind="image", original=url,
                             errors=_findings(report, hosted=False))
     if doc.status != 200 and not 200 <= doc.status < 300:
-        report = Report(checked_at=at)
-        Collector(report).error(Code.FETCH_FAILED, f"image {url} answered HTTP {doc.status}", stage="resolve", url=url)
+        out = Collector(Report(checked_at=at))
+        out.error(Code.FETCH_FAILED, f"image {url} answered HTTP {doc.status}", stage="resolve", url=url)
+        report = out.finish()
         return ImportResult(ok=False, report=report, input_kind="image", original=url,
                             errors=_findings(report, hosted=False))
     problem = check_image_bytes(doc.content)
@@ -219,7 +220,9 @@ def _judge(report: Report, body: Input, profile: RecipientProfile, image_bytes: 
     not_awarded = object_type if object_type is not None and object_type not in AWARDED else None
     problem = _recipient_problem(report, profile)
     if problem is not None:
-        Collector(report).error(Code.RECIPIENT_MISMATCH, problem, stage="recipient")
+        out = Collector(report)
+        out.error(Code.RECIPIENT_MISMATCH, problem, stage="recipient")
+        report = out.finish()
     errors = _findings(report, hosted=hosted, not_awarded=not_awarded)
     presented = presented_text(body.kind, body.source if image_bytes is None else b"", report, image_bytes)
     original_json = verified_text(report, presented) or text_of_badge(report)
@@ -241,7 +244,7 @@ def _judge(report: Report, body: Input, profile: RecipientProfile, image_bytes: 
                         errors=errors, warnings=_warnings(report), dedupe_key=key if ok else None)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reverification:
     """The outcome of verifying a stored import again (`reverify_import`).
 

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from obverify._orchestration.importer.inputs import InputKind
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ImportFinding:
     """One problem or warning of an import.
 
@@ -56,7 +56,7 @@ class ImportFinding:
         return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ImportedImage:
     """The badge image obverify holds: the baked image given or fetched (`baked` True), with its type."""
 
@@ -69,7 +69,7 @@ class ImportedImage:
         return f"data:{self.media_type};base64,{base64.b64encode(self.content).decode('ascii')}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ImportedRecipient:
     """The badge's recipient as the badge states it, plus the user's identity that matched it.
 
@@ -93,7 +93,7 @@ class ImportedRecipient:
         return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ImportedAssertion:
     """A verified, awarded badge mapped onto the seed's Assertion (research §3, §4.3).
 
@@ -164,7 +164,7 @@ def _put(out: dict[str, Any], key: str, value: str | None) -> None:
         out[key] = value
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ImportResult:
     """The outcome of one import, one to one with the seed's response envelope (research §4.2).
 
