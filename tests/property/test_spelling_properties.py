@@ -28,8 +28,10 @@ from hypothesis import strategies as st
 
 from obverify import DocumentStore, verify
 from obverify._core.timeparse import parse_datetime
-from obverify._engines.jsonld import _LoaderState as LoaderState
-from obverify._engines.jsonld import _options, _Processor, canonize
+from obverify._engines.jsonld import canonize
+from obverify._engines.jsonld.fence import Processor as _Processor
+from obverify._engines.jsonld.processing import _LoaderState as LoaderState
+from obverify._engines.jsonld.processing import _options
 
 CASES = Path(__file__).resolve().parents[2] / "fixtures" / "cases"
 XSD_DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"

@@ -1,6 +1,6 @@
 """Fences around third-party internals (issue 11): every private hook obverify subclasses, calls or patches in
-pyld (src/obverify/_engines/jsonld.py) and in requests/urllib3 (src/obverify/_engines/net/transport.py), named
-one by one.
+pyld (src/obverify/_engines/jsonld/fence.py) and in requests/urllib3 (src/obverify/_engines/net/transport.py),
+named one by one.
 
 An upgrade inside the pinned range that renames, removes or re-signatures one of them fails here, by name,
 instead of somewhere deep in a verification (where a renamed `_process_context` would silently lose the

@@ -167,9 +167,9 @@ def test_spend_counts_one_budget_for_a_run_and_its_children() -> None:
 
 
 def test_the_run_budget_stops_a_second_document() -> None:
-    import obverify._engines.jsonld as jsonld_module
+    from obverify._engines.jsonld.budgets import count_values
 
-    one = jsonld_module._count_values(UNSIGNED, 10**9)
+    one = count_values(UNSIGNED, 10**9)
     ctx = _ctx(jsonld_values_per_verification=one + one // 2)
     canonize(UNSIGNED, ctx)
     with pytest.raises(JsonLdProcessingError) as refused:

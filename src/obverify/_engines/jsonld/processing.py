@@ -22,44 +22,34 @@ needs, under the rules of SECURITY.md §6:
 
 from __future__ import annotations
 
-import copy
-import hashlib
-import re
 import threading
 from collections.abc import Callable
 from typing import Any
 
 from cachetools import LRUCache
-from pyld import jsonld
-from pyld.canon import URDNA2015
-from pyld.context_resolver import ContextResolver
-from pyld.identifier_issuer import IdentifierIssuer
-from pyld.resolved_context import ResolvedContext
 
 from obverify._core.context import RunContext
 from obverify._core.errors import Code
-from obverify._core.policy import DEFAULT_POLICY, VerificationPolicy
 from obverify._core.text import quote, quote_url
 from obverify._engines.contexts import bundled_context, fetch_pin, matches_pin
+from obverify._engines.jsonld import fence
+from obverify._engines.jsonld.budgets import (
+    JsonLdProcessingError,
+    check_context_entries,
+    count_values,
+    merge_comparisons,
+    policy_of,
+)
+from obverify._engines.jsonld.fence import ABSOLUTE_IRI, PLACEHOLDER_BASE, JsonLdError, Processor
 from obverify._engines.net.store import DocumentStore
 
 # Every limit of this module is a `VerificationPolicy` field, read from the run (`_limits`): `max_jsonld_values`,
 # `max_node_map_comparisons`, `max_rdfc_steps`, their `*_per_verification` budgets, `max_context_entries` and
 # `max_remote_contexts`; the policy's docstring and README "VerificationPolicy fields" say what each bounds and
 # what was measured.
-CANON_HASHES = frozenset({"sha256", "sha384"})
-"""RDFC-1.0 hash algorithms a suite may ask for (RDFC-1.0's default SHA-256; SHA-384 for ECDSA P-384 keys)."""
+CANON_HASHES = fence.CANON_HASHES
+DocumentLoader = Callable[[str, dict[str, Any]], dict[str, Any]]
 
-
-def _limits(ctx: RunContext | None) -> VerificationPolicy:
-    """The run's policy; outside a run (a test, a tool) the defaults."""
-    return ctx.policy if ctx is not None else DEFAULT_POLICY
-
-
-JsonLdError = jsonld.JsonLdError
-
-# Resolved bundled contexts, shared by every operation of the process (bundled contexts never change).
-_SHARED_CACHE: LRUCache[str, Any] = LRUCache(maxsize=256)
 
 # One verification expands the same document twice: for the "checked is signed" round trip
 # (`obverify._engines.spelling`) and for a proof's canonicalization. The second reuses the first's expansion, keyed by
@@ -86,25 +76,20 @@ def _expand_tracked(doc: dict[str, Any], ctx: RunContext | None, options: dict[s
         if hit is not None:
             return hit[0], hit[1]
     dropped: list[Any] = []
-    expanded = _Processor(on_property_dropped=dropped.append).expand(doc, options)
+    expanded = Processor(on_property_dropped=dropped.append).expand(doc, options)
     if key is not None:
         with _EXPANDED_LOCK:
             _EXPANDED[key] = (expanded, dropped, ctx._work, list(doc.values()))  # type: ignore[union-attr]
     return expanded, dropped
 
-# An absolute IRI or a blank node identifier, as jsonld.js's safe mode tests it.
-_ABSOLUTE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+\-.]*|_):[^\s]*$")
-# pyld 3.x resolves a relative IRI against this placeholder when the document has no base (jsonld.js keeps
-# it relative and drops it): an IRI under it in the expanded output came from a relative reference.
-_PLACEHOLDER_BASE: str = getattr(jsonld, "DEFAULT_BASE_IRI", "http://example.org/base/")
 
 
-RELATIVE_BASE = _PLACEHOLDER_BASE
+RELATIVE_BASE = PLACEHOLDER_BASE
 """Where a relative IRI (an undefined `type` name among them) ends up after expansion (`obverify._engines.spelling`)."""
 
 
 def _absolute(value: object) -> bool:
-    return isinstance(value, str) and bool(_ABSOLUTE.match(value)) and not value.startswith(_PLACEHOLDER_BASE)
+    return isinstance(value, str) and bool(ABSOLUTE_IRI.match(value)) and not value.startswith(PLACEHOLDER_BASE)
 
 
 # JSON-LD error codes that are the context's fault rather than the document's.
@@ -138,140 +123,6 @@ _CONTEXT_CODES = frozenset(
     }
 )
 
-DocumentLoader = Callable[[str, dict[str, Any]], dict[str, Any]]
-
-# Every dict/list object inside a loaded bundled context, by id, kept alive here so ids are never reused.
-# Bundled contexts are immutable, so processing one of these objects against a given (frozen, uniquely
-# identified) active context always gives the same result: `_Processor` memoizes that. pyld 3.x would
-# otherwise re-process every type-scoped context on every document (it clones the active context without
-# its identifier), which was most of the cost of one verification.
-_TRUSTED: dict[int, Any] = {}
-_PROCESSED: LRUCache[tuple[str, int, bool, bool, bool], Any] = LRUCache(maxsize=512)
-# One private copy per bundled URL, registered once (bounded by the number of bundled contexts).
-_BUNDLED_COPIES: dict[str, Any] = {}
-
-
-def _register_trusted(document: Any) -> None:
-    stack = [document]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            _TRUSTED[id(node)] = node
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            _TRUSTED[id(node)] = node
-            stack.extend(node)
-
-
-class _Processor(jsonld.JsonLdProcessor):  # type: ignore[misc]
-    """pyld's processor with a memo for processing bundled (scoped) contexts; results are identical."""
-
-    def _process_context(
-        self,
-        active_ctx: Any,
-        local_ctx: Any,
-        options: Any,
-        override_protected: bool = False,
-        propagate: bool = True,
-        validate_scoped: bool = True,
-        cycles: Any = None,
-    ) -> Any:
-        uid = active_ctx.get("_uuid") if isinstance(active_ctx, dict) or hasattr(active_ctx, "get") else None
-        if isinstance(uid, str) and id(local_ctx) in _TRUSTED and _TRUSTED[id(local_ctx)] is local_ctx:
-            key = (uid, id(local_ctx), override_protected, propagate, validate_scoped)
-            hit = _PROCESSED.get(key)
-            if hit is None:
-                hit = super()._process_context(
-                    active_ctx, local_ctx, options, override_protected, propagate, validate_scoped, cycles
-                )
-                _PROCESSED[key] = hit
-            return hit
-        return super()._process_context(
-            active_ctx, local_ctx, options, override_protected, propagate, validate_scoped, cycles
-        )
-
-
-class _Resolver(ContextResolver):  # type: ignore[misc]
-    """pyld's context resolver, keying a bundled context object by its identity instead of its JCS text.
-
-    pyld caches a context object under its RFC 8785 serialization, computed in pure Python every time the
-    object is resolved: about 6 ms for the VC v2 and OB 3.0 contexts of one cold verification. A bundled
-    object (`_TRUSTED`) never changes and is never freed, so its `id` names it as well; the cached entry is
-    the same `ResolvedContext` pyld would make. Anything else takes pyld's own path.
-    """
-
-    def resolve(self, active_ctx: Any, context: Any, base: Any, cycles: Any = None) -> Any:
-        inner = context["@context"] if isinstance(context, dict) and "@context" in context else context
-        if isinstance(inner, dict) and _TRUSTED.get(id(inner)) is inner:
-            key = f"obverify-bundled:{id(inner)}"
-            resolved = self._get(key)
-            if not resolved:
-                resolved = self._cache_resolved_context(key, ResolvedContext(inner), "static")
-            return [resolved]
-        return super().resolve(active_ctx, context, base, cycles)
-
-
-class _CanonWorkExceededError(Exception):
-    """Raised inside `_BoundedURDNA2015` once a document's RDFC-1.0 work would pass its limit."""
-
-
-class _BoundedURDNA2015(URDNA2015):  # type: ignore[misc]
-    """pyld's RDFC-1.0 (URDNA2015) with a work limit: results are identical, or it raises before the work.
-
-    Each Hash N-Degree Quads call counts one step and the permutations it is about to try count one each
-    (the product of the factorials of its related-blank-node groups), against the policy's `max_rdfc_steps`
-    for the document and `rdfc_steps_per_verification` for the run.
-
-    `hash_algorithm` is RDFC-1.0's "hash algorithm" parameter (RDFC-1.0 §4.2): SHA-256 by default; the ECDSA
-    cryptosuites use SHA-384 for P-384 keys (VC DI ECDSA §3 "Algorithms", the paragraph `#canon-and-hash`).
-    It decides the canonical blank node labels, so a wrong choice changes the canonical form itself.
-    """
-
-    def __init__(self, ctx: RunContext | None, hash_algorithm: str = "sha256") -> None:
-        super().__init__()
-        if hash_algorithm not in CANON_HASHES:
-            raise ValueError(f"unsupported RDFC-1.0 hash algorithm {hash_algorithm!r}")
-        self._ctx = ctx
-        self._max_steps = _limits(ctx).max_rdfc_steps
-        self._run_steps = _limits(ctx).rdfc_steps_per_verification
-        self._steps = 0
-        self._new_hash = hashlib.sha384 if hash_algorithm == "sha384" else hashlib.sha256
-
-    def create_hash(self) -> Any:
-        return self._new_hash()
-
-    def _spend(self, steps: int) -> None:
-        self._steps += steps
-        if self._steps > self._max_steps or (
-            self._ctx is not None and not self._ctx.spend("rdfc_steps", steps, self._run_steps)
-        ):
-            raise _CanonWorkExceededError
-
-    def hash_n_degree_quads(self, id_: Any, issuer: Any) -> Any:
-        self._spend(1)
-        return super().hash_n_degree_quads(id_, issuer)
-
-    def create_hash_to_related(self, id_: Any, issuer: Any) -> Any:
-        related = super().create_hash_to_related(id_, issuer)
-        permutations = 1
-        for nodes in related.values():
-            for k in range(2, len(nodes) + 1):
-                permutations *= k
-                if permutations > self._max_steps:
-                    break
-        self._spend(permutations)
-        return related
-
-
-class JsonLdProcessingError(Exception):
-    """JSON-LD processing failed: `code` is `context_invalid` or `proof_invalid`; the message is ours."""
-
-    def __init__(self, code: Code, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-
 class _LoaderState:
     """What one operation's loader did: remote URLs loaded (in order) and why a load was refused."""
 
@@ -304,11 +155,7 @@ def _make_loader(ctx: RunContext | None, stage: str, state: _LoaderState) -> Doc
         bundled = bundled_context(url)
         if bundled is not None:
             # Tagged "static": pyld then keeps the resolved context in the (process-wide) shared cache.
-            document = _BUNDLED_COPIES.get(url)
-            if document is None:
-                document = copy.deepcopy(bundled)
-                _register_trusted(document)
-                _BUNDLED_COPIES[url] = document
+            document = fence.bundled_document(url, bundled)
             return {
                 "contentType": "application/ld+json",
                 "contextUrl": None,
@@ -323,8 +170,8 @@ def _make_loader(ctx: RunContext | None, stage: str, state: _LoaderState) -> Doc
         if url in state.remote:
             state.refusal = f"context {quote_url(url)} includes itself (a cycle)"
             raise JsonLdError("context cycle", "jsonld.ContextUrlError", code="recursive context inclusion")
-        if len(state.remote) >= _limits(ctx).max_remote_contexts:
-            state.refusal = f"more than {_limits(ctx).max_remote_contexts} remote contexts"
+        if len(state.remote) >= policy_of(ctx).max_remote_contexts:
+            state.refusal = f"more than {policy_of(ctx).max_remote_contexts} remote contexts"
             raise JsonLdError("too many contexts", "jsonld.ContextUrlError", code="context overflow")
         state.remote.append(url)
         value = ctx.fetch_json(url, stage=stage, consequence=Code.CONTEXT_INVALID, what="JSON-LD context")
@@ -354,15 +201,15 @@ def compact(doc: Any, context_url: str, ctx: RunContext | None, *, stage: str) -
     Raises pyld's errors; the caller reports `context_invalid`. Going through this module also keeps pyld's own
     network loaders out of the process.
     """
-    check_context_entries(doc, _limits(ctx).max_context_entries)
-    return jsonld.compact(doc, context_url, {"documentLoader": document_loader(ctx, stage=stage), "base": None})
+    check_context_entries(doc, policy_of(ctx).max_context_entries)
+    return fence.compact(doc, context_url, {"documentLoader": document_loader(ctx, stage=stage), "base": None})
 
 
 def _options(ctx: RunContext | None, stage: str, state: _LoaderState) -> dict[str, Any]:
     loader = _make_loader(ctx, stage, state)
     return {
         "documentLoader": loader,
-        "contextResolver": _Resolver(_SHARED_CACHE, loader, max_context_urls=_limits(ctx).max_remote_contexts),
+        "contextResolver": fence.context_resolver(loader, max_context_urls=policy_of(ctx).max_remote_contexts),
         "base": "",
         "processingMode": "json-ld-1.1",
         "extractAllScripts": False,
@@ -435,95 +282,11 @@ def _safe_walk(expanded: Any, dropped: list[str | None]) -> None:
                 stack.append(value)
 
 
-def check_context_entries(doc: Any, limit: int = DEFAULT_POLICY.max_context_entries) -> None:
-    """Refuse, before any JSON-LD processing, a document whose `@context` values repeat an entry or hold more
-    than `limit` entries in all (`VerificationPolicy.max_context_entries`; real credentials hold 2 to 5): pyld
-    processes each entry in turn, re-checking every protected term it defines, and a 7.5 kB credential repeating
-    the OB 3.0 context 100 times cost 3.6 s per verification (found by fuzzing, issue 10).
-    `JsonLdProcessingError` (`context_invalid`)."""
-    total = 0
-    stack = [doc]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            for key, value in node.items():
-                if key == "@context":
-                    entries = value if isinstance(value, list) else [value]
-                    total += len(entries)
-                    urls = [e for e in entries if isinstance(e, str)]
-                    if len(set(urls)) != len(urls):
-                        raise JsonLdProcessingError(Code.CONTEXT_INVALID, "an @context lists the same context twice")
-                stack.append(value)
-        elif isinstance(node, list):
-            stack.extend(node)
-    if total > limit:
-        raise JsonLdProcessingError(Code.CONTEXT_INVALID, f"more than {limit} @context entries "
-                                    "(obverify's limit): too costly to process")
-
-
-def _count_values(doc: Any, limit: int) -> int:
-    """The number of JSON values in `doc`, counting stops once past `limit`."""
-    count = 0
-    stack = [doc]
-    while stack and count <= limit:
-        node = stack.pop()
-        count += 1
-        if isinstance(node, dict):
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
-    return count
-
-
-def merge_comparisons(expanded: Any) -> int:
-    """How many value comparisons pyld's Node Map Generation makes on `expanded` (an upper bound).
-
-    Mirrors where `_create_node_map` adds a value with duplicates refused: each value of a property (and each
-    `@type`) of a node, each reverse reference, counted per node and property. Nodes merge by `@id` (blank
-    node labels included), as they do in the node map; a node without `@id` is its own. The k-th value added
-    to a property costs k - 1 comparisons.
-    """
-    counts: dict[tuple[Any, str], int] = {}
-    stack: list[Any] = [expanded]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, list):
-            stack.extend(node)
-            continue
-        if not isinstance(node, dict) or "@value" in node:
-            continue
-        if "@list" in node:
-            stack.append(node["@list"])
-            continue
-        key: Any = node.get("@id")
-        if not isinstance(key, str):
-            key = id(node)
-        for prop, objects in node.items():
-            if prop == "@reverse" and isinstance(objects, dict):
-                for reverse_property, items in objects.items():
-                    for item in items if isinstance(items, list) else [items]:
-                        target = item.get("@id") if isinstance(item, dict) else None
-                        slot = (target if isinstance(target, str) else id(item), str(reverse_property))
-                        counts[slot] = counts.get(slot, 0) + 1
-                        stack.append(item)
-                continue
-            if prop in ("@graph", "@included"):
-                stack.append(objects)
-                continue
-            if prop != "@type" and prop.startswith("@"):
-                continue
-            items = objects if isinstance(objects, list) else [objects]
-            counts[(key, prop)] = counts.get((key, prop), 0) + len(items)
-            if prop != "@type":
-                stack.extend(items)
-    return sum(n * (n - 1) // 2 for n in counts.values())
-
-
 def expand_safe(doc: Any, ctx: RunContext | None, *, stage: str = "proofs") -> list[Any]:
     """Expand `doc` in safe mode; raise `JsonLdProcessingError` (`context_invalid` or `proof_invalid`)."""
-    limits = _limits(ctx)
+    limits = policy_of(ctx)
     check_context_entries(doc, limits.max_context_entries)
-    values = _count_values(doc, limits.max_jsonld_values)
+    values = count_values(doc, limits.max_jsonld_values)
     if values > limits.max_jsonld_values:
         raise JsonLdProcessingError(
             Code.PROOF_INVALID,
@@ -558,7 +321,7 @@ def canonize(doc: Any, ctx: RunContext | None, *, stage: str = "proofs", hash_al
 
 def canonize_expanded(expanded: list[Any], ctx: RunContext | None = None, *, hash_algorithm: str = "sha256") -> str:
     """RDFC-1.0 canonical N-Quads of an already expanded (and safe-checked) document."""
-    limits = _limits(ctx)
+    limits = policy_of(ctx)
     comparisons = merge_comparisons(expanded)
     if comparisons > limits.max_node_map_comparisons:
         raise JsonLdProcessingError(
@@ -573,23 +336,9 @@ def canonize_expanded(expanded: list[Any], ctx: RunContext | None = None, *, has
             f"this verification's JSON-LD documents together need more than {budget:,} value"
             " comparisons (obverify's limit), so this proof is not checked",
         )
-    proc = jsonld.JsonLdProcessor()
     try:
-        # pyld's own `to_rdf` after expansion, without expanding a second time.
-        issuer = IdentifierIssuer("_:b")
-        node_map: dict[str, Any] = {"@default": {}}
-        proc._create_node_map(expanded, node_map, "@default", issuer)
-        options: dict[str, Any] = {
-            "produceGeneralizedRdf": False,
-            "rdfDirection": None,
-            "processingMode": "json-ld-1.1",
-        }
-        dataset: dict[str, Any] = {}
-        for graph_name, graph in sorted(node_map.items()):
-            if graph_name == "@default" or _ABSOLUTE.match(graph_name):
-                dataset[graph_name] = proc._graph_to_rdf(graph, issuer, options)
-        result = _BoundedURDNA2015(ctx, hash_algorithm).main(dataset, {"format": "application/n-quads"})
-    except _CanonWorkExceededError:
+        result = fence.canonical_nquads(expanded, ctx, hash_algorithm)
+    except fence.CanonWorkExceededError:
         raise JsonLdProcessingError(
             Code.PROOF_INVALID,
             f"canonicalizing the document would take more than {limits.max_rdfc_steps:,} steps "
@@ -622,9 +371,9 @@ def compact_round_trip(doc: dict[str, Any], ctx: RunContext | None, *, stage: st
     compaction are both linear in the document (there is no node map here). Raises `JsonLdProcessingError`
     (`context_invalid` for a context problem, else `proof_invalid`, which callers re-label).
     """
-    limits = _limits(ctx)
+    limits = policy_of(ctx)
     check_context_entries(doc, limits.max_context_entries)
-    values = _count_values(doc, limits.max_jsonld_values)
+    values = count_values(doc, limits.max_jsonld_values)
     if values > limits.max_jsonld_values:
         raise JsonLdProcessingError(
             Code.SCHEMA_INVALID,
@@ -639,7 +388,7 @@ def compact_round_trip(doc: dict[str, Any], ctx: RunContext | None, *, stage: st
             "is not checked",
         )
     state = _LoaderState()
-    proc = _Processor()
+    proc = Processor()
     try:
         expanded, _ = _expand_tracked(doc, ctx, _options(ctx, stage, state))
         state = _LoaderState()  # compaction loads the same contexts again (from the run's cache): no cycle
@@ -664,12 +413,11 @@ def compact_round_trip(doc: dict[str, Any], ctx: RunContext | None, *, stage: st
 __all__ = [
     "CANON_HASHES",
     "RELATIVE_BASE",
-    "JsonLdError",
-    "JsonLdProcessingError",
+    "DocumentLoader",
     "canonize",
     "canonize_expanded",
+    "compact",
     "compact_round_trip",
     "document_loader",
     "expand_safe",
-    "merge_comparisons",
 ]
