@@ -43,11 +43,19 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from functools import cache
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from obverify._core.context import RunContext
 from obverify._core.errors import Code
+from obverify._core.lazy import deferred
 from obverify._core.text import quote
+
+if TYPE_CHECKING:
+    from obverify._engines import jsonld
+else:
+    # pyld (~75 ms of a process with the requests, lxml and asyncio it imports itself) is imported by the first
+    # document that needs JSON-LD work, never by an OB 2.0 badge in the plain v2 context
+    jsonld = deferred("obverify._engines.jsonld")
 
 MAX_REPORTED = 8
 """Differences reported one by one; the rest are counted in one more finding."""
@@ -395,12 +403,10 @@ def check_spelling(ctx: RunContext, doc: Mapping[str, Any], *, base: str = "", s
     it (`endorsementJwt`, which no OB 3.0 context defines, is one): a `jsonld_undefined_term` warning. Under
     RDFC-1.0 such a name is not signed at all (safe mode refuses it too), so it is an error like any other.
     """
-    from obverify._engines.jsonld import RELATIVE_BASE, JsonLdProcessingError, compact_round_trip  # pyld on first use
-
     out = ctx.out
     try:
-        compacted, pinned = compact_round_trip(dict(doc), ctx, stage=stage)
-    except JsonLdProcessingError as exc:
+        compacted, pinned = jsonld.compact_round_trip(dict(doc), ctx, stage=stage)
+    except jsonld.JsonLdProcessingError as exc:
         code = Code.CONTEXT_INVALID if exc.code is Code.CONTEXT_INVALID else Code.SCHEMA_INVALID
         out.error(code, f"the {what}'s JSON-LD meaning cannot be established, so its keys cannot be trusted to mean "
                   f"what they say: {exc.message}", stage=stage, path=base or None)
@@ -408,7 +414,7 @@ def check_spelling(ctx: RunContext, doc: Mapping[str, Any], *, base: str = "", s
     if not isinstance(compacted, dict):
         out.error(Code.SCHEMA_INVALID, f"the {what} is not one JSON-LD node", stage=stage, path=base or None)
         return Spelling(False, None, [])
-    found = differences(dict(doc), compacted, relative_base=RELATIVE_BASE, lenient=pinned is None)
+    found = differences(dict(doc), compacted, relative_base=jsonld.RELATIVE_BASE, lenient=pinned is None)
     if pinned is not None:
         found.extend(aliases(compacted, pinned))
     undefined = [d for d in found if d.undefined] if json_signed else []

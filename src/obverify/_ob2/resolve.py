@@ -14,10 +14,11 @@ is read as is; any other context is compacted into the v2 context with pyld, ser
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from obverify._core.context import RunContext
 from obverify._core.errors import Code
+from obverify._core.lazy import deferred
 from obverify._core.text import quote_url
 from obverify._ob2.common import (
     OBI,
@@ -30,6 +31,13 @@ from obverify._ob2.common import (
     type_iris,
 )
 from obverify._ob2.upgrade import Version, detect_version, is_exact_v2, upgrade_badgeclass, upgrade_issuer
+
+if TYPE_CHECKING:
+    from obverify._engines import jsonld
+else:
+    # pyld (~75 ms of a process with the requests, lxml and asyncio it imports itself) is imported by the first
+    # document that needs JSON-LD work, never by an OB 2.0 badge in the plain v2 context
+    jsonld = deferred("obverify._engines.jsonld")
 
 
 def compact_v2(ctx: RunContext, doc: dict[str, Any], *, url: str | None, label: str) -> dict[str, Any] | None:
@@ -44,9 +52,7 @@ def compact_v2(ctx: RunContext, doc: dict[str, Any], *, url: str | None, label: 
         if check_v2_spelling(ctx, doc, url=url, label=label):
             return doc
     try:
-        from obverify._engines.jsonld import compact
-
-        result = compact(doc, V2_CONTEXT, ctx, stage=STAGE_SCHEMAS)
+        result = jsonld.compact(doc, V2_CONTEXT, ctx, stage=STAGE_SCHEMAS)
     except Exception as exc:  # pyld raises many types; any failure means the context is unusable  # noqa: BLE001
         ctx.out.error(
             Code.CONTEXT_INVALID, f"{label}: its JSON-LD @context cannot be processed ({type(exc).__name__})",

@@ -43,11 +43,16 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from obverify._core.context import RunContext
 from obverify._core.errors import Code
+from obverify._core.lazy import deferred
 from obverify._core.text import quote
 from obverify._engines.ed25519check import verify_ed25519
 
 if TYPE_CHECKING:
+    from obverify._engines import jsonld
     from obverify._engines.keys.decoding import PublicKey
+else:
+    # pyld (~75 ms of a process with the requests, lxml and asyncio it imports itself) only for RDFC suites
+    jsonld = deferred("obverify._engines.jsonld")
 
 ED25519_2020_CONTEXT = "https://w3id.org/security/suites/ed25519-2020/v1"
 ED25519_2018_CONTEXT = "https://w3id.org/security/suites/ed25519-2018/v1"
@@ -174,12 +179,9 @@ def canonical(
     """
     if suite.canon == "jcs":
         return _jcs(value)
-    # JSON-LD (pyld) on first use: it is a quarter of a VC-JWT verification's process start-up otherwise
-    from obverify._engines.jsonld import JsonLdProcessingError, canonize
-
     try:
-        return canonize(value, ctx, stage=stage, hash_algorithm=hash_algorithm).encode("utf-8")
-    except JsonLdProcessingError as exc:
+        return jsonld.canonize(value, ctx, stage=stage, hash_algorithm=hash_algorithm).encode("utf-8")
+    except jsonld.JsonLdProcessingError as exc:
         raise SuiteError(exc.code, exc.message) from None
 
 
