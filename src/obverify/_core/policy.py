@@ -212,18 +212,13 @@ class VerificationPolicy:
         return VerificationPolicy(**values)
 
     def unsafe_options(self) -> tuple[str, ...]:
-        """The `unsafe_*` options in force, this policy's and its `network`'s, by name."""
-        names = [name for name in SWITCHES if name.startswith("unsafe_") and getattr(self, name)]
-        net = self.network
-        if net is not None:
-            if net.unsafe_allow_addresses:
-                names.append("network.unsafe_allow_addresses")
-            if net.unsafe_allow_loopback:
-                names.append("network.unsafe_allow_loopback")
-        return tuple(names)
+        """This policy's `unsafe_*` options in force, by name. (Its `network`'s are logged by the HTTP loader
+        made with them, once per loader: a run whose caller gives its own loader never uses them.)"""
+        return tuple(name for name in SWITCHES if name.startswith("unsafe_") and getattr(self, name))
 
     def warn_if_unsafe(self) -> None:
-        """Log a WARNING on the `obverify` logger naming every `unsafe_*` option in force (none: nothing)."""
+        """Log a WARNING on the `obverify` logger naming every `unsafe_*` option in force (none: nothing); each
+        verification run under this policy calls it once."""
         names = self.unsafe_options()
         if names:
             from obverify._core.log import LOGGER  # only here: a safe run does not import logging
