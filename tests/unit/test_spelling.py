@@ -24,7 +24,7 @@ from obverify._core.policy import DEFAULT_POLICY, VerificationPolicy
 from obverify._core.timeparse import parse_datetime
 from obverify._engines.contexts import bundled_context
 from obverify._engines.jsonld import JsonLdProcessingError, compact_round_trip
-from obverify._engines.spelling import PROPERTY_CLASS, differences, reshaped
+from obverify._engines.spelling import PROPERTY_CLASS, aliases, differences, reshaped
 
 MAX_JSONLD_VALUES = DEFAULT_POLICY.max_jsonld_values
 
@@ -54,6 +54,23 @@ def test_a_compact_credential_has_no_differences() -> None:
     compacted, pinned = compact_round_trip(doc, None)
     assert pinned is None  # every context bundled
     assert differences(doc, compacted) == []
+
+
+def test_a_document_with_no_bundled_context_reads_under_none() -> None:
+    """Only inline contexts: the form "under the bundled contexts alone" is the form under no context at all.
+
+    It was a `proof_invalid` "JSON-LD processing failed (KeyError)" (pyld 3.x cannot compact under the empty list
+    `[]`), so such a document's meaning could never be established; found by the corpus contract test
+    tests/conformance/test_jsonld_fence_equals_plain_pyld.py (the OB 2.0 cases with the v2 context inline).
+    """
+    doc = {"@context": {"id": "@id", "type": "@type", "Thing": "https://schema.org/Thing",
+                        "name": "https://schema.org/name"},
+           "id": "https://issuer.example/things/1", "type": "Thing", "name": "one"}
+    compacted, pinned = compact_round_trip(doc, None)
+    assert differences(doc, compacted) == []
+    assert pinned == {"@id": "https://issuer.example/things/1", "@type": "https://schema.org/Thing",
+                      "https://schema.org/name": "one"}
+    assert aliases(compacted, pinned) == []  # absolute IRIs: no bundled term is aliased
 
 
 @pytest.mark.parametrize(("change", "path"), [

@@ -403,7 +403,9 @@ def compact_round_trip(doc: dict[str, Any], ctx: RunContext | None, *, stage: st
         state = _LoaderState()
         options = _options(ctx, stage, state)
         options.update({"compactArrays": True, "graph": False, "skipExpansion": True})
-        return compacted, proc.compact(expanded, {"@context": pinned}, options)
+        # No bundled context at all: the form under none, i.e. under an empty context (pyld 3.x fails with a
+        # KeyError on the equivalent empty list `{"@context": []}`, which made every such document unreadable).
+        return compacted, proc.compact(expanded, {"@context": pinned} if pinned else {}, options)
     except JsonLdProcessingError:
         raise
     except (JsonLdError, ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
