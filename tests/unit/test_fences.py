@@ -83,7 +83,12 @@ def _check(owner_name: str, attribute: str, params: tuple[str, ...] | None) -> N
 
     owner = _resolve(owner_name)
     hook = f"{owner_name}.{attribute}"
-    assert hasattr(owner, attribute), f"{hook} is gone: obverify relies on it (see tests/unit/test_fences.py)"
+    # On a class, the hook must be the class's own: a base class's version is not the implementation obverify
+    # relies on (urllib3's BaseHTTPResponse.read1 and requests' BaseAdapter.send only raise NotImplementedError).
+    own = attribute in vars(owner) if inspect.isclass(owner) else hasattr(owner, attribute)
+    inherited = [k.__qualname__ for k in owner.__mro__[1:] if attribute in vars(k)] if inspect.isclass(owner) else []
+    assert own, f"{hook} is gone: obverify relies on it (see tests/unit/test_fences.py)" + (
+        f"; only inherited now, from {inherited[0]}" if inherited else "")
     if params is None:
         return
     value = inspect.getattr_static(owner, attribute)
@@ -119,3 +124,42 @@ def test_installed_version_is_inside_the_pinned_range(package: str) -> None:
     assert any(s.operator in ("<", "<=", "~=", "==") for s in requirement.specifier), requirement
     installed = importlib.metadata.version(package)
     assert requirement.specifier.contains(installed, prereleases=True), f"{package} {installed} outside {requirement}"
+
+
+# --- the fence fails by name: the checker run against a renamed hook -----------------------------------------------
+
+
+def _entry(table: list[tuple[str, str, tuple[str, ...] | None]], owner: str, attribute: str) -> tuple[str, ...] | None:
+    return next(p for o, a, p in table if (o, a) == (owner, attribute))
+
+
+@pytest.mark.parametrize(("table", "owner", "attribute"), [
+    (PYLD_HOOKS, "pyld.jsonld.JsonLdProcessor", "_process_context"),
+    (PYLD_HOOKS, "pyld.context_resolver.ContextResolver", "_cache_resolved_context"),
+    (HTTP_HOOKS, "urllib3.connectionpool.HTTPConnectionPool", "_new_conn"),
+    (HTTP_HOOKS, "urllib3.response.HTTPResponse", "read1"),
+], ids=["pyld-_process_context", "pyld-_cache_resolved_context", "urllib3-_new_conn", "urllib3-read1"])
+def test_a_renamed_hook_fails_by_name(monkeypatch: pytest.MonkeyPatch, table: list[Any], owner: str,
+                                      attribute: str) -> None:
+    """An upgrade that renames a pinned hook (here: moved to another name on the very class obverify uses) fails
+    the fence with the hook's full name, not later as a lost memo or a deadline that no longer closes sockets."""
+    cls = _resolve(owner)
+    monkeypatch.setattr(cls, f"{attribute}_renamed", inspect.getattr_static(cls, attribute), raising=False)
+    monkeypatch.delattr(cls, attribute)
+    with pytest.raises(AssertionError) as failure:
+        _check(owner, attribute, _entry(table, owner, attribute))
+    assert str(failure.value).startswith(f"{owner}.{attribute} is gone: obverify relies on it")
+
+
+def test_a_hook_with_other_parameters_fails_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A hook that keeps its name but takes other parameters (obverify's override would be called wrong)."""
+    owner, attribute = "pyld.canon.URDNA2015", "hash_n_degree_quads"
+    cls = _resolve(owner)
+
+    def hash_n_degree_quads(self: Any, identifier: Any, issuer: Any, options: Any = None) -> Any:
+        raise NotImplementedError
+
+    monkeypatch.setattr(cls, attribute, hash_n_degree_quads)
+    with pytest.raises(AssertionError) as failure:
+        _check(owner, attribute, _entry(PYLD_HOOKS, owner, attribute))
+    assert str(failure.value).startswith(f"{owner}.{attribute} changed its parameters: ['self', 'identifier',")
