@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from obverify._engines import schemas
 from obverify._engines.schemas import (
     SchemaIssue,
     UnknownSchemaError,
+    bundle,
     bundled_schema_ids,
     json_pointer,
     jsonschema_errors,
@@ -189,9 +189,9 @@ def test_every_bundled_schema_runs_on_the_interpreter() -> None:
 
 
 def _with_fake_schema(monkeypatch: pytest.MonkeyPatch, schema_id: str, schema: dict[str, Any]) -> None:
-    real_schema, real_all = schemas._schema, schemas._schemas_by_id
-    monkeypatch.setattr(schemas, "_schema", lambda sid: schema if sid == schema_id else real_schema(sid))
-    monkeypatch.setattr(schemas, "_schemas_by_id", lambda: {**real_all(), schema_id: schema})
+    real_schema, real_all = bundle.schema, bundle.schemas_by_id
+    monkeypatch.setattr(bundle, "schema", lambda sid: schema if sid == schema_id else real_schema(sid))
+    monkeypatch.setattr(bundle, "schemas_by_id", lambda: {**real_all(), schema_id: schema})
 
 
 OUTSIDE: list[dict[str, Any]] = [

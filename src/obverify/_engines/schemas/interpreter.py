@@ -1,15 +1,5 @@
-"""JSON Schema validation against the bundled `schemas/` directory only (DESIGN.md §5, SECURITY.md §15).
-
-Every JSON file under `obverify._core.resources.data_dir()` that declares a `$id` (the project's OB 2.0 schemas
-in `ob2/`, the OB 3.0 ones in `ob3/`) is loaded once, lazily, into a `referencing.Registry`. `$ref`s resolve
-from that registry alone: the registry's `retrieve` hook refuses every URI, so no schema is ever fetched.
-The dialect is the one the schema declares in `$schema` (Draft 2019-09 or 2020-12; 2020-12 if absent),
-and format checking is on, with our own strict checkers for `date-time`, `uri`/`iri` and `email` so that
-results do not depend on which optional jsonschema extras happen to be installed.
-
-Findings never carry jsonschema's `message`: it embeds the instance, i.e. attacker text (SECURITY.md §15).
-A `SchemaIssue` holds a JSON pointer into the instance and our own template naming the failed keyword
-and the schema location.
+"""Our JSON Schema interpreter for the keywords the project's own schemas use (the bundle, format checkers and
+issue templates are `bundle`'s; the jsonschema engine is `registry`'s).
 
 One interpreter, two engines. Schemas that use only the keywords the project's own schemas need (`type`,
 `required`, `properties`, `additionalProperties: false`, `items`, `prefixItems`, `anyOf`, `allOf`, `oneOf`,
@@ -26,199 +16,20 @@ the interop corpus and Hypothesis mutations) check that both engines report iden
 from __future__ import annotations
 
 import re
-import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import date
+from collections.abc import Callable, Mapping
 from functools import cache
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any
 
-from obverify._core.resources import data_dir, read_data
-from obverify._core.strictjson import JSONError, parse_package_json
-from obverify._core.timeparse import parse_datetime, parse_ob2_datetime
-
-if TYPE_CHECKING:
-    from pathlib import Path
-
-    from jsonschema.protocols import Validator
-    from referencing import Registry
-
-MAX_ISSUES = 50
-"""At most this many issues per validation: a hostile document must not flood the report."""
-
-_SKIP_DIRS = frozenset({"contexts"})
-_URI_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S*", re.ASCII)
-_EMAIL = re.compile(r"[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f.]+")
-_lock = threading.RLock()
-"""Held while a schema is loaded, checked for the subset or compiled for jsonschema: each happens once per
-schema even when threads verify at the same time (re-entrant: compiling loads the bundle)."""
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
-
-
-class SchemaIssue(NamedTuple):
-    """One schema violation: `path` is a JSON pointer into the instance, `message` our own template."""
-
-    path: str
-    message: str
-
-
-class UnknownSchemaError(LookupError):
-    """A programmer error: no bundled schema has the requested `$id`."""
-
-
-def json_pointer(parts: Iterable[str | int]) -> str:
-    """RFC 6901 JSON pointer for a sequence of keys and indexes (`""` is the whole document)."""
-    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
-
-
-def _bundled_files(root: Path) -> list[Path]:
-    return sorted(
-        p for p in root.rglob("*.json") if p.is_file() and not (set(p.relative_to(root).parts[:-1]) & _SKIP_DIRS)
-    )
-
-
-@cache
-def _schemas_by_id() -> dict[str, Mapping[str, Any]]:
-    """Every bundled schema by its `$id` (files without `$id` are skipped: not schemas)."""
-    out: dict[str, Mapping[str, Any]] = {}
-    root = data_dir()
-    for path in _bundled_files(root):
-        try:
-            value = parse_package_json(path.read_bytes())
-        except (OSError, JSONError):
-            continue
-        if isinstance(value, dict) and isinstance(value.get("$id"), str):
-            out[value["$id"].rstrip("#")] = value
-    return out
-
-
-_OWN_PREFIXES = ("https://obverify.dev/schemas/", "https://obverify.invalid/schemas/")
-
-
-@cache
-def _schema(schema_id: str) -> Mapping[str, Any] | None:
-    """One bundled schema by `$id`. The project's own ids name their file (`…/schemas/ob2/x.json` is
-    `ob2/x.json`), so they load without parsing the whole bundle (the official OB 3.0 schemas are large)."""
-    prefix = next((p for p in _OWN_PREFIXES if schema_id.startswith(p)), None)
-    if prefix is not None:
-        rel = schema_id[len(prefix):]
-        raw = read_data(rel)  # None for a path that would leave the bundle
-        if raw is not None:
-            try:
-                value = parse_package_json(raw)
-            except JSONError:
-                value = None
-            if isinstance(value, dict) and value.get("$id", "").rstrip("#") == schema_id:
-                return value
-    return _schemas_by_id().get(schema_id)
-
-
-def bundled_schema_ids() -> list[str]:
-    """The `$id` of every bundled schema, sorted."""
-    return sorted(_schemas_by_id())
-
-
-@cache
-def _registry() -> Registry:
-    from referencing import Registry, Resource
-    from referencing.exceptions import NoSuchResource
-    from referencing.jsonschema import DRAFT202012
-
-    def refuse(uri: str) -> Resource:
-        # remote retrieval is refused: $refs resolve from the bundle only (DESIGN.md §5)
-        raise NoSuchResource(ref=uri)  # type: ignore[call-arg]
-
-    resources = [
-        (sid, Resource.from_contents(schema, default_specification=DRAFT202012))
-        for sid, schema in _schemas_by_id().items()
-    ]
-    registry: Registry = Registry(retrieve=refuse)  # type: ignore[call-arg]
-    return registry.with_resources(resources).crawl()
-
-
-def _check_datetime(value: object) -> bool:
-    if not isinstance(value, str):
-        return True
-    try:
-        parse_datetime(value)
-    except ValueError:
-        return False
-    return True
-
-
-def _check_ob2_datetime(value: object) -> bool:
-    """`ob2-date-time`, the project's own format for OB 2.0 "Data Types: DateTime" (looser than RFC 3339)."""
-    if not isinstance(value, str):
-        return True
-    try:
-        parse_ob2_datetime(value)
-    except ValueError:
-        return False
-    return True
-
-
-def _check_uri(value: object) -> bool:
-    if not isinstance(value, str):
-        return True
-    return _URI_SCHEME.fullmatch(value) is not None and not any(ord(c) < 0x20 or c in "<>\"{}|\\^`" for c in value)
-
-
-def _check_date(value: object) -> bool:
-    """RFC 3339 `full-date`: exactly YYYY-MM-DD, and a real calendar day."""
-    if not isinstance(value, str):
-        return True
-    if _DATE.fullmatch(value) is None:
-        return False
-    try:
-        date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
-
-
-def _check_email(value: object) -> bool:
-    return not isinstance(value, str) or _EMAIL.fullmatch(value) is not None
-
-
-@cache
-def _validator(schema_id: str) -> Validator:
-    from jsonschema import FormatChecker
-    from jsonschema.validators import Draft202012Validator, validator_for
-
-    schema = _schemas_by_id().get(schema_id.rstrip("#"))
-    if schema is None:
-        raise UnknownSchemaError(f"no bundled schema with $id {schema_id!r}")
-    cls = validator_for(schema, default=Draft202012Validator)
-    checker = FormatChecker()
-    for name, func in (
-        ("date-time", _check_datetime), ("ob2-date-time", _check_ob2_datetime), ("uri", _check_uri),
-        ("iri", _check_uri), ("uri-reference", _check_uri_ref),
-        ("email", _check_email), ("idn-email", _check_email),
-    ):
-        checker.checks(name)(func)
-    return cls(schema, registry=_registry(), format_checker=checker)
-
-
-def check_uri_format(value: object) -> bool:
-    """The project's `uri` format check (a scheme, no spaces or controls), for schemas run outside this module
-    (OB 2.0 extension schemas, `obverify._ob2.extensions`)."""
-    return _check_uri(value)
-
-
-def _check_uri_ref(value: object) -> bool:
-    return not isinstance(value, str) or not any(ord(c) <= 0x20 or c in "<>\"{}|\\^`" for c in value)
-
-
-def _schema_location(parts: Sequence[str | int]) -> str:
-    return "#" + json_pointer(parts)
-
+from obverify._engines.schemas import bundle
+from obverify._engines.schemas.bundle import SchemaIssue, UnknownSchemaError
 
 # --- the subset interpreter ---------------------------------------------------------------------------
 
 _DIALECT = "https://json-schema.org/draft/2020-12/schema"
 _FORMATS = {
-    "date-time": _check_datetime, "ob2-date-time": _check_ob2_datetime, "date": _check_date, "uri": _check_uri,
-    "iri": _check_uri,
-    "uri-reference": _check_uri_ref, "email": _check_email, "idn-email": _check_email,
+    "date-time": bundle.check_datetime, "ob2-date-time": bundle.check_ob2_datetime, "date": bundle.check_date,
+    "uri": bundle.check_uri, "iri": bundle.check_uri,
+    "uri-reference": bundle.check_uri_ref, "email": bundle.check_email, "idn-email": bundle.check_email,
 }
 _TYPES: dict[str, Any] = {
     "object": lambda v: isinstance(v, dict), "array": lambda v: isinstance(v, list),
@@ -249,7 +60,7 @@ def _resolve_ref(base: str, ref: str) -> tuple[str, Any]:
 
     target = urljoin(base, ref)
     url, fragment = urldefrag(target)
-    doc: Any = _schema(url)
+    doc: Any = bundle.schema(url)
     if doc is None:
         raise UnknownSchemaError(f"$ref {ref!r} is not in the bundle")
     for part in [p for p in fragment.split("/") if p]:
@@ -314,11 +125,11 @@ def _subset_ok(schema_id: str) -> bool:
 
     Anything else (an unknown keyword, a list `items`, an `additionalProperties` schema, a `false` subschema,
     an embedded `$id`, another dialect) is refused here, so the interpreter never silently passes what it does
-    not implement: such a schema runs on jsonschema. Cached (the bundle never changes); callers hold `_lock`,
+    not implement: such a schema runs on jsonschema. Cached (the bundle never changes); callers hold `bundle.lock`,
     so each schema is checked once even under threads.
     """
     seen: set[int] = set()
-    stack: list[tuple[str, Any, bool]] = [(schema_id, _schema(schema_id), True)]
+    stack: list[tuple[str, Any, bool]] = [(schema_id, bundle.schema(schema_id), True)]
     while stack:
         base, node, is_root = stack.pop()
         if node is True or id(node) in seen:
@@ -343,7 +154,7 @@ def _subset_ok(schema_id: str) -> bool:
                     target_base, target = _resolve_ref(base, value)
                 except (LookupError, ValueError, TypeError):
                     return False
-                stack.append((target_base, target, target is _schema(target_base)))
+                stack.append((target_base, target, target is bundle.schema(target_base)))
     return True
 
 
@@ -431,42 +242,6 @@ def _ok(inst: Any, schema: Any, base: str) -> bool:
     return True
 
 
-_Failure = tuple[tuple[str | int, ...], str, tuple[str | int, ...], Any, Any]
-
-
-def _extra_properties(inst: Mapping[str, Any], schema: Mapping[str, Any]) -> list[str]:
-    """The members `additionalProperties` applies to, in instance order."""
-    props = schema.get("properties", {})
-    patterns = schema.get("patternProperties", {})
-    return [n for n in inst if n not in props and not any(re.search(p, n) for p in patterns)]
-
-
-def _issues_from(schema_id: str, found: list[_Failure]) -> list[SchemaIssue]:
-    """Our message templates, from (instance path, keyword, schema path, schema object, instance) tuples."""
-    issues: list[SchemaIssue] = []
-
-    def order(f: _Failure) -> tuple[list[str], str, list[str]]:
-        return list(map(str, f[0])), f[1], list(map(str, f[2]))
-
-    for ipath, keyword, spath, node, inst in sorted(found, key=order):
-        where = f"(schema {schema_id}{_schema_location(list(spath))})"
-        path = json_pointer(ipath)
-        value = node.get(keyword) if isinstance(node, Mapping) else None
-        if keyword == "required" and isinstance(inst, dict) and isinstance(value, list):
-            # the property names come from our schema, never from the instance: safe to name them
-            for name in value:
-                if isinstance(name, str) and name not in inst:
-                    issues.append(SchemaIssue(path, f"required property '{name}' is missing {where}"))
-        elif keyword == "additionalProperties" and value is False and isinstance(inst, dict):
-            # one issue per unexpected member, located at it: its name is attacker text, so it goes in the
-            # path (escaped as a JSON pointer) and never in the message
-            for name in _extra_properties(inst, node):
-                issues.append(SchemaIssue(json_pointer((*ipath, name)), f"fails '{keyword}' {where}"))
-        else:
-            issues.append(SchemaIssue(path, f"fails '{keyword}' {where}"))
-    return list(dict.fromkeys(issues))[:MAX_ISSUES]
-
-
 def _instance_at(root: Any, path: tuple[str | int, ...]) -> Any:
     node = root
     for part in path:
@@ -477,8 +252,8 @@ def _instance_at(root: Any, path: tuple[str | int, ...]) -> Any:
 def subset_errors(instance: Any, schema_id: str) -> list[SchemaIssue] | None:
     """The interpreter's issues, or None when the schema needs the full jsonschema engine."""
     sid = schema_id.rstrip("#")
-    with _lock:
-        schema = _schema(sid)
+    with bundle.lock:
+        schema = bundle.schema(sid)
         if schema is None:
             raise UnknownSchemaError(f"no bundled schema with $id {schema_id!r}")
         if not _subset_ok(sid):
@@ -488,34 +263,6 @@ def subset_errors(instance: Any, schema_id: str) -> list[SchemaIssue] | None:
         _walk(instance, schema, sid, (), (), found)
     except (RecursionError, MemoryError, ValueError, LookupError, TypeError, re.error) as exc:
         return [SchemaIssue("", f"schema {schema_id} could not be applied ({type(exc).__name__})")]
-    return _issues_from(schema_id, [(ip, kw, sp, node, _instance_at(instance, ip)) for ip, kw, sp, node in found])
+    return bundle.issues_from(schema_id, [(ip, kw, sp, node, _instance_at(instance, ip)) for ip, kw, sp, node in found])
 
 
-def jsonschema_errors(instance: Any, schema_id: str) -> list[SchemaIssue]:
-    """The issues as the jsonschema engine finds them (same templates as the interpreter)."""
-    with _lock:
-        validator = _validator(schema_id)
-    try:
-        errors = list(validator.iter_errors(instance))
-    except (RecursionError, MemoryError, ValueError, LookupError, TypeError) as exc:
-        return [SchemaIssue("", f"schema {schema_id} could not be applied ({type(exc).__name__})")]
-    return _issues_from(schema_id, [
-        (tuple(e.absolute_path), str(e.validator), tuple(e.absolute_schema_path), e.schema, e.instance)
-        for e in errors
-    ])
-
-
-def schema_errors(instance: Any, schema_id: str) -> list[SchemaIssue]:
-    """Validate `instance` against the bundled schema `schema_id`; return the issues (empty when valid).
-
-    Never raises for any instance: a schema that cannot be applied (an unresolvable `$ref`, runaway
-    recursion) becomes one issue naming the exception class. An unknown `schema_id` is a programmer error
-    and raises `UnknownSchemaError`.
-    """
-    fast = subset_errors(instance, schema_id)
-    return fast if fast is not None else jsonschema_errors(instance, schema_id)
-
-
-def is_valid(instance: Any, schema_id: str) -> bool:
-    """Whether `instance` satisfies the bundled schema `schema_id`."""
-    return not schema_errors(instance, schema_id)
