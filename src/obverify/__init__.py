@@ -37,8 +37,8 @@ if TYPE_CHECKING:
     from obverify._orchestration.unbake import unbake
 
 # Loaded on first use (PEP 562): they pull in HTTP, JSON-LD, schema and loader code, which `obverify
-# unbake` and `obverify bake` never need, so the command line starts fast (issue 3: process < 100 ms); and
-# the bakery, which verifying a JSON or JWS input never needs (issue 2: process < 150 ms).
+# unbake` and `obverify bake` never need, so those commands start fast (a whole `obverify unbake` process is
+# under 100 ms); and the bakery, which verifying a JSON or JWS input never needs.
 # No public module is named like a public function (the entry functions live in `obverify._orchestration`),
 # so importing any submodule never replaces `obverify.audit`, `obverify.bake`, `obverify.unbake` or
 # `obverify.verify`: no module-class swap is needed to keep them functions.

@@ -184,7 +184,7 @@ def _colour() -> bool:
 def _source(parser: argparse.ArgumentParser, name: str, cap: int) -> bytes | URL | Path:
     """What `verify` gets for one INPUT: an `obverify.URL`, stdin's bytes, or the file (an `os.PathLike`) for
     `verify` to read (a file that cannot be read is a report, input_invalid and exit 1, not a usage error).
-    Never a plain `str`: to `verify` that is JSON/JWS text (issue 10)."""
+    Never a plain `str`: to `verify` that is JSON/JWS text, never a path."""
     if name.lower().startswith(("http://", "https://")):
         try:
             return URL(name)

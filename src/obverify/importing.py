@@ -1,7 +1,7 @@
 """The backpack import: `import_badge`, `reverify_import` and the records they return (`ImportResult`,
 `ImportedAssertion`, `ImportedImage`, `ImportedRecipient`, `ImportFinding`, `Reverification`).
 
-A public facade (issue 11): it only re-exports; no private module imports it.
+A public facade (the stable import path): it only re-exports; no private module imports it.
 """
 
 from obverify._orchestration.importer import (

@@ -1,7 +1,7 @@
 """The loader seam: how a run obtains documents. `Loader` (the protocol) and `Document` (what it returns),
 `LoadError`, the safe `HttpLoader`, the offline `DocumentStore`, and `URL`.
 
-A public facade (issue 11): it only re-exports; no private module imports it.
+A public facade (the stable import path): it only re-exports; no private module imports it.
 """
 
 from obverify._core.errors import LoadError

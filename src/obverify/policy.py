@@ -2,7 +2,7 @@
 recipient requirement and the `unsafe_*` opt-ins) and `NetworkPolicy` (which addresses, schemes and ports the
 HTTP loader may reach, and how much and how long one fetch may take; `VerificationPolicy.network` holds one).
 
-A public facade (issue 11): it only re-exports; no private module imports it.
+A public facade (the stable import path): it only re-exports; no private module imports it.
 """
 
 from obverify._core.policy import VerificationPolicy

@@ -1,8 +1,8 @@
 """The report a verification returns, and its stable codes: `Report`, `Finding`, `Check`, `RecipientResult`,
 `Code`.
 
-A public facade (issue 11): it only re-exports. The records live in `obverify._core`, which every layer of the
-library imports; no private module imports this facade.
+A public facade (the stable import path): it only re-exports. The records live in `obverify._core`, which
+every layer of the library imports; no private module imports this facade.
 """
 
 from obverify._core.errors import Code

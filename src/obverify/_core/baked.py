@@ -1,6 +1,6 @@
 """`Baked`: what an image holds (DESIGN.md §2, `unbake(data) -> Baked`).
 
-A frozen, slotted dataclass (issue 11): immutable, compared by value, and not a tuple.
+A frozen, slotted dataclass: immutable, compared by value, and not a tuple.
 """
 
 from __future__ import annotations

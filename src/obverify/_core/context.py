@@ -123,7 +123,7 @@ class RunContext:
         except LoadError as exc:
             return exc
         except Exception as exc:  # noqa: BLE001 - a caller's loader is foreign code; its failure is a failed fetch
-            # whatever it raises (issue 11): not input_invalid, not an internal error. The message names the
+            # whatever it raises: not input_invalid, not an internal error. The message names the
             # exception's type only; its text may hold anything the loader saw.
             return LoadError(Code.FETCH_FAILED, url, f"the loader failed ({type(exc).__name__})")
         if url not in self.out.report.documents:

@@ -15,7 +15,8 @@ class Document:
     """A loaded document: the bytes, the declared content type, the final URL and the HTTP status.
 
     `status` is 200 for stored documents; a hosted OB 2.0 assertion may be served with 410 (revoked).
-    Frozen and slotted (issue 11); a loader builds one with keywords or positionally in this order.
+    Frozen and slotted (an answer cannot change afterwards); a loader builds one with keywords or
+    positionally in this order.
     """
 
     url: str

@@ -1,4 +1,4 @@
-"""Which kind of object a JSON document is, and whether it is an *awarded* badge (issue 12, "Not a badge").
+"""Which kind of object a JSON document is, and whether it is an *awarded* badge.
 
 `verify` and `import_badge` judge awarded badges: an OB 0.5-2.0 Assertion, an OB 3.0 OpenBadgeCredential /
 AchievementCredential or EndorsementCredential (or a presentation of them). A BadgeClass, an issuer Profile,

@@ -1,6 +1,6 @@
 """`VerificationPolicy`: every limit of one verification, whose contexts are trusted, and the `unsafe_*` opt-ins.
 
-One frozen object instead of constants spread over twenty modules (issue 11): a service states once what a
+One frozen object instead of constants spread over twenty modules: a service states once what a
 verification may cost and what it may admit, and every stage reads it from the run (`RunContext.policy`).
 The defaults are the safe ones and equal the figures of README.md "Security model" (a test parses the
 README's "VerificationPolicy fields" table and compares). What the HTTP loader may fetch, and how long and
@@ -331,7 +331,7 @@ def policy_from_arguments(parser: argparse.ArgumentParser, args: argparse.Namesp
         policy = parse_options(args.policy)
     except ValueError as exc:
         parser.error(f"--policy: {exc}")
-    if args.unsafe_accept_unbound_keys:  # issue 15 class 12: the unsafe opt-in has its own flag
+    if args.unsafe_accept_unbound_keys:  # the unsafe opt-in has its own flag: no other option implies it
         policy = policy.replace(unsafe_accept_unbound_keys=True)
     return policy
 

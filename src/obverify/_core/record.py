@@ -1,7 +1,7 @@
 """`MutableRecord`: value equality and a readable repr for the project's few mutable record classes.
 
 What `@dataclass` gave `Report` and `CredentialFacts`, without importing `dataclasses` (it pulls in
-inspect, ast and dis: a fifth of an `obverify verify` process, issue 2). A subclass lists its attributes
+inspect, ast and dis: a fifth of an `obverify verify` process when it was measured). A subclass lists its attributes
 in `_FIELDS` (and, if some must stay out of the repr, `_REPR_FIELDS`) and writes its own `__init__`.
 """
 

@@ -4,13 +4,13 @@ DESIGN.md §2: `valid` is true exactly when no error was ever recorded, and `Rep
 `if verify(x):` fails loudly instead of always passing. The report also lists every check as passed,
 failed or skipped-with-reason, so nothing is ever valid by omission.
 
-The verdict by construction (issue 10): the lists of findings a report shows are capped (errors and warnings
+The verdict by construction: the lists of findings a report shows are capped (errors and warnings
 separately, so a flood of warnings can never push an error out) and a finding repeated at one code and path
 is listed once with a `count`. `valid` is never read off those lists: it is computed from the number of
 errors recorded (every one, listed or not), the outcomes of the checks, and whether a stage failed
 unexpectedly. Dropping or collapsing findings changes what is shown, never the verdict.
 
-The records users receive are frozen, slotted dataclasses (issue 11): no attribute can be reassigned, no
+The records users receive are frozen, slotted dataclasses: no attribute can be reassigned, no
 `__dict__` takes a stray one, and they are not tuples (no indexing or unpacking to depend on a field order).
 While a run is under way the stages write into the collector's `ReportDraft`, the one mutable form, which
 `Collector.finish` turns into the frozen `Report` the caller gets.

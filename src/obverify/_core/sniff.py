@@ -24,7 +24,7 @@ UTF8_BOM = b"\xef\xbb\xbf"
 
 def without_bom(data: bytes) -> bytes:
     """`data` without one leading UTF-8 byte order mark: exactly the three bytes, never a stray one of them
-    (issue 10: stray BOM bytes before a token were sniffed away and then failed to decode)."""
+    (stray BOM bytes before a token were once sniffed away and then failed to decode)."""
     return data[3:] if data.startswith(UTF8_BOM) else data
 
 

@@ -1,4 +1,4 @@
-"""The one stage boundary (issue 10; SECURITY.md §15): a bug inside a stage becomes data, never a traceback
+"""The one stage boundary (SECURITY.md §15): a bug inside a stage becomes data, never a traceback
 and never a "valid".
 
 Every verifier runs its stages through `run_stage`. An unexpected exception is recorded by the collector as

@@ -4,7 +4,7 @@ Size is capped before parsing; only UTF-8 (a BOM is dropped); `NaN`/`Infinity` a
 refused (a parser differential, RFC 7493); deep nesting and lone surrogates are caught by an iterative
 walk after parsing, so no recursive code later meets a 900-deep document.
 
-Bounded before any object is built (issue 10, problem 5): one pass over the text (C-speed: a regular
+Bounded before any object is built: one pass over the text (C-speed: a regular
 expression blanks every string, then byte counts) bounds the number of JSON values by 1 + commas + opening
 brackets and the nesting depth by the brackets, and refuses more than `MAX_JSON_VALUES` values or
 `MAX_DEPTH` levels. A 16 MiB `{"evidence":[{},{},...]}` (5.6 million empty objects, which as Python

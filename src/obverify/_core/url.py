@@ -1,4 +1,4 @@
-"""`URL`: the one way to hand `verify` and `verify_status_list` something to fetch (issue 10, problem 3).
+"""`URL`: the one way to hand `verify` and `verify_status_list` something to fetch.
 
 A plain `str` given to a verification is always badge *text* (JSON or a compact JWS/JWT), never a path and
 never a URL, so text from a request body can never make obverify open a local file or fetch anything the

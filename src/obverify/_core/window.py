@@ -1,4 +1,4 @@
-"""The validity window, stated once for every version (issue 10, problem 4).
+"""The validity window, stated once for every version, so they agree at the boundary instants.
 
 A badge, credential, status list or proof is valid over the half-open interval [start, end):
 

@@ -3,7 +3,7 @@
 OB 2.0 "Extensions" / "Extension Validation": an extension is a JSON object in a Badge Object holding its own
 `@context` and `type`; its context may declare `obi:validation` entries, each an `obi:validatesType` (a type
 IRI) and an `obi:validationSchema` (a JSON Schema URL). A node whose type (read in the v2 context plus its own)
-is one a validation entry names must conform to that schema, else `schema_invalid` (issue 15 class 11). The
+is one a validation entry names must conform to that schema, else `schema_invalid`. The
 spec makes schemas optional, so an extension nothing validates (no such entry for its type, or a context or
 schema that cannot be had) is accepted with the warning `extension_unvalidated`.
 

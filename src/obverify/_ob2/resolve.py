@@ -80,7 +80,7 @@ def _default_language(doc: dict[str, Any]) -> str | None:
 
 
 def _untag(value: Any, language: str) -> Any:  # a dict stays a dict
-    """Issue 15 class 5: compacting into the v2 context (which sets no default language) turns every string of a
+    """Compacting into the v2 context (which sets no default language) turns every string of a
     document with a default language into `{"@value": s, "@language": L}`. Read with that default, which the
     result then carries as its own `@language`, those are plain strings again: the same JSON-LD meaning."""
     if isinstance(value, list):
@@ -138,7 +138,7 @@ def _read_document(
 
 
 def in_parent_context(ctx: RunContext, doc: Any, *, url: str, label: str) -> bool:
-    """Whether a related document fetched for an OB 2.0 badge has no `@context` (issue 15 class 3), so that it
+    """Whether a related document fetched for an OB 2.0 badge has no `@context`, so that it
     is read in the OB 2.0 context of the badge that links it; says so in the warning `context_missing`.
 
     Older platforms and OB 1.1 hosting habits serve BadgeClass, Profile, CryptographicKey, RevocationList and
@@ -170,7 +170,7 @@ def has_inline_context(doc: dict[str, Any]) -> bool:
 def _read_by_meaning(
     ctx: RunContext, doc: dict[str, Any], *, url: str | None, label: str
 ) -> tuple[dict[str, Any], Version] | None:
-    """Issue 15 class 4: a document whose context is given inline (an object, or objects with other URLs) and
+    """A document whose context is given inline (an object, or objects with other URLs) and
     names no Open Badges context URL is OB 2.0 when its meaning says so: compacted into the v2 context (JSON-LD
     Compaction, bundled contexts only), its `type` must be an OB 2.0 class. Raw keys are never read: a local
     context that maps `type` or a class name elsewhere changes the compacted result, not what is checked."""
@@ -253,7 +253,7 @@ def resolve_node(
 def _follow_declared_id(
     ctx: RunContext, fetched_from: str, declared: str, *, label: str, kind: str, version: Version, path: str
 ) -> tuple[dict[str, Any], str] | None:
-    """Issue 15 class 7: a BadgeClass or issuer Profile fetched from one URL that declares another http(s) id (an
+    """A BadgeClass or issuer Profile fetched from one URL that declares another http(s) id (an
     alias, a moved badge class) is what badgecheck follows. The copy at the declared id is fetched through the
     same loader and policy, once, and used only if it declares that same id, with the warning
     `declared_id_differs` ("fetched from X, declares Y"); a copy declaring yet another id is `issuer_mismatch`.

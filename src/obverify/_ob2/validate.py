@@ -46,11 +46,11 @@ EXPECTED_TYPES: dict[str, tuple[frozenset[str], str]] = {
     "cryptographic-key": (frozenset({"https://w3id.org/security#Key"}), "CryptographicKey"),
 }
 """The class each kind of Badge Object must declare among its `type` values, as IRIs under the OB v2 context
-(OB 2.0 "Profile": an issuer is a Profile, `Issuer` its subclass). Issue 15 class 10: an issuer of another
+(OB 2.0 "Profile": an issuer is a Profile, `Issuer` its subclass). An issuer of another
 type was accepted; a context-less related document (class 3) must not pass for another class either."""
 
 _TEXT_PROPERTIES = ("name", "description", "narrative")
-"""Properties that may hold language-tagged values (issue 15 class 5), whose tags are checked."""
+"""Properties that may hold language-tagged values, whose tags are checked."""
 
 MAX_DATA_URI_CHARS = 4 * 1024 * 1024
 _UUID_URN = re.compile(r"urn:uuid:[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}", re.ASCII | re.IGNORECASE)

@@ -109,7 +109,7 @@ def _verify_json(ctx: RunContext, doc: dict[str, Any], fetched: Document | None)
                       path="/@context")
         return
     if version is None or (version == "2.0" and not is_exact_v2(doc)):
-        # issue 15 class 4: what the document is, and the id a hosted pointer names, are read from its JSON-LD
+        # what the document is, and the id a hosted pointer names, are read from its JSON-LD
         # meaning (compacted into the v2 context), never from raw keys a local context may have redefined
         read = read_document(ctx, doc, url=fetched.url if fetched else None, label="badge", extensions=False)
         if read is None:
@@ -173,7 +173,7 @@ _HOSTED_VERSIONS: dict[object, Version] = {"0.5": "0.5", "1.0": "1.0", "1.1": "1
 
 
 def _describe_unverified(ctx: RunContext, presented: dict[str, Any] | None, version: Version) -> None:
-    """Give a hosted assertion that failed before its checks ran a summary and a recipient note (issue 17).
+    """Give a hosted assertion that failed before its checks ran a summary and a recipient note.
 
     A hosted copy that is a revocation notice (`revoked: true`, 410 Gone), that could not be loaded, or that is
     not the document it claims to be stops the verification before the badge class, issuer and recipient

@@ -270,7 +270,7 @@ def _resolve_key(ctx: RunContext, header: Mapping[str, Any], issuer_id: str) -> 
     for candidate in bound:
         if want is not None and _spki(candidate.public_key) == want:
             return candidate.public_key
-    if not bound:  # issue 15 class 12: the issuer lists no key at all, so nothing ties this one to it
+    if not bound:  # the issuer lists no key at all, so nothing ties this one to it
         from obverify._engines.keys.documents import accept_unbound, accepts_unbound_keys, unbound_message
 
         if accepts_unbound_keys(ctx):

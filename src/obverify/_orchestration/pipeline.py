@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from obverify._engines.net.policy import NetworkPolicy
 
 Source = bytes | bytearray | memoryview | str | os.PathLike[str] | Mapping[str, Any] | URL
-"""What `verify` takes, each meaning one thing (issue 10, problem 3): bytes are content in any badge format,
+"""What `verify` takes, each meaning one thing: bytes are content in any badge format,
 a `str` is JSON or compact JWS/JWT text, an `os.PathLike` is a local file, a mapping is parsed JSON, and a
 `URL` is fetched. A plain `str` never names a file or a URL."""
 

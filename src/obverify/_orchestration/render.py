@@ -1,4 +1,4 @@
-"""The report as a person reads it in a terminal (issue 17): verdict, badge, reasons, and with `-v` the checks.
+"""The report as a person reads it in a terminal: verdict, badge, reasons, and with `-v` the checks.
 
 `render_report` turns a `Report` into lines of (text, style) segments; `write_lines` prints them plainly, or
 through rich with colour when the stream is a terminal and `NO_COLOR` is unset. rich costs about 30 ms to
@@ -290,7 +290,7 @@ def finding_line(finding: Finding, severity: str) -> Line:
 
 
 def render_report(report: Report, *, verbose: bool = False, recipients_given: bool = False) -> list[Line]:
-    """The whole human view of one report, in the order of issue 17.
+    """The whole human view of one report, in that order: verdict, badge, reasons, then (with `-v`) the checks.
 
     `recipients_given`: whether the caller asked for a recipient check (`--recipient`), so that a report
     whose recipient was not checked says why.

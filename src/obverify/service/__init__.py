@@ -1,4 +1,4 @@
-"""The backpack service and verification microservice (`pip install 'obverify[service]'`, issue 13).
+"""The backpack service and verification microservice (`pip install 'obverify[service]'`).
 
 `uvicorn obverify.service:app` builds the application from `OBVERIFY_*` environment variables on first
 access of `app` (PEP 562), so importing this package costs nothing and needs no settings; `obverify

@@ -2,7 +2,7 @@
 
 A token is 32 random bytes (base64url); only its SHA-256 is stored, so it is shown once, at creation. The
 scopes are the seed's: `r:backpack` reads the backpack, `rw:backpack` also imports, edits and deletes.
-A full OAuth2 server is out of scope (issue 13): a deployment puts its own in front.
+A full OAuth2 server is out of scope: a deployment puts its own in front.
 """
 
 from __future__ import annotations

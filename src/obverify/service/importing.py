@@ -1,7 +1,7 @@
 """The service's one door to `obverify.import_badge`: inputs in, an `ImportOutcome` out.
 
 `import_badge` is the one place that checks the request body's fields and maps a report to the seed's
-Assertion (issue 13); this module only turns its `ImportResult` into what the endpoint stores and answers,
+Assertion; this module only turns its `ImportResult` into what the endpoint stores and answers,
 and wraps `reverify_import` for the re-check on read. Nothing a request body holds makes either raise;
 a programmer error inside the library would still surface as a 500 and is not masked here.
 """

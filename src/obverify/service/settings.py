@@ -1,6 +1,6 @@
 """Service settings: one record built from `obverify serve` options or from `OBVERIFY_*` environment variables.
 
-`obverify serve` and `uvicorn obverify.service:app` must behave alike (issue 13), so the command line only
+`obverify serve` and `uvicorn obverify.service:app` must behave alike, so the command line only
 writes the environment that `Settings.from_env` reads; every worker process then builds the same settings.
 """
 

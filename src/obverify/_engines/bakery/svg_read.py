@@ -5,7 +5,7 @@ Implements the Open Badges 2.0 Baking Specification "SVGs" (element `assertion` 
 `http://openbadges.org`, `verify` attribute = JWS or hosted URL, body = JSON in CDATA) and OB 3.0
 §5.3.2 (element `credential` in `https://purl.imsglobal.org/ob/v3p0`, `verify` = VC-JWT, or a JSON body).
 Both say there MUST be only one such element, so two are an error. SECURITY.md §4: defusedxml with
-`forbid_dtd`, `forbid_entities`, `forbid_external` (a DTD is refused; the one exception, issue 15, is a DOCTYPE
+`forbid_dtd`, `forbid_entities`, `forbid_external` (a DTD is refused; the one exception is a DOCTYPE
 in the prolog with only an external identifier, as Illustrator and Inkscape write: it is blanked, never read,
 so any entity reference is still refused), no XInclude, a size cap, an
 iterative walk with a 256-level depth cap, matching by namespace URI and never by prefix.
@@ -568,7 +568,7 @@ def locate(data: bytes, *, keep_all: bool = False) -> Located:
     """
     pos, ascii_ok, doctype = prolog(data)
     if doctype is not None:
-        # Issue 15 class 1: exporters (Illustrator, Inkscape) write an external-only DOCTYPE. `prolog` has
+        # Exporters (Illustrator, Inkscape) write an external-only DOCTYPE. `prolog` has
         # checked it holds no internal subset; it is blanked (same length, so offsets hold) and the external
         # DTD is never read, so the parser sees a document without a DTD: every entity reference other than
         # the five predefined ones is undefined, hence not well-formed, hence refused. Such a document always

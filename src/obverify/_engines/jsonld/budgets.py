@@ -30,7 +30,7 @@ def check_context_entries(doc: Any, limit: int = DEFAULT_POLICY.max_context_entr
     """Refuse, before any JSON-LD processing, a document whose `@context` values repeat an entry or hold more
     than `limit` entries in all (`VerificationPolicy.max_context_entries`; real credentials hold 2 to 5): pyld
     processes each entry in turn, re-checking every protected term it defines, and a 7.5 kB credential repeating
-    the OB 3.0 context 100 times cost 3.6 s per verification (found by fuzzing, issue 10).
+    the OB 3.0 context 100 times cost 3.6 s per verification (found by fuzzing).
     `JsonLdProcessingError` (`context_invalid`)."""
     total = 0
     stack = [doc]

@@ -9,7 +9,7 @@ model (Multikey §2.2.2, JsonWebKey §2.2.3):
   becomes `https://host[:port]/path/did.json` (or `/.well-known/did.json`) fetched through the run's loader,
   refusing empty, `.`, `..` and encoded-`/` segments; the DID document's `id` must equal the DID.
 - An https verification method is fetched (without its fragment) through the loader: either a controller
-  document listing it, or the method document itself with a `controller`, or (issue 15 class 8) a bare key
+  document listing it, or the method document itself with a `controller`, or a bare key
   (a JWK, a JWK Set chosen by `kid`, a Multikey without `controller`) on the issuer's own https origin.
 - Key material (`publicKeyMultibase`, `publicKeyJwk`, `publicKeyBase58`) is decoded and checked by
   `obverify._engines.keys.decoding`.
@@ -295,7 +295,7 @@ def _resolve(
 
 
 def _bare_key(doc: dict[str, Any], method_id: str) -> PublicKey | None:
-    """The key of a document that is only a key, with nothing naming its owner (issue 15 class 8), else None.
+    """The key of a document that is only a key, with nothing naming its owner, else None.
 
     OB 3.0 §8.2.4.1 "dereference the `kid` value to retrieve the public key JWK": what a `kid` URL answers may
     be a bare JWK (RFC 7517 §4, no `id`), a JWK Set (RFC 7517 §5: the key whose `kid` is the URL or its
@@ -363,7 +363,7 @@ def _can_list_keys(issuer_id: str) -> bool:
 
 
 def accepts_unbound_keys(ctx: RunContext) -> bool:
-    """Whether the run's `VerificationPolicy` opted in to `unsafe_accept_unbound_keys` (issue 15 class 12)."""
+    """Whether the run's `VerificationPolicy` opted in to `unsafe_accept_unbound_keys`."""
     return ctx.policy.unsafe_accept_unbound_keys is True
 
 

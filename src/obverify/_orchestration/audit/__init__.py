@@ -1,4 +1,4 @@
-"""The audit engine behind `obverify.audit` and `obverify audit` (issue 16): many files, every core busy.
+"""The audit engine behind `obverify.audit` and `obverify audit`: many files, every core busy.
 
     discover (lazy walk) ─▶ engines (local processes | Dask) ─▶ job (read, sha256, verify, per file)
                                                           ─▶ records (journal) ─▶ csv_report, html_report

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from obverify._core.report import Report
 
 AWARDED = frozenset({"Assertion", "OpenBadgeCredential", "AchievementCredential", "EndorsementCredential"})
-"""What an auditor counts as a badge: OB 0.5-2.0 Assertions and OB 3.0 credentials (issue 12's list)."""
+"""What an auditor counts as a badge: OB 0.5-2.0 Assertions and OB 3.0 credentials."""
 
 _OB3_KINDS = {"achievement": "OpenBadgeCredential", "endorsement": "EndorsementCredential"}
 _HASH_BLOCK = 1 << 20
@@ -99,7 +99,7 @@ def _loader(settings: Settings) -> Loader:
 def object_type(report: Report) -> str | None:
     """Which object `verify` judged: an Assertion, a BadgeClass, a Profile, an OB 3.0 credential...
 
-    Hook for issue 12 (engineer `import`): when `verify`'s report names the object it judged itself
+    Hook for the importer: when `verify`'s report names the object it judged itself
     (`report.object_type`), that is used; until then, what the OB 2.0 verifier records in
     `related["type"]` and the OB 3.0 credential kind in the summary.
     """

@@ -45,8 +45,8 @@ def _list(value: Any) -> list[Any]:
 
 
 def _text(value: Any) -> str | None:
-    """A text property as one string: a string as is; language-tagged values (OB 2.0 "Internationalization",
-    issue 15 class 5) by `display_text`'s order (untagged, else the first)."""
+    """A text property as one string: a string as is; language-tagged values (OB 2.0 "Internationalization")
+    by `display_text`'s order (untagged, else the first)."""
     if isinstance(value, str):
         return value
     from obverify._ob2.common import display_text
