@@ -7,7 +7,7 @@ data in a `Report` with stable codes (DESIGN.md §2, §4), never a traceback.
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from obverify._core.errors import Code, LoadError
+from obverify._core.errors import Code, LoadError, WarningCode
 
 __version__ = "0.1.0"
 """The package version: the single source (pyproject.toml reads it through hatch's version source), so
@@ -106,6 +106,7 @@ __all__ = [
     "Report",
     "Reverification",
     "VerificationPolicy",
+    "WarningCode",
     "__version__",
     "audit",
     "bake",

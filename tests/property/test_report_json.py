@@ -7,6 +7,7 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
+from obverify._core.errors import WarningCode
 from obverify._core.report import Collector, Report
 
 
@@ -14,7 +15,7 @@ from obverify._core.report import Collector, Report
 def test_to_json_never_raises(message: str, path: str, url: str | None) -> None:
     out = Collector(Report())
     out.error("input_invalid", message, stage="sniff", path=path, url=url)
-    out.warn("w", message, stage="sniff")
+    out.warn(WarningCode.SCHEMA_WARNING, message, stage="sniff")
     report = out.finish()
     data = json.loads(report.to_json())
     assert isinstance(data, dict)

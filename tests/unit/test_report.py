@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from obverify._core.errors import Code
+from obverify._core.errors import Code, WarningCode
 from obverify._core.report import MAX_ERRORS, Collector, Report
 
 
@@ -30,7 +30,7 @@ def test_duplicate_findings_are_kept_once() -> None:
 
 def test_json_carries_no_original_and_has_contract_fields() -> None:
     out = Collector(Report(original=b"SECRET-IMAGE-BYTES", originals={"https://a.example/": b"SECRET-BODY"}))
-    out.warn("md5_hash", "weak hash", stage="recipient")
+    out.warn(WarningCode.WEAK_HASH, "weak hash", stage="recipient")
     report = out.finish()
     assert report.original == b"SECRET-IMAGE-BYTES"
     text = report.to_json()
@@ -39,7 +39,7 @@ def test_json_carries_no_original_and_has_contract_fields() -> None:
     for key in ("valid", "version", "errors", "warnings", "revoked", "expired"):
         assert key in data
     assert data["valid"] is True
-    assert data["warnings"][0]["code"] == "md5_hash"
+    assert data["warnings"][0]["code"] == "weak_hash"
 
 
 def test_messages_are_bounded_and_escaped() -> None:

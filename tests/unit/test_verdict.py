@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from obverify import DocumentStore, verify
-from obverify._core.errors import Code
+from obverify._core.errors import Code, WarningCode
 from obverify._core.report import MAX_ERRORS, MAX_WARNINGS, Collector, Report
 from obverify._core.timeparse import parse_datetime
 
@@ -42,7 +42,7 @@ def test_repeated_contexts_are_refused_before_json_ld_work() -> None:
 def test_warnings_cannot_push_errors_out() -> None:
     out = Collector(Report())
     for i in range(MAX_WARNINGS * 3):
-        out.warn("context_alias", "alias", stage="schemas", path=f"/@context/{i}")
+        out.warn(WarningCode.CONTEXT_ALIAS, "alias", stage="schemas", path=f"/@context/{i}")
     out.error(Code.PROOF_INVALID, "bad", stage="proofs", path="/proof")
     report = out.finish()
     assert report.codes() == ["proof_invalid"]
@@ -70,7 +70,7 @@ def test_repeated_findings_collapse_into_one_with_a_count() -> None:
     out = Collector(Report())
     for _ in range(1000):
         out.error(Code.SCHEMA_INVALID, "same problem", stage="schemas", path="/credentialSubject")
-        out.warn("context_alias", "alias", stage="schemas", path="/@context/1")
+        out.warn(WarningCode.CONTEXT_ALIAS, "alias", stage="schemas", path="/@context/1")
     report = out.finish()
     assert len(report.errors) == 1
     assert report.errors[0].occurrences == 1000

@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any, Literal
 
-from obverify._core.errors import Code
+from obverify._core.errors import Code, WarningCode
 from obverify._core.text import quote, quote_url
 
 if TYPE_CHECKING:
@@ -318,9 +318,10 @@ class Collector:
         self._add(True, _finding(code, message, stage, path, url))
 
     def warn(
-        self, code: Code | str, message: str, *, stage: str, path: str | None = None, url: str | None = None
+        self, code: WarningCode, message: str, *, stage: str, path: str | None = None, url: str | None = None
     ) -> None:
-        """Record a warning: reported, but it does not change the verdict."""
+        """Record a warning: reported, but it does not change the verdict. Only a `WarningCode`: a misspelt or
+        made-up code fails type checking, and an error code is never downgraded to a warning."""
         self._add(False, _finding(code, message, stage, path, url))
 
     def finish(self) -> Report:
@@ -338,7 +339,7 @@ class Collector:
         leaves the verdict to the other stages."""
         message = f"internal error in the {stage} stage ({type(exc).__name__}); the check did not complete"
         if code is None:
-            self.warn("internal_error", message, stage=stage)
+            self.warn(WarningCode.INTERNAL_ERROR, message, stage=stage)
             return
         self.report.failed_stages.append(stage)
         self.error(code, message, stage=stage)
@@ -351,7 +352,7 @@ class Collector:
                                                                 for f in self.report.errors)
 
 
-def _finding(code: Code | str, message: str, stage: str, path: str | None, url: str | None) -> Finding:
+def _finding(code: Code | WarningCode | str, message: str, stage: str, path: str | None, url: str | None) -> Finding:
     return Finding(
         code=str(code),
         message=quote(message, 2000),

@@ -46,7 +46,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from obverify._core.context import RunContext
-from obverify._core.errors import Code
+from obverify._core.errors import Code, WarningCode
 from obverify._core.lazy import deferred
 from obverify._core.text import quote
 
@@ -420,7 +420,8 @@ def check_spelling(ctx: RunContext, doc: Mapping[str, Any], *, base: str = "", s
     undefined = [d for d in found if d.undefined] if json_signed else []
     wrong = [d for d in found if not (json_signed and d.undefined)]
     for d in undefined[:MAX_REPORTED]:
-        out.warn("jsonld_undefined_term", f"{d.message}; the {what}'s JSON is what is signed, so it is read as "
+        out.warn(WarningCode.JSONLD_UNDEFINED_TERM,
+                 f"{d.message}; the {what}'s JSON is what is signed, so it is read as "
                  "written", stage=stage, path=base + d.path)
     if not wrong:
         return Spelling(True, reshaped(dict(doc), compacted, lenient=pinned is None), found)

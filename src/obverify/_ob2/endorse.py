@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from obverify._core.context import RunContext
+from obverify._core.errors import WarningCode
 from obverify._core.report import Collector, Report
 from obverify._ob2.common import STAGE_RESOLVE, as_list, node_id
 
@@ -40,16 +41,17 @@ def check_endorsements(
         claim = child_report.badge.get("claim") if child_report.badge is not None else None
         claim_id = claim.get("id") if isinstance(claim, dict) else None
         if child_report.valid and claim_id != node_id(doc):
-            ctx.out.warn("endorsement_claim_mismatch", f"an endorsement linked from the {label} claims another entity",
+            ctx.out.warn(WarningCode.ENDORSEMENT_CLAIM_MISMATCH,
+                         f"an endorsement linked from the {label} claims another entity",
                          stage=STAGE_RESOLVE, url=node_id(ref))
             all_ok = False
         if not child_report.valid:
-            ctx.out.warn("endorsement_invalid", f"an endorsement of the {label} did not verify "
+            ctx.out.warn(WarningCode.ENDORSEMENT_INVALID, f"an endorsement of the {label} did not verify "
                          f"({', '.join(sorted(set(child_report.codes())))})", stage=STAGE_RESOLVE, url=node_id(ref))
             all_ok = False
         results.append({"of": label, **child_report.to_dict()})
     if len(refs) > limit:
-        ctx.out.warn("endorsements_truncated", f"only the first {limit} endorsements were verified",
+        ctx.out.warn(WarningCode.ENDORSEMENTS_TRUNCATED, f"only the first {limit} endorsements were verified",
                      stage=STAGE_RESOLVE)
     ctx.out.report.related["endorsements"] = results
     ctx.out.check("endorsements", "passed" if all_ok else "failed", f"{len(results)} endorsement(s) verified")

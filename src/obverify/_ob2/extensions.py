@@ -26,7 +26,7 @@ from functools import cache
 from typing import Any
 
 from obverify._core.context import RunContext
-from obverify._core.errors import Code
+from obverify._core.errors import Code, WarningCode
 from obverify._core.report import Collector, Report
 from obverify._core.resources import read_data
 from obverify._core.strictjson import parse_package_json
@@ -161,7 +161,7 @@ def check_extensions(ctx: RunContext, doc: dict[str, Any], *, url: str | None, l
         path = f"/{_pointer_part(key)}" + (f"/{index}" if index is not None else "")
         ok = _check_node(ctx, node, v2, key=key, path=path, url=url, label=label) and ok
     if len(nodes) > limit:
-        ctx.out.warn("extension_unvalidated", f"{label}: only the first {limit} extensions were validated",
+        ctx.out.warn(WarningCode.EXTENSION_UNVALIDATED, f"{label}: only the first {limit} extensions were validated",
                      stage=STAGE_SCHEMAS, url=url)
     return ok
 
@@ -195,7 +195,7 @@ def _check_node(
     name = quote(key, 80)
     if not schemas:
         reason = "; ".join(why) or "its context declares no schema for its type"
-        ctx.out.warn("extension_unvalidated", f"{label}: extension {name} is not validated: {reason}",
+        ctx.out.warn(WarningCode.EXTENSION_UNVALIDATED, f"{label}: extension {name} is not validated: {reason}",
                      stage=STAGE_SCHEMAS, path=path, url=url)
         return True
     ok = True
@@ -203,7 +203,7 @@ def _check_node(
         schema, reason = _schema(ctx, schema_url)
         failures = _schema_failures(schema, node) if schema is not None else None
         if failures is None:
-            ctx.out.warn("extension_unvalidated", f"{label}: extension {name} is not validated: "
+            ctx.out.warn(WarningCode.EXTENSION_UNVALIDATED, f"{label}: extension {name} is not validated: "
                          f"{reason or f'its schema {quote_url(schema_url)} is not a usable JSON Schema'}",
                          stage=STAGE_SCHEMAS, path=path, url=url)
             continue

@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from obverify._core.context import RunContext
-from obverify._core.errors import Code
+from obverify._core.errors import Code, WarningCode
 from obverify._core.loader import Document
 from obverify._core.recipient import ascii_lower
 from obverify._core.strictjson import JSONError, parse_json
@@ -111,7 +111,7 @@ def check_scope(ctx: RunContext, issuer: dict[str, Any], targets: list[tuple[str
     for prefix in starts:
         if not prefix.endswith("/"):
             ctx.out.warn(
-                "starts_with_without_slash",
+                WarningCode.STARTS_WITH_WITHOUT_SLASH,
                 f"issuer startsWith {quote_url(prefix)} does not end with '/', so it also admits sibling paths",
                 stage=STAGE_PROOFS, path="/verification/startsWith",
             )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from obverify._core.context import RunContext
-from obverify._core.errors import Code
+from obverify._core.errors import Code, WarningCode
 from obverify._core.recipient import IdentityClaim, match_identity
 from obverify._core.report import RecipientResult
 from obverify._ob2.common import STAGE_RECIPIENT
@@ -37,7 +37,7 @@ def check_recipient(ctx: RunContext, assertion: dict[str, Any]) -> None:
     claim = IdentityClaim(identity=recipient["identity"], identity_type=str(kind), hashed=hashed, salt=salt)
     result = match_identity(claim, ctx.recipients)
     if result.weak_hash:
-        ctx.out.warn("weak_hash", "the recipient identity is hashed with md5", stage=STAGE_RECIPIENT,
+        ctx.out.warn(WarningCode.WEAK_HASH, "the recipient identity is hashed with md5", stage=STAGE_RECIPIENT,
                      path="/recipient/identity")
     if result.malformed is not None:
         ctx.out.error(Code.RECIPIENT_MISMATCH, f"the badge's recipient identity is unusable: {result.malformed}",

@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from obverify._core.context import RunContext
-from obverify._core.errors import Code
+from obverify._core.errors import Code, WarningCode
 from obverify._core.lazy import deferred
 from obverify._core.text import quote_url
 from obverify._ob2.common import (
@@ -149,7 +149,8 @@ def in_parent_context(ctx: RunContext, doc: Any, *, url: str, label: str) -> boo
     """
     if not isinstance(doc, dict) or "@context" in doc:
         return False
-    ctx.out.warn("context_missing", f"{label} at {quote_url(url)} has no @context; read in the OB 2.0 context of "
+    ctx.out.warn(WarningCode.CONTEXT_MISSING,
+                 f"{label} at {quote_url(url)} has no @context; read in the OB 2.0 context of "
                  "the badge that links it", stage=STAGE_SCHEMAS, url=url)
     return "type" in doc or "@type" in doc
 
@@ -181,7 +182,8 @@ def _read_by_meaning(
         ctx.out.error(Code.CONTEXT_INVALID, f"{label}: its inline @context does not make it an Open Badges 2.0 object",
                       stage=STAGE_SCHEMAS, path="/@context", url=url)
         return None
-    ctx.out.warn("context_inline", f"{label}: its @context is given inline; read by its meaning in the OB v2 context",
+    ctx.out.warn(WarningCode.CONTEXT_INLINE,
+                 f"{label}: its @context is given inline; read by its meaning in the OB v2 context",
                  stage=STAGE_SCHEMAS, path="/@context", url=url)
     return compacted, "2.0"
 
@@ -276,6 +278,6 @@ def _follow_declared_id(
             "another id; it is not trusted", stage=STAGE_RESOLVE, path="/id", url=declared,
         )
         return None
-    ctx.out.warn("declared_id_differs", f"{label} fetched from {quote_url(fetched_from)} declares "
+    ctx.out.warn(WarningCode.DECLARED_ID_DIFFERS, f"{label} fetched from {quote_url(fetched_from)} declares "
                  f"{quote_url(declared)}; verified the copy at the declared id", stage=STAGE_RESOLVE, url=declared)
     return doc, declared

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from obverify._core.context import RunContext
-from obverify._core.errors import Code
+from obverify._core.errors import Code, WarningCode
 from obverify._core.text import quote_url
 from obverify._ob2.common import STAGE_STATUS, as_list, types_of
 from obverify._ob2.hosted import record_revoked
@@ -51,10 +51,11 @@ def check_revocation(ctx: RunContext, assertion: dict[str, Any], issuer: dict[st
             return
         assert isinstance(doc, dict)
         if doc.get("id") not in (None, list_url):
-            ctx.out.warn("revocation_list_id_mismatch", f"revocation list at {quote_url(list_url)} declares another id",
+            ctx.out.warn(WarningCode.REVOCATION_LIST_ID_MISMATCH,
+                         f"revocation list at {quote_url(list_url)} declares another id",
                          stage=STAGE_STATUS, url=list_url)
         if doc.get("issuer") not in (None, issuer.get("id")):
-            ctx.out.warn("revocation_list_issuer_mismatch", "revocation list names another issuer",
+            ctx.out.warn(WarningCode.REVOCATION_LIST_ISSUER_MISMATCH, "revocation list names another issuer",
                          stage=STAGE_STATUS, url=list_url)
         entries = as_list(doc.get("revokedAssertions"))
     ident = assertion.get("id")

@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import unquote_to_bytes
 
 from obverify._core.context import RunContext
-from obverify._core.errors import Code
+from obverify._core.errors import Code, WarningCode
 from obverify._engines.schemas import schema_errors
 from obverify._ob2.common import OBI, STAGE_SCHEMAS, as_list, is_http_url, node_id, type_iris
 
@@ -199,7 +199,7 @@ def _identity_rules(rules: _Rules, recipient: Any) -> None:
             rules.fail("/recipient/identity", "url identity is not an http(s) URL")
     if kind is not None and kind not in ("email", "url", "telephone", "id") and isinstance(kind, str):
         rules.ctx.out.warn(
-            "recipient_type_unknown", f"{rules.label}: recipient type is not email, url, telephone or id",
+            WarningCode.RECIPIENT_TYPE_UNKNOWN, f"{rules.label}: recipient type is not email, url, telephone or id",
             stage=STAGE_SCHEMAS, path="/recipient/type", url=rules.url,
         )
 
@@ -269,7 +269,8 @@ def check_document(
     schema = SCHEMAS[kind]
     if legacy and kind == "issuer" and "email" not in doc:
         schema = "issuer-1x.json"
-        ctx.out.warn("issuer_email_missing", f"{name}: an OB 1.x issuer without email (required only since OB 2.0)",
+        ctx.out.warn(WarningCode.ISSUER_EMAIL_MISSING,
+                     f"{name}: an OB 1.x issuer without email (required only since OB 2.0)",
                      stage=STAGE_SCHEMAS, path="/email", url=url)
     for issue in schema_errors(doc, SCHEMA_BASE + schema):
         rules.fail(issue.path, issue.message)

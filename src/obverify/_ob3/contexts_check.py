@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from obverify._core.context import RunContext
-from obverify._core.errors import Code
+from obverify._core.errors import Code, WarningCode
 from obverify._core.text import quote
 
 STAGE = "schemas"
@@ -54,7 +54,7 @@ def check_contexts(ctx: RunContext, credential: Mapping[str, Any], *, base: str 
             out.error(Code.CONTEXT_INVALID, "no Open Badges 3.0 @context", stage=STAGE, path=path)
             ok = False
         elif ob_positions[0] != 1:
-            out.warn("context_order", "the Open Badges 3.0 context should be the second @context entry",
+            out.warn(WarningCode.CONTEXT_ORDER, "the Open Badges 3.0 context should be the second @context entry",
                      stage=STAGE, path=f"{path}/{ob_positions[0]}")
     for i, entry in enumerate(entries):
         if not isinstance(entry, str):
@@ -68,9 +68,10 @@ def check_contexts(ctx: RunContext, credential: Mapping[str, Any], *, base: str 
             ok = False
         if i in ob_positions:
             if entry in OB3_ALIASES:
-                out.warn("context_alias", f"the OB 3.0 context alias {quote(entry)} is not pinned to a version",
+                out.warn(WarningCode.CONTEXT_ALIAS,
+                         f"the OB 3.0 context alias {quote(entry)} is not pinned to a version",
                          stage=STAGE, path=f"{path}/{i}")
             elif entry not in OB3_KNOWN:
-                out.warn("context_unknown_version", f"unknown OB 3.0 context version {quote(entry)}",
+                out.warn(WarningCode.CONTEXT_UNKNOWN_VERSION, f"unknown OB 3.0 context version {quote(entry)}",
                          stage=STAGE, path=f"{path}/{i}")
     return ok

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from obverify._core.context import RunContext
+from obverify._core.errors import WarningCode
 from obverify._core.report import Collector, Report
 
 STAGE = "endorsements"
@@ -54,7 +55,7 @@ def check_endorsements(ctx: RunContext, credential: Mapping[str, Any],
     failed = 0
     for n, (path, item) in enumerate(found):
         if n >= ctx.policy.max_endorsements:
-            ctx.out.warn("endorsement_not_checked",
+            ctx.out.warn(WarningCode.ENDORSEMENT_NOT_CHECKED,
                          f"only the first {ctx.policy.max_endorsements} endorsements are verified",
                          stage=STAGE, path=path)
             break
@@ -68,7 +69,8 @@ def check_endorsements(ctx: RunContext, credential: Mapping[str, Any],
         if not child_report.valid:
             failed += 1
             codes = ", ".join(sorted(set(child_report.codes())))
-            ctx.out.warn("endorsement_invalid", f"an embedded endorsement did not verify ({codes})", stage=STAGE,
+            ctx.out.warn(WarningCode.ENDORSEMENT_INVALID,
+                         f"an embedded endorsement did not verify ({codes})", stage=STAGE,
                          path=path)
     ctx.out.report.related["endorsements"] = results
     ctx.out.check("ob3.endorsements", "passed" if not failed else "failed",

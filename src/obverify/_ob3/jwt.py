@@ -32,7 +32,7 @@ from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from obverify._core.context import RunContext
-from obverify._core.errors import Code
+from obverify._core.errors import Code, WarningCode
 from obverify._core.strictjson import JSONError, parse_json
 from obverify._core.text import quote
 from obverify._core.timeparse import parse_datetime
@@ -187,10 +187,10 @@ def check_header(ctx: RunContext, header: Mapping[str, Any]) -> bool:
             ok = False
     extra = sorted(set(header) - KNOWN_HEADERS - set(FORBIDDEN_HEADERS))
     if extra:
-        ctx.out.warn("jose_header", f"additional JOSE headers are not allowed by OB 3.0: {quote(extra)}",
+        ctx.out.warn(WarningCode.JOSE_HEADER, f"additional JOSE headers are not allowed by OB 3.0: {quote(extra)}",
                      stage=STAGE, path="/jwt/header")
     if "typ" in header and header["typ"] not in ("JWT", "jwt"):
-        ctx.out.warn("jose_header", "typ should be JWT", stage=STAGE, path="/jwt/header/typ")
+        ctx.out.warn(WarningCode.JOSE_HEADER, "typ should be JWT", stage=STAGE, path="/jwt/header/typ")
     if "kid" not in header and "jwk" not in header:
         ctx.out.error(Code.PROOF_INVALID, "the JOSE header names no key (kid or jwk)", stage=STAGE, path="/jwt/header")
         ok = False

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from obverify._core.context import RunContext
-from obverify._core.errors import Code
+from obverify._core.errors import Code, WarningCode
 from obverify._core.recipient import IdentityClaim, match_identity
 from obverify._core.report import RecipientResult
 from obverify._ob3.model import CredentialFacts, as_list
@@ -73,7 +73,7 @@ def check_recipient(ctx: RunContext, facts: CredentialFacts, *, base: str = "") 
         result = match_identity(claim, candidates)
         if result.matched is not None:
             if result.weak_hash:
-                ctx.out.warn("weak_hash", "the recipient identity is hashed with md5", stage=STAGE,
+                ctx.out.warn(WarningCode.WEAK_HASH, "the recipient identity is hashed with md5", stage=STAGE,
                              path=f"{base}/credentialSubject/identifier")
             report.recipient = RecipientResult(checked=True, matched=result.matched,
                                                identity_type=claim.identity_type, hashed=claim.hashed)

@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from typing import Any, Literal, NamedTuple
 
 from obverify._core.context import RunContext
-from obverify._core.errors import Code
+from obverify._core.errors import Code, WarningCode
 from obverify._core.report import Collector, Report
 from obverify._core.text import quote, quote_url
 from obverify._ob3.model import as_list, node_id, require_https, types_of
@@ -147,7 +147,8 @@ def _check_bitstring(ctx: RunContext, entry: Mapping[str, Any], issuer_id: str |
         value = (value << 1) | ((bits[k // 8] >> (7 - k % 8)) & 1)
     text = _status_message(messages, value, size)
     if purpose == "message":
-        ctx.out.warn("status_message", f"status message: {quote(text) if text else value}", stage=STAGE, path=path)
+        ctx.out.warn(WarningCode.STATUS_MESSAGE,
+                     f"status message: {quote(text) if text else value}", stage=STAGE, path=path)
         return "ok"
     if value == 0:
         return "ok"
@@ -163,7 +164,8 @@ def _check_bitstring(ctx: RunContext, entry: Mapping[str, Any], issuer_id: str |
 def _warn_if_short(ctx: RunContext, bits: bytes, complete: bool, path: str, url: str | None) -> None:
     """A complete list under the Bitstring Status List minimum is accepted, with a warning (OB 3.0 sets no bound)."""
     if complete and len(bits) * 8 < MIN_LIST_BITS:
-        ctx.out.warn("status_list_short", f"the status list holds fewer than {MIN_LIST_BITS} bits (Bitstring Status "
+        ctx.out.warn(WarningCode.STATUS_LIST_SHORT,
+                     f"the status list holds fewer than {MIN_LIST_BITS} bits (Bitstring Status "
                      "List minimum)", stage=STAGE, path=path, url=url)
 
 
@@ -237,7 +239,7 @@ def _load_list(ctx: RunContext, url: str, issuer_id: str | None, path: str, *, l
                      url)
         # a stable warning code so callers (and the interop harness) can tell this policy refusal from an outage:
         # SECURITY.md §12 refuses a foreign-issued list, so `revoked` stays None whatever its bit says
-        ctx.out.warn("status_list_foreign_issuer", "status list issuer differs from the credential issuer",
+        ctx.out.warn(WarningCode.STATUS_LIST_FOREIGN_ISSUER, "status list issuer differs from the credential issuer",
                      stage="status", path=path, url=url)
         return None
     checked = _check_list_credential(ctx, doc, list_issuer, url, legacy=legacy)

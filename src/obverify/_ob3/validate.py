@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from obverify._core.context import RunContext
-from obverify._core.errors import Code
+from obverify._core.errors import Code, WarningCode
 from obverify._core.text import quote, quote_url
 from obverify._engines.schemas import SchemaIssue, json_pointer, schema_errors
 from obverify._ob3.model import Kind, as_list, require_https, types_of
@@ -62,7 +62,8 @@ def check_schemas(ctx: RunContext, credential: Mapping[str, Any], kind: Kind, *,
             continue
         url = str(entry["id"])
         if VALIDATOR_TYPE not in types_of(entry):
-            out.warn("schema_not_checked", f"credentialSchema {quote_url(url)} of type {quote(entry.get('type'))} "
+            out.warn(WarningCode.SCHEMA_NOT_CHECKED,
+                     f"credentialSchema {quote_url(url)} of type {quote(entry.get('type'))} "
                      "was not checked (only 1EdTechJsonSchemaValidator2019 is)", stage=STAGE, path=path)
             continue
         own = own_schema_for(url)
@@ -102,11 +103,13 @@ def _report(ctx: RunContext, issues: list[SchemaIssue], schema: str, base: str, 
         if error:
             ctx.out.error(Code.SCHEMA_INVALID, message, stage=STAGE, path=base + issue.path)
         else:
-            ctx.out.warn("schema_warning", message, stage=STAGE, path=base + issue.path)
+            ctx.out.warn(WarningCode.SCHEMA_WARNING, message, stage=STAGE, path=base + issue.path)
     if len(issues) > MAX_REPORTED:
-        add = ctx.out.error if error else ctx.out.warn
-        add(Code.SCHEMA_INVALID if error else "schema_warning",
-            f"{len(issues) - MAX_REPORTED} further schema issues", stage=STAGE, path=base or None)
+        further = f"{len(issues) - MAX_REPORTED} further schema issues"
+        if error:
+            ctx.out.error(Code.SCHEMA_INVALID, further, stage=STAGE, path=base or None)
+        else:
+            ctx.out.warn(WarningCode.SCHEMA_WARNING, further, stage=STAGE, path=base or None)
 
 
 def _fetched_issues(ctx: RunContext, url: str, credential: Mapping[str, Any], path: str) -> list[SchemaIssue] | None:
@@ -117,7 +120,7 @@ def _fetched_issues(ctx: RunContext, url: str, credential: Mapping[str, Any], pa
     if schema is None:
         return None
     if not isinstance(schema, dict):
-        ctx.out.warn("schema_not_checked", f"credentialSchema {quote_url(url)} is not a JSON Schema object; "
+        ctx.out.warn(WarningCode.SCHEMA_NOT_CHECKED, f"credentialSchema {quote_url(url)} is not a JSON Schema object; "
                      "not checked", stage=STAGE, path=path, url=url)
         return None
     try:
@@ -132,7 +135,7 @@ def _fetched_issues(ctx: RunContext, url: str, credential: Mapping[str, Any], pa
         validator = cls(schema, registry=Registry(retrieve=refuse))  # type: ignore[call-arg]
         errors = sorted(validator.iter_errors(credential), key=lambda e: list(map(str, e.absolute_path)))
     except Exception as exc:  # a hostile schema must never crash us  # noqa: BLE001
-        ctx.out.warn("schema_not_checked", f"credentialSchema {quote_url(url)} could not be applied "
+        ctx.out.warn(WarningCode.SCHEMA_NOT_CHECKED, f"credentialSchema {quote_url(url)} could not be applied "
                      f"({type(exc).__name__}); not checked", stage=STAGE, path=path, url=url)
         return None
     return [SchemaIssue(json_pointer(list(e.absolute_path)), f"fails '{e.validator}' (schema {url})")

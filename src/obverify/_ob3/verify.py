@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from obverify._core.context import RunContext
-from obverify._core.errors import Code
+from obverify._core.errors import Code, WarningCode
 from obverify._core.report import Collector, Report
 from obverify._core.stage import run_stage
 from obverify._engines.spelling import Spelling
@@ -172,7 +172,8 @@ def verify_presentation(ctx: RunContext, presentation: Mapping[str, Any]) -> Non
                   path="/verifiableCredential")
         return
     if presentation.get("proof") is not None:
-        out.warn("presentation_proof_not_checked", "the presentation's own proof is not checked", stage="proofs",
+        out.warn(WarningCode.PRESENTATION_PROOF_NOT_CHECKED,
+                 "the presentation's own proof is not checked", stage="proofs",
                  path="/proof")
     if len(items) == 1:
         _verify_endorsement(ctx, items[0]) if isinstance(items[0], str | Mapping) else out.error(
@@ -194,7 +195,7 @@ def verify_presentation(ctx: RunContext, presentation: Mapping[str, Any]) -> Non
         for f in child_report.errors:
             out.error(f.code, f.message, stage=f.stage, path=prefix + (f.path or ""), url=f.url)
         for f in child_report.warnings:
-            out.warn(f.code, f.message, stage=f.stage, path=prefix + (f.path or ""), url=f.url)
+            out.warn(WarningCode(f.code), f.message, stage=f.stage, path=prefix + (f.path or ""), url=f.url)
         # the child's verdict, not only its listed errors (some may be dropped past the cap), decides
         out.check(f"credential {i}", "passed" if child_report.valid else "failed")
         if i == 0:

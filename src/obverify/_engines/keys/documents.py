@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from obverify._core.context import RunContext
-from obverify._core.errors import Code
+from obverify._core.errors import Code, WarningCode
 from obverify._core.text import quote, quote_url
 from obverify._engines.keys.decoding import (
     KeyFormatError,
@@ -346,7 +346,8 @@ def _bound_by_origin(
             f"the bare key at {quote_url(base)} names no controller and is not on the issuer's origin"
             f" ({quote(issuer_id, 120)})",
         )
-    ctx.out.warn("key_bare", f"the key at {quote_url(method_id)} is a bare key, bound to the issuer by its origin",
+    ctx.out.warn(WarningCode.KEY_BARE,
+                 f"the key at {quote_url(method_id)} is a bare key, bound to the issuer by its origin",
                  stage=stage, path=path)
     return ResolvedKey(id=method_id, controller=issuer_id, public_key=key, jwk=jwk_of(key))
 
@@ -374,7 +375,7 @@ def accept_unbound(ctx: RunContext, what: str, *, issuer_id: str, stage: str, pa
 
     message = (f"{what} is signed by a key that nothing ties to the issuer {quote(issuer_id, 120)}; accepted only "
                "because unsafe_accept_unbound_keys is set (anyone could have made this signature)")
-    ctx.out.warn("key_unbound", message, stage=stage, path=path)
+    ctx.out.warn(WarningCode.KEY_UNBOUND, message, stage=stage, path=path)
     LOGGER.warning("%s", message)
 
 
