@@ -53,3 +53,19 @@ def test_an_upward_import_breaks_the_contract(tmp_path: Path) -> None:
     assert "obverify._core is not allowed to import obverify._orchestration" in out, out
     assert "obverify._core.text -> obverify._orchestration.pipeline" in out, out
     assert "obverify._engines.jose -> obverify.report" in out, out
+
+
+PRIVATE = ("obverify._core", "obverify._engines", "obverify._ob2", "obverify._ob3", "obverify._orchestration")
+
+
+def test_no_private_module_imports_the_public_package() -> None:
+    """`from obverify import verify` inside the library would go through the public surface (and its lazy
+    table) from below: import-linter's contracts name packages with their descendants, so this one is asked of
+    grimp's graph directly, module by module."""
+    import grimp
+
+    graph = grimp.build_graph("obverify", cache_dir=None)
+    private = [m for m in graph.modules if m.startswith(tuple(p + "." for p in PRIVATE)) or m in PRIVATE]
+    assert len(private) > 50
+    offenders = sorted(m for m in private if "obverify" in graph.find_modules_directly_imported_by(m))
+    assert offenders == []
