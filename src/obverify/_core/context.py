@@ -5,7 +5,7 @@ Fetches go through `fetch`/`fetch_json`, which (SECURITY.md ground rules) fetch 
 cap documents per verification, record the URLs consulted in order, and on failure report the cause
 (`fetch_failed`/`url_blocked`) plus the consequence code of the stage that needed the document.
 
-A plain class, not a dataclass, for start-up time (see `obverify._core.report`).
+A plain class with `__slots__`: it is mutable run state, not a record a caller receives.
 """
 
 from __future__ import annotations

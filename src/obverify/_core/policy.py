@@ -10,8 +10,8 @@ Raising a limit admits exactly what the field says (a larger document, more endo
 work); it never turns a check off. The options that weaken what a verdict means are named `unsafe_*`, and
 each run that uses one logs a WARNING on the `obverify` logger, so a service's logs show it.
 
-A plain class with `__slots__`, not a dataclass: this module is on every verification's import path and
-`dataclasses` costs a tenth of an `obverify verify` process (see `obverify._core.record`).
+A plain class with `__slots__`. (Every verification imports `dataclasses` anyway since the report records
+became frozen dataclasses: about 8 ms of the OB 2.0 offline process, README "Layout and design notes".)
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """`MutableRecord`: value equality and a readable repr for the project's few mutable record classes.
 
-What `@dataclass` gave `Report` and `CredentialFacts`, without importing `dataclasses` (it pulls in
-inspect, ast and dis: a fifth of an `obverify verify` process when it was measured). A subclass lists its attributes
-in `_FIELDS` (and, if some must stay out of the repr, `_REPR_FIELDS`) and writes its own `__init__`.
+Used by `CredentialFacts` (its fields are set after construction). The records users receive are frozen
+dataclasses (`obverify._core.report`), which every verification imports anyway. A subclass lists its
+attributes in `_FIELDS` (and, if some must stay out of the repr, `_REPR_FIELDS`) and writes its own `__init__`.
 """
 
 from __future__ import annotations

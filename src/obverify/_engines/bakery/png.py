@@ -38,7 +38,7 @@ _HEAD = struct.Struct(">I4s")
 class BadgeText(NamedTuple):
     """The text of the one badge chunk, decoded, with the version its keyword claims.
 
-    A NamedTuple, not a dataclass, for the same start-up reason as `obverify._core.baked.Baked`.
+    A NamedTuple: internal to the bakery, never handed to a caller (who gets `obverify.Baked`).
     """
 
     text: str
