@@ -287,6 +287,81 @@ def test_max_input_bytes_raised_admits_exactly_a_larger_input() -> None:
     assert not run("ob3-eddsa-rdfc-valid", VerificationPolicy(max_input_bytes=17 * MiB), data=tampered).valid
 
 
+def _png_with_compressed_text(png: bytes, text: bytes) -> bytes:
+    """`png` with its badge chunk replaced by a compressed OB 2.0 iTXt `openbadges` chunk holding `text`."""
+    import struct
+    import zlib
+
+    out, pos = [png[:8]], 8
+    while pos < len(png):
+        length, ctype = struct.unpack_from(">I4s", png, pos)
+        end = pos + 12 + length
+        if not (ctype in (b"iTXt", b"tEXt", b"zTXt") and png[pos + 8:pos + 8 + length].startswith(b"openbadges\0")):
+            out.append(png[pos:end])
+        if ctype == b"IHDR":
+            body = b"openbadges\0\x01\x00\0\0" + zlib.compress(text, 9)
+            out.append(struct.pack(">I", len(body)) + b"iTXt" + body
+                       + struct.pack(">I", zlib.crc32(b"iTXt" + body)))
+        pos = end
+    return b"".join(out)
+
+
+def test_max_image_bytes() -> None:
+    from obverify import unbake
+
+    raw, _, _ = case("ob2-baked-png-itxt")
+    report = run("ob2-baked-png-itxt", VerificationPolicy(max_image_bytes=len(raw) - 1))
+    assert report.codes() == ["unbake_failed"]
+    assert f"image larger than {len(raw) - 1} bytes" in messages(report)
+    assert run("ob2-baked-png-itxt", VerificationPolicy(max_image_bytes=len(raw))).valid
+    assert not unbake(raw, policy=VerificationPolicy(max_image_bytes=len(raw) - 1)).ok
+    assert unbake(raw, policy=VerificationPolicy(max_image_bytes=len(raw))).ok
+    svg, _, _ = case("ob2-baked-svg-cdata")
+    assert run("ob2-baked-svg-cdata", VerificationPolicy(max_image_bytes=len(svg) - 1)).codes() == ["unbake_failed"]
+    assert run("ob2-baked-svg-cdata", VerificationPolicy(max_image_bytes=len(svg))).valid
+
+
+def test_max_image_bytes_bounds_a_gunzipped_svg_and_bake() -> None:
+    import gzip
+
+    from obverify import bake, unbake
+
+    svg, _, _ = case("ob2-baked-svg-cdata")
+    svgz = gzip.compress(svg, mtime=0)
+    assert unbake(svgz).ok
+    small = VerificationPolicy(max_image_bytes=len(svg) - 1)  # the gzip stream fits, what it inflates to not
+    assert len(svgz) < len(svg) - 1
+    assert "inflates past" in (unbake(svgz, policy=small).error or "")
+    payload = unbake(svg).payload
+    assert payload is not None
+    with pytest.raises(ValueError, match="does not read back"):
+        bake(svg, payload, policy=VerificationPolicy(max_image_bytes=len(svg) // 2))
+
+
+def test_max_baked_text_bytes_raised_admits_exactly_longer_text() -> None:
+    """The attack triple: a valid RS256-signed assertion baked as compressed text padded past 1 MiB with
+    whitespace (a few kB compressed). The default refuses it; a raised cap admits it and judges it like the
+    unpadded one (valid: its signature holds); the same padding around a tampered token is still invalid."""
+    png, _, _ = case("ob2-baked-png-itxt-compressed")
+    token, _, _ = case("ob2-signed-rs256-valid")
+    token = token.strip()
+    pad = b" " * (MiB + 1 - len(token))
+    padded = _png_with_compressed_text(png, token + pad)
+    assert len(padded) < 10_000
+    report = run("ob2-signed-rs256-valid", data=padded)
+    assert report.codes() == ["unbake_failed"]
+    assert f"inflates past the {MiB}-byte limit" in messages(report)
+    assert run("ob2-signed-rs256-valid", data=_png_with_compressed_text(png, token)).valid
+    raised = VerificationPolicy(max_baked_text_bytes=MiB + 1)
+    assert run("ob2-signed-rs256-valid", raised, data=padded).valid
+    head, body, sig = token.split(b".")
+    flipped = sig[:20] + (b"A" if sig[20:21] != b"A" else b"B") + sig[21:]
+    tampered = b".".join((head, body, flipped))
+    report = run("ob2-signed-rs256-valid", raised, data=_png_with_compressed_text(png, tampered + pad))
+    assert not report.valid
+    assert "proof_invalid" in report.codes()
+
+
 def test_max_json_values_and_depth() -> None:
     report = run("ob3-eddsa-rdfc-valid", VerificationPolicy(max_json_values=10))
     assert report.codes() == ["input_invalid"]
@@ -575,3 +650,7 @@ def test_module_defaults_outside_a_run_equal_the_policy_s() -> None:
     assert DEFAULT_POLICY.max_input_bytes == strictjson.MAX_JSON_BYTES
     assert (DEFAULT_POLICY.max_errors, DEFAULT_POLICY.max_warnings) == (report.MAX_ERRORS, report.MAX_WARNINGS)
     assert DEFAULT_POLICY.max_input_bytes == MAX_INPUT_BYTES
+    from obverify._engines import bakery
+
+    assert (DEFAULT_POLICY.max_image_bytes, DEFAULT_POLICY.max_baked_text_bytes) == (
+        bakery.MAX_IMAGE_BYTES, bakery.MAX_INFLATED_TEXT)

@@ -46,6 +46,8 @@ LIMITS: dict[str, tuple[int | float, int]] = {
     "max_document_bytes": (2 * MiB, 0),
     "max_seconds": (20.0, 0),
     "max_input_bytes": (16 * MiB, 1),
+    "max_image_bytes": (16 * MiB, 1),
+    "max_baked_text_bytes": (1 * MiB, 1),
     "max_json_values": (200_000, 1),
     "max_json_depth": (64, 1),
     "max_indirections": (3, 0),
@@ -91,6 +93,8 @@ class VerificationPolicy:
     - `max_document_bytes` (2 MiB): bytes of any one fetched document, whatever the loader (`fetch_failed`).
     - `max_seconds` (20): wall time of one verification; no fetch starts after it (`fetch_failed`).
     - `max_input_bytes` (16 MiB): the input itself (`input_invalid`).
+    - `max_image_bytes` (16 MiB): a PNG or SVG image unbaked, and a gzipped SVG after gunzip (`unbake_failed`).
+    - `max_baked_text_bytes` (1 MiB): badge text inflated from a compressed PNG chunk (`unbake_failed`).
     - `max_json_values` (200,000) and `max_json_depth` (64): any JSON text or mapping, input or fetched.
     - `max_indirections` (3): a badge URL baked in an image, answering with another image, … (`input_invalid`).
     - `max_context_entries` (16): `@context` entries of a document given to JSON-LD (`context_invalid`).
@@ -134,6 +138,8 @@ class VerificationPolicy:
     max_document_bytes: int
     max_seconds: float
     max_input_bytes: int
+    max_image_bytes: int
+    max_baked_text_bytes: int
     max_json_values: int
     max_json_depth: int
     max_indirections: int
@@ -169,6 +175,8 @@ class VerificationPolicy:
         max_document_bytes: int = 2 * MiB,
         max_seconds: float = 20.0,
         max_input_bytes: int = 16 * MiB,
+        max_image_bytes: int = 16 * MiB,
+        max_baked_text_bytes: int = 1 * MiB,
         max_json_values: int = 200_000,
         max_json_depth: int = 64,
         max_indirections: int = 3,

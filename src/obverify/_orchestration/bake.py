@@ -13,20 +13,28 @@ so `bake` never hands out an image that `unbake` would not read back.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from obverify._engines.bakery import BakeryError
 from obverify._engines.bakery.payload import hosted_url, prepare
 
+if TYPE_CHECKING:
+    from obverify._core.policy import VerificationPolicy
+
 
 def bake(
-    image: bytes, payload: str | bytes | Mapping[str, Any], *, version: Literal["2.0", "3.0"] | None = None
+    image: bytes,
+    payload: str | bytes | Mapping[str, Any],
+    *,
+    version: Literal["2.0", "3.0"] | None = None,
+    policy: VerificationPolicy | None = None,
 ) -> bytes:
     """Return `image` with `payload` baked in; raise `ValueError` for a non-image or a bad payload.
 
     `payload` is JSON text or a mapping (an assertion or credential), a compact JWS/JWT, or a hosted URL.
     The version follows the payload (a VC JSON or a VC-JWT is OB 3.0, anything else OB 2.0); `version`
-    forces it, e.g. to bake a deliberately broken token for a test.
+    forces it, e.g. to bake a deliberately broken token for a test. `policy` gives the image caps the
+    result is read back under (`max_image_bytes`, `max_baked_text_bytes`; None: the defaults).
     """
     from obverify._orchestration.unbake import unbake
 
@@ -49,7 +57,7 @@ def bake(
             out = svg.bake(image, text, kind, ver, url)
     except BakeryError as exc:
         raise ValueError(str(exc)) from None
-    check = unbake(out)
+    check = unbake(out, policy=policy)
     if not check.ok:
         raise ValueError(f"the baked image does not read back: {check.error}")
     return out

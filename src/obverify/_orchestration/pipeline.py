@@ -177,7 +177,7 @@ def verify_bytes(ctx: RunContext, data: bytes, *, nesting: int, fetched: Documen
     if kind in ("png", "svg", "svgz"):
         from obverify._orchestration.unbake import unbake  # the bakery on first use: JSON and JWS inputs never need it
 
-        baked = unbake(data)
+        baked = unbake(data, policy=ctx.policy)
         if not baked.ok or baked.payload is None:
             ctx.out.error(Code.UNBAKE_FAILED, baked.error or "the image holds no badge", stage="unbake")
             ctx.out.check("unbake", "failed", baked.error)

@@ -12,10 +12,14 @@ so `obverify unbake` starts fast; defusedxml is imported only when an SVG is rea
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from obverify._core.baked import Baked
-from obverify._engines.bakery import MAX_IMAGE_BYTES, BakeryError, png
+from obverify._core.policy import DEFAULT_POLICY
+from obverify._engines.bakery import BakeryError, png
+
+if TYPE_CHECKING:
+    from obverify._core.policy import VerificationPolicy
 from obverify._engines.bakery.payload import classify
 
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -32,8 +36,11 @@ def _image_type(data: bytes) -> Literal["png", "svg"] | None:
     return None
 
 
-def unbake(data: bytes) -> Baked:
+def unbake(data: bytes, *, policy: VerificationPolicy | None = None) -> Baked:
     """Return what `data` (a PNG, SVG or gzipped SVG image) holds; never raises on any bytes.
+
+    `policy` gives the image caps (`max_image_bytes` for the image and a gunzipped SVG,
+    `max_baked_text_bytes` for text inflated from a compressed PNG chunk); None: the defaults.
 
     `payload` is the baked text with surrounding whitespace removed, `payload_kind` says whether it is
     JSON (already checked to parse as a JSON object), a compact JWS/JWT or a hosted URL, and `version`
@@ -42,24 +49,27 @@ def unbake(data: bytes) -> Baked:
     """
     if not isinstance(data, bytes | bytearray | memoryview):
         raise TypeError(f"unbake needs bytes, not {type(data).__name__}")
+    if policy is None:
+        policy = DEFAULT_POLICY
+    max_image, max_text = policy.max_image_bytes, policy.max_baked_text_bytes
     data = bytes(data)
     image = _image_type(data)
     try:
         if image is None:
             raise BakeryError("not a PNG or SVG image")
-        if len(data) > MAX_IMAGE_BYTES:
-            raise BakeryError(f"image larger than {MAX_IMAGE_BYTES} bytes")
+        if len(data) > max_image:
+            raise BakeryError(f"image larger than {max_image} bytes (max_image_bytes)")
         verify_url: str | None = None
         if image == "png":
-            found_png = png.read_badge(data)
+            found_png = png.read_badge(data, max_text)
             text, version, location = found_png.text.strip(), found_png.version, found_png.location
         else:
             # not `from ... import`: that form runs Python code on each call
             import obverify._engines.bakery.svg_read as svg
 
             if data.startswith(b"\x1f\x8b"):
-                data = svg.gunzip(data)
-            found_svg = svg.read_badge(data)
+                data = svg.gunzip(data, max_image)
+            found_svg = svg.read_badge(data, max_image)
             text, version, location = found_svg.text, found_svg.version, found_svg.location
             verify_url = found_svg.verify_url
         kind = classify(text, version)

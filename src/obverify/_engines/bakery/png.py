@@ -118,7 +118,9 @@ def _decode_latin_text(raw: bytes) -> str:
         return raw.decode("latin-1")
 
 
-def _read_badge_chunk(data: bytes, ctype: bytes, start: int, length: int, keyword: bytes) -> BadgeText:
+def _read_badge_chunk(
+    data: bytes, ctype: bytes, start: int, length: int, keyword: bytes, max_text: int = MAX_INFLATED_TEXT
+) -> BadgeText:
     version = BADGE_KEYWORDS[keyword]
     kw = keyword.decode("ascii")
     name = ctype.decode("ascii")
@@ -142,7 +144,7 @@ def _read_badge_chunk(data: bytes, ctype: bytes, start: int, length: int, keywor
         if flag == 1:
             if version == "3.0":
                 raise BakeryError("PNG iTXt openbadgecredential chunk is compressed; OB 3.0 forbids compression")
-            raw = inflate(body)
+            raw = inflate(body, max_text)
             location += " (compressed)"
         else:
             raw = bytes(body)
@@ -155,12 +157,13 @@ def _read_badge_chunk(data: bytes, ctype: bytes, start: int, length: int, keywor
     if ctype == b"zTXt":
         if end - pos < 1 or data[pos] != 0:
             raise BakeryError("PNG zTXt openbadges chunk has an unknown compression method")
-        return BadgeText(_decode_latin_text(inflate(view[pos + 1:end])), version, "zTXt openbadges")
+        return BadgeText(_decode_latin_text(inflate(view[pos + 1:end], max_text)), version, "zTXt openbadges")
     return BadgeText(_decode_latin_text(data[pos:end]), version, "tEXt openbadges")
 
 
-def read_badge(data: bytes) -> BadgeText:
-    """Find and decode the one badge chunk of a PNG, or raise `BakeryError`.
+def read_badge(data: bytes, max_text: int = MAX_INFLATED_TEXT) -> BadgeText:
+    """Find and decode the one badge chunk of a PNG, or raise `BakeryError`; compressed text is inflated to at
+    most `max_text` bytes (`VerificationPolicy.max_baked_text_bytes`).
 
     The chunk walk of `walk`, with the same checks in the same order, written out as one loop: on a
     small badge the generator's per-chunk cost was a sizeable part of unbaking.
@@ -199,7 +202,7 @@ def read_badge(data: bytes) -> BadgeText:
                 f"PNG holds more than one badge chunk ({found.location}, then {ctype.decode()} "
                 f"{keyword.decode()}); the spec allows only one"
             )
-        found = _read_badge_chunk(data, ctype, start, length, keyword)
+        found = _read_badge_chunk(data, ctype, start, length, keyword, max_text)
     else:
         raise BakeryError(f"PNG has more than {MAX_CHUNKS} chunks before IEND")
     if found is None:

@@ -111,15 +111,15 @@ class Located:
     elements: list[Element]
 
 
-def gunzip(data: bytes) -> bytes:
+def gunzip(data: bytes, max_bytes: int = MAX_IMAGE_BYTES) -> bytes:
     """Inflate a gzipped SVG (`.svgz`) under the image size cap."""
     inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
     try:
-        out = inflater.decompress(data, MAX_IMAGE_BYTES + 1)
+        out = inflater.decompress(data, max_bytes + 1)
     except zlib.error:
         raise BakeryError("gzipped SVG is not a valid gzip stream") from None
-    if len(out) > MAX_IMAGE_BYTES:
-        raise BakeryError(f"gzipped SVG inflates past the {MAX_IMAGE_BYTES}-byte limit (decompression bomb)")
+    if len(out) > max_bytes:
+        raise BakeryError(f"gzipped SVG inflates past the {max_bytes}-byte limit (decompression bomb)")
     if not inflater.eof:
         raise BakeryError("gzipped SVG is truncated")
     return out
@@ -654,15 +654,15 @@ class BadgeText:
     verify_url: str | None = None
 
 
-def read_badge(data: bytes) -> BadgeText:
+def read_badge(data: bytes, max_bytes: int = MAX_IMAGE_BYTES) -> BadgeText:
     """Find the one badge element and pick its payload: the body if any, else the `verify` attribute.
 
     OB 2.0 Baking: with a body, the body is the JSON assertion and `verify` the hosted URL (kept as
     `verify_url`); without one, `verify` holds the JWS or URL. OB 3.0 §5.3.2: a `verify` JWT or a JSON
     body, not both (the file must represent exactly one credential).
     """
-    if len(data) > MAX_IMAGE_BYTES:
-        raise BakeryError(f"SVG larger than {MAX_IMAGE_BYTES} bytes")
+    if len(data) > max_bytes:
+        raise BakeryError(f"SVG larger than {max_bytes} bytes")
     found = locate(data).elements
     if not found:
         raise BakeryError(
