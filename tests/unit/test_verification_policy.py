@@ -565,6 +565,46 @@ def test_unsafe_accept_unbound_keys() -> None:
     assert "key_unbound" in [w.code for w in report.warnings]
 
 
+def test_min_rsa_bits() -> None:
+    """Raised to 3072, the RSA-2048-signed OB 2.0 and OB 3.0 fixtures are refused exactly as a short key is by
+    default (`proof_invalid`, the key named with "RSA keys shorter than N bits are refused")."""
+    assert run("ob2-signed-rs256-valid").valid
+    strict = VerificationPolicy(min_rsa_bits=3072)
+    report = run("ob2-signed-rs256-valid", strict)
+    assert report.codes() == ["proof_invalid"]
+    assert any("RSA keys shorter than 3072 bits are refused" in (c.detail or "") for c in report.checks)
+    assert run("ob3-jwt-rs256-valid").valid
+    assert run("ob3-jwt-rs256-valid", strict).codes() == ["proof_invalid"]
+    assert run("ob3-jwt-es256-valid", strict).valid  # only RSA keys are measured in bits here
+    assert run("ob2-signed-rs256-valid", VerificationPolicy(min_rsa_bits=2048)).valid
+
+
+def test_min_rsa_bits_may_only_be_raised() -> None:
+    """The floor is NIST SP 800-131A's: no policy admits a shorter RSA key, and the JWS engine holds to it
+    whatever a caller passes."""
+    import base64
+
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+    from obverify._engines.jose import JoseError, verify_compact
+
+    for low in (1024, 2047):
+        with pytest.raises(ValueError, match=r"min_rsa_bits .*NIST SP 800-131A"):
+            VerificationPolicy(min_rsa_bits=low)
+    with pytest.raises(ValueError, match="NIST"):
+        parse_options(["min_rsa_bits=1024"])
+    private = rsa.generate_private_key(public_exponent=65537, key_size=1024)  # noqa: S505 - must be refused
+    def b64(raw: bytes) -> str:
+        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+    header = b64(json.dumps({"alg": "RS256"}).encode())
+    signing_input = f"{header}.{b64(b'{}')}"
+    token = f"{signing_input}.{b64(private.sign(signing_input.encode(), padding.PKCS1v15(), hashes.SHA256()))}"
+    with pytest.raises(JoseError, match="shorter than 2048 bits"):
+        verify_compact(token, private.public_key(), min_rsa_bits=512)
+
+
 def test_a_bare_network_policy_is_still_accepted() -> None:
     report = run("ob2-hosted-valid", NetworkPolicy(max_redirects=1))  # type: ignore[arg-type]
     assert report.valid
@@ -582,8 +622,9 @@ def test_every_field_has_a_test_here() -> None:
 # --- never valid by accident ------------------------------------------------------------------------------
 
 GENEROUS = DEFAULT_POLICY.replace(**{name: (value * 10 if name != "max_seconds" else 60.0)
-                                 for name, (value, _floor) in LIMITS.items()})
-"""Every limit ten times its default; no switch changed (contexts still bundled or stored, nothing unsafe)."""
+                                 for name, (value, _floor) in LIMITS.items() if not name.startswith("min_")})
+"""Every maximum ten times its default, every minimum at its floor (its default); no switch changed (contexts
+still bundled or stored, nothing unsafe)."""
 
 _ADMITTED: dict[str, str] = {
     # invalid by default only because a limit refused them; a raised limit admits exactly what it says

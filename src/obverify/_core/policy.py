@@ -70,8 +70,15 @@ LIMITS: dict[str, tuple[int | float, int]] = {
     "max_extensions": (8, 0),
     "max_errors": (100, 0),
     "max_warnings": (100, 0),
+    "min_rsa_bits": (2048, 2048),
 }
-"""Every numeric limit: its default and the smallest value that is accepted (below it: `ValueError`)."""
+"""Every numeric limit: its default and the smallest value that is accepted (below it: `ValueError`). A `min_*`
+limit is a minimum the input must meet: raising it refuses more, and its floor is its default."""
+
+FLOOR_REASONS: dict[str, str] = {
+    "min_rsa_bits": "NIST SP 800-131A Rev. 2 §3 disallows RSA signature keys shorter than 2048 bits",
+}
+"""Why a floor is where it is, where it is a rule rather than "nothing could pass below it"."""
 
 SWITCHES: dict[str, bool] = {
     "allow_remote_contexts": False,
@@ -114,6 +121,8 @@ class VerificationPolicy:
     - `max_extensions` (8): OB 2.0 extension nodes validated per document (the rest: `extension_unvalidated`).
     - `max_errors` (100), `max_warnings` (100): findings a report lists; the rest are counted in
       `dropped_findings` and still decide the verdict.
+    - `min_rsa_bits` (2048): the shortest RSA key a JWS (OB 2.0 signed, OB 3.0 VC-JWT) may be verified with
+      (`proof_invalid` below it). It may only be raised: below 2048 is a `ValueError` (NIST SP 800-131A).
 
     Choices:
 
@@ -162,6 +171,7 @@ class VerificationPolicy:
     max_extensions: int
     max_errors: int
     max_warnings: int
+    min_rsa_bits: int
     allow_remote_contexts: bool
     trust_store_contexts: bool
     require_recipient: bool
@@ -199,6 +209,7 @@ class VerificationPolicy:
         max_extensions: int = 8,
         max_errors: int = 100,
         max_warnings: int = 100,
+        min_rsa_bits: int = 2048,
         allow_remote_contexts: bool = False,
         trust_store_contexts: bool = True,
         require_recipient: bool = False,
@@ -275,7 +286,8 @@ def _check(values: dict[str, Any]) -> None:
             raise TypeError(f"{name} must be {'a number' if isinstance(default, float) else 'an int'}, "
                             f"not {type(value).__name__}")
         if not value >= floor or value != value or value in (float("inf"), float("-inf")):
-            raise ValueError(f"{name} must be a finite number of at least {floor}, not {value!r}")
+            why = f" ({FLOOR_REASONS[name]})" if name in FLOOR_REASONS else ""
+            raise ValueError(f"{name} must be a finite number of at least {floor}, not {value!r}{why}")
         if isinstance(default, float) and value <= 0:
             raise ValueError(f"{name} must be greater than 0, not {value!r}")
     for name in SWITCHES:
@@ -344,4 +356,7 @@ def policy_from_arguments(parser: argparse.ArgumentParser, args: argparse.Namesp
     return policy
 
 
-__all__ = ["DEFAULT_POLICY", "LIMITS", "SWITCHES", "NetworkRules", "VerificationPolicy", "parse_options", "policy_of"]
+__all__ = [
+    "DEFAULT_POLICY", "FLOOR_REASONS", "LIMITS", "SWITCHES", "NetworkRules", "VerificationPolicy", "parse_options",
+    "policy_of",
+]

@@ -41,6 +41,8 @@ if TYPE_CHECKING:
 
 MAX_TOKEN_CHARS = 16 * 1024 * 1024
 MIN_RSA_BITS = 2048
+"""NIST SP 800-131A Rev. 2 §3 (RSA keys shorter than 2048 bits are disallowed for signatures); the floor of
+`VerificationPolicy.min_rsa_bits`, which may only raise it."""
 FORBIDDEN_HEADERS = frozenset({"crit", "b64", "zip", "jku", "x5u", "x5c"})
 RSA_ALGS = frozenset({"RS256", "RS384", "RS512", "PS256"})
 EC_ALGS = {"secp256r1": "ES256", "secp384r1": "ES384"}
@@ -138,11 +140,13 @@ def verify_compact(
     *,
     allowed: frozenset[str] = OB2_ALGS,
     tolerated: frozenset[str] = frozenset({"typ", "kid"}),
+    min_rsa_bits: int = MIN_RSA_BITS,
 ) -> tuple[dict[str, Any], bytes]:
     """Verify a compact JWS with `key`; return (header, payload bytes) or raise `JoseError`.
 
     `allowed`: the caller's algorithm allow-list. `tolerated`: header parameters accepted besides `alg`
-    (the forbidden ones stay forbidden whatever is passed).
+    (the forbidden ones stay forbidden whatever is passed). `min_rsa_bits`: the run's
+    `VerificationPolicy.min_rsa_bits` (never below `MIN_RSA_BITS`, whatever is passed).
     """
     head, body, sig_segment = _split(token)
     header, _claims, payload = decode_unverified(token)
@@ -160,13 +164,13 @@ def verify_compact(
     signature = b64url_decode(sig_segment)
     signing_input = f"{head}.{body}".encode("ascii")
     try:
-        _verify(alg, key, signature, signing_input)
+        _verify(alg, key, signature, signing_input, max(min_rsa_bits, MIN_RSA_BITS))
     except InvalidSignature:
         raise JoseError("JWS signature does not verify") from None
     return header, payload
 
 
-def _verify(alg: str, key: PublicKeyTypes, signature: bytes, data: bytes) -> None:
+def _verify(alg: str, key: PublicKeyTypes, signature: bytes, data: bytes, min_rsa_bits: int = MIN_RSA_BITS) -> None:
     if isinstance(key, ed25519.Ed25519PublicKey):
         check_ed25519_public_key(key.public_bytes_raw())
         reason = check_signature_encoding(signature)
@@ -178,8 +182,8 @@ def _verify(alg: str, key: PublicKeyTypes, signature: bytes, data: bytes) -> Non
     from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
     if isinstance(key, rsa.RSAPublicKey):
-        if key.key_size < MIN_RSA_BITS:
-            raise JoseError(f"RSA keys shorter than {MIN_RSA_BITS} bits are refused")
+        if key.key_size < min_rsa_bits:
+            raise JoseError(f"RSA keys shorter than {min_rsa_bits} bits are refused")
         if len(signature) != (key.key_size + 7) // 8:
             raise JoseError("RSA signature has the wrong length")
         hash_alg = _HASHES[alg]()

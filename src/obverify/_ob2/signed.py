@@ -169,7 +169,7 @@ def verify_signature(
             continue
         usable += 1
         try:
-            verify_compact(token, key, allowed=OB2_ALGS)
+            verify_compact(token, key, allowed=OB2_ALGS, min_rsa_bits=ctx.policy.min_rsa_bits)
         except JoseError as exc:
             tried.append(f"{quote_url(key_id)}: {exc}")
             continue

@@ -325,7 +325,8 @@ def check_signature(ctx: RunContext, token: str, jwt: DecodedJwt) -> bool:
                       path="/jwt/header/alg")
         return False
     try:
-        verify_compact(token.strip(), key, allowed=frozenset({str(alg)}), tolerated=frozenset({"typ", "kid", "jwk"}))
+        verify_compact(token.strip(), key, allowed=frozenset({str(alg)}), tolerated=frozenset({"typ", "kid", "jwk"}),
+                       min_rsa_bits=ctx.policy.min_rsa_bits)
     except JoseError:
         ctx.out.error(Code.PROOF_INVALID, "the VC-JWT signature does not verify", stage=STAGE, path="/jwt/signature")
         return False
