@@ -605,6 +605,21 @@ def test_min_rsa_bits_may_only_be_raised() -> None:
         verify_compact(token, private.public_key(), min_rsa_bits=512)
 
 
+def test_min_status_list_bits() -> None:
+    """A raised minimum flags a spec-sized list as short (a warning: OB 3.0 sets no bound, so the verdict holds);
+    the spec's own minimum is the floor."""
+    report = run("ob3-status-bitstring-ok")
+    assert report.valid
+    assert not report.warnings
+    raised = run("ob3-status-bitstring-ok", VerificationPolicy(min_status_list_bits=2 * 131_072))
+    assert raised.valid
+    assert [w.code for w in raised.warnings] == ["status_list_short"]
+    assert "fewer than 262144 bits" in messages(raised)
+    assert [w.code for w in run("ob3-status-short-list").warnings] == ["status_list_short"]
+    with pytest.raises(ValueError, match=r"min_status_list_bits .*Bitstring Status List"):
+        VerificationPolicy(min_status_list_bits=131_071)
+
+
 def test_a_bare_network_policy_is_still_accepted() -> None:
     report = run("ob2-hosted-valid", NetworkPolicy(max_redirects=1))  # type: ignore[arg-type]
     assert report.valid

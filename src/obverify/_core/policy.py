@@ -71,12 +71,14 @@ LIMITS: dict[str, tuple[int | float, int]] = {
     "max_errors": (100, 0),
     "max_warnings": (100, 0),
     "min_rsa_bits": (2048, 2048),
+    "min_status_list_bits": (131_072, 131_072),
 }
 """Every numeric limit: its default and the smallest value that is accepted (below it: `ValueError`). A `min_*`
 limit is a minimum the input must meet: raising it refuses more, and its floor is its default."""
 
 FLOOR_REASONS: dict[str, str] = {
     "min_rsa_bits": "NIST SP 800-131A Rev. 2 §3 disallows RSA signature keys shorter than 2048 bits",
+    "min_status_list_bits": "Bitstring Status List v1.0's Validate Algorithm sets a minimum of 131,072 bits",
 }
 """Why a floor is where it is, where it is a rule rather than "nothing could pass below it"."""
 
@@ -123,6 +125,9 @@ class VerificationPolicy:
       `dropped_findings` and still decide the verdict.
     - `min_rsa_bits` (2048): the shortest RSA key a JWS (OB 2.0 signed, OB 3.0 VC-JWT) may be verified with
       (`proof_invalid` below it). It may only be raised: below 2048 is a `ValueError` (NIST SP 800-131A).
+    - `min_status_list_bits` (131,072): a complete status list shorter than this earns the warning
+      `status_list_short` (OB 3.0 sets no bound, so never an error). It may only be raised: the default is
+      Bitstring Status List v1.0's minimum (Validate Algorithm), and a lower value is a `ValueError`.
 
     Choices:
 
@@ -172,6 +177,7 @@ class VerificationPolicy:
     max_errors: int
     max_warnings: int
     min_rsa_bits: int
+    min_status_list_bits: int
     allow_remote_contexts: bool
     trust_store_contexts: bool
     require_recipient: bool
@@ -210,6 +216,7 @@ class VerificationPolicy:
         max_errors: int = 100,
         max_warnings: int = 100,
         min_rsa_bits: int = 2048,
+        min_status_list_bits: int = 131_072,
         allow_remote_contexts: bool = False,
         trust_store_contexts: bool = True,
         require_recipient: bool = False,

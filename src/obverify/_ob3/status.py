@@ -13,7 +13,8 @@ The status-list credential is itself verified in a child context: its proof (`ch
 validity window at `ctx.at`, its type and purpose, and an issuer equal to the credential's. Inflation stops at
 the bytes needed (at most 16 MiB). Anything that cannot complete is `status_unavailable` and `revoked` stays
 None — never "not revoked". A suspension is reported as `revoked` with the reason "suspended". A complete
-list shorter than 131,072 entries earns a warning only (the Bitstring minimum; OB 3.0 sets no bound).
+list shorter than `VerificationPolicy.min_status_list_bits` (131,072 by default, the Bitstring minimum; OB 3.0
+sets no bound) earns a warning only.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ from obverify._ob3.validity import window_problem
 
 STAGE = "status"
 MIN_LIST_BITS = 131_072
+"""Bitstring Status List v1.0, Validate Algorithm: the minimum bitstring length (16 KiB); the floor and default of
+`VerificationPolicy.min_status_list_bits`."""
 Outcome = Literal["ok", "revoked", "suspended", "unavailable"]
 
 
@@ -136,7 +139,7 @@ def _check_bitstring(ctx: RunContext, entry: Mapping[str, Any], issuer_id: str |
     needed = (start + size + 7) // 8
     if needed > ctx.policy.max_status_list_bytes:
         return _unavailable(ctx, "statusListIndex lies beyond any list obverify will inflate", path, url)
-    bits, complete = _inflate(verified.compressed, max(needed, MIN_LIST_BITS // 8))
+    bits, complete = _inflate(verified.compressed, max(needed, _min_bytes(ctx)))
     if bits is None:
         return _unavailable(ctx, "the status list's encodedList is not valid GZIP data", path, url)
     if len(bits) < needed:
@@ -161,12 +164,20 @@ def _check_bitstring(ctx: RunContext, entry: Mapping[str, Any], issuer_id: str |
     return "revoked" if purpose == "revocation" else "suspended"
 
 
+def _min_bytes(ctx: RunContext) -> int:
+    """Bytes to inflate to tell whether a list meets the policy's minimum (never past `max_status_list_bytes`)."""
+    return min(-(-ctx.policy.min_status_list_bits // 8), ctx.policy.max_status_list_bytes)
+
+
 def _warn_if_short(ctx: RunContext, bits: bytes, complete: bool, path: str, url: str | None) -> None:
-    """A complete list under the Bitstring Status List minimum is accepted, with a warning (OB 3.0 sets no bound)."""
-    if complete and len(bits) * 8 < MIN_LIST_BITS:
+    """A complete list under the policy's minimum (by default the Bitstring Status List one) is accepted, with a
+    warning (OB 3.0 sets no bound)."""
+    minimum = ctx.policy.min_status_list_bits
+    if complete and len(bits) * 8 < minimum:
         ctx.out.warn(WarningCode.STATUS_LIST_SHORT,
-                     f"the status list holds fewer than {MIN_LIST_BITS} bits (Bitstring Status "
-                     "List minimum)", stage=STAGE, path=path, url=url)
+                     f"the status list holds fewer than {minimum} bits (Bitstring Status "
+                     f"List minimum{'' if minimum == MIN_LIST_BITS else ', raised by the policy'})", stage=STAGE,
+                     path=path, url=url)
 
 
 def _status_message(messages: Any, value: int, size: int) -> str | None:
@@ -362,7 +373,7 @@ def judge_list(ctx: RunContext, doc: Any, url: str | None) -> None:
     if isinstance(checked, _ListProblem):
         out.error(checked.code, checked.message, stage=STAGE)
         return
-    bits, complete = _inflate(checked.compressed, MIN_LIST_BITS // 8)  # the minimum is all a verdict needs
+    bits, complete = _inflate(checked.compressed, _min_bytes(ctx))  # the minimum is all a verdict needs
     if bits is None:
         out.error(Code.SCHEMA_INVALID, "the status list's encodedList is not valid GZIP data", stage=STAGE,
                   path="/credentialSubject/encodedList")
