@@ -103,6 +103,18 @@ def test_the_security_prose_states_the_same_figures() -> None:
     assert p.node_map_comparisons_per_verification == 2 * p.max_node_map_comparisons
 
 
+def test_the_fixed_format_rules_the_prose_names_are_the_code_s() -> None:
+    """The two length rules README keeps outside the policy are stated with the figures the code enforces."""
+    from obverify._engines import jose, multibase
+
+    text = (ROOT / "README.md").read_text().split("## Security model", 1)[1].split("\n## ", 1)[0]
+    assert f"more than {jose.MAX_TOKEN_CHARS // MiB} MiB characters" in text
+    assert f"more than {multibase.MAX_MULTIBASE_CHARS:,} characters, or {4 * multibase.MAX_MULTIBASE_CHARS:,}" in text
+    assert "detached JWS of more than 1,024 bytes" in text
+    assert "max_bytes=1024" in (ROOT / "src/obverify/_ob3/proofs/detached_jws.py").read_text()
+    assert "Not policy fields" not in text
+
+
 # --- the object itself --------------------------------------------------------------------------------------
 
 
