@@ -166,7 +166,7 @@ class HttpLoader:
         self.policy = policy if policy is not None else NetworkPolicy()
         unsafe = [name for name, on in (("unsafe_allow_addresses", self.policy.unsafe_allow_addresses),
                                         ("unsafe_allow_loopback", self.policy.unsafe_allow_loopback)) if on]
-        if unsafe:  # every unsafe_* option in use is logged (issue 11); the default loader is made once per run
+        if unsafe:  # a relaxed fetch is never silent (the default loader is made once per run)
             LOGGER.warning("HTTP loader made with unsafe network options: %s", ", ".join(unsafe))
         self.resolver: Resolver = resolver if resolver is not None else system_resolver
         self._connector = connector
