@@ -103,16 +103,14 @@ def test_the_security_prose_states_the_same_figures() -> None:
     assert p.node_map_comparisons_per_verification == 2 * p.max_node_map_comparisons
 
 
-def test_the_fixed_format_rules_the_prose_names_are_the_code_s() -> None:
-    """The two length rules README keeps outside the policy are stated with the figures the code enforces."""
-    from obverify._engines import jose, multibase
-
+def test_no_fixed_format_rule_is_left_in_the_prose() -> None:
+    """The length rules of formats are fields now: the prose names them as fields and states no fixed figure."""
     text = (ROOT / "README.md").read_text().split("## Security model", 1)[1].split("\n## ", 1)[0]
-    assert f"more than {jose.MAX_TOKEN_CHARS // MiB} MiB characters" in text
-    assert f"more than {multibase.MAX_MULTIBASE_CHARS:,} characters, or {4 * multibase.MAX_MULTIBASE_CHARS:,}" in text
-    assert "detached JWS of more than 1,024 bytes" in text
-    assert "max_bytes=1024" in (ROOT / "src/obverify/_ob3/proofs/detached_jws.py").read_text()
-    assert "Not policy fields" not in text
+    for phrase in ("stay fixed", "outside the policy", "Not policy fields", "more than 1,024 bytes",
+                   "more than 4,096 characters", "16,384 in base64url"):
+        assert phrase not in text, phrase
+    for name in ("max_jws_chars", "max_jws_header_bytes", "max_multibase_chars"):
+        assert f"`{name}`" in text
 
 
 # --- the object itself --------------------------------------------------------------------------------------
@@ -632,6 +630,104 @@ def test_min_status_list_bits() -> None:
         VerificationPolicy(min_status_list_bits=131_071)
 
 
+def test_max_jws_chars() -> None:
+    """A compact JWS one character longer than `max_jws_chars` is refused before it is decoded (an OB 2.0 signed
+    assertion and an OB 3.0 VC-JWT: `input_invalid`); at exactly its length it verifies."""
+    for name in ("ob2-signed-rs256-valid", "ob3-jwt-es256-valid"):
+        size = len(case(name)[0].decode().strip())
+        assert run(name, VerificationPolicy(max_jws_chars=size)).valid, name
+        report = run(name, VerificationPolicy(max_jws_chars=size - 1))
+        assert report.codes() == ["input_invalid"], name
+        assert f"{size - 1}" in messages(report) or "too large" in messages(report), name
+
+
+def test_max_jws_chars_reaches_the_jws_engine() -> None:
+    """`verify_compact` measures the token against the run's cap, not only its own default."""
+    from obverify._engines.jose import JoseError, verify_compact
+
+    token = case("ob2-signed-rs256-valid")[0].decode().strip()
+    with pytest.raises(JoseError, match="too large"):
+        verify_compact(token, object(), max_chars=len(token) - 1)  # type: ignore[arg-type]
+
+
+def test_max_jws_header_bytes() -> None:
+    """The Ed25519Signature2018 detached JWS header (42 bytes in the fixture) is refused one byte under its
+    size (`proof_invalid`) and verifies at exactly its size."""
+    import base64
+
+    raw = json.loads(case("ob3-ed25519sig2018-valid")[0])["proof"]["jws"].split(".")[0]
+    size = len(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
+    assert size == 42
+    assert run("ob3-ed25519sig2018-valid", VerificationPolicy(max_jws_header_bytes=size)).valid
+    report = run("ob3-ed25519sig2018-valid", VerificationPolicy(max_jws_header_bytes=size - 1))
+    assert report.codes() == ["proof_invalid"]
+    assert "jws is not base64url-encoded JSON header" in messages(report)
+
+
+def test_max_jws_header_bytes_raised_admits_a_longer_header_only_when_it_is_signed() -> None:
+    """A longer header (an extra allowed `kid`) past the default is refused; a raised cap lets it be read, and
+    then it is the signature that decides (the header is signed input: still `proof_invalid`)."""
+    import base64
+
+    raw, _expected, _store = case("ob3-ed25519sig2018-valid")
+    doc = json.loads(raw)
+    header = {"alg": "EdDSA", "b64": False, "crit": ["b64"], "kid": "k" * 1100}
+    head = base64.urlsafe_b64encode(json.dumps(header).encode()).rstrip(b"=").decode()
+    doc["proof"]["jws"] = head + "." + doc["proof"]["jws"].split(".", 1)[1]
+    data = json.dumps(doc).encode()
+    by_default = run("ob3-ed25519sig2018-valid", data=data)
+    assert by_default.codes() == ["proof_invalid"]
+    assert "jws is too long" in messages(by_default) or "jws is not base64url" in messages(by_default)
+    raised = run("ob3-ed25519sig2018-valid", VerificationPolicy(max_jws_header_bytes=2048), data=data)
+    assert raised.codes() == ["proof_invalid"]
+    assert "jws is too long" not in messages(raised)
+    assert "jws is not base64url" not in messages(raised)
+
+
+def test_max_multibase_chars_bounds_a_proof_value() -> None:
+    """An eddsa-rdfc-2022 proofValue (`z` + base58) is refused one character under its length
+    (`proof_invalid`) and verifies at exactly its length."""
+    value = json.loads(case("ob3-eddsa-rdfc-valid")[0])["proof"]["proofValue"]
+    size = len(value) - 1  # the base58 text after the multibase prefix
+    assert size > 48  # longer than the did:key's key: the proof value is what is measured here
+    assert run("ob3-eddsa-rdfc-valid", VerificationPolicy(max_multibase_chars=size)).valid
+    report = run("ob3-eddsa-rdfc-valid", VerificationPolicy(max_multibase_chars=size - 1))
+    assert report.codes() == ["proof_invalid"]
+    assert "proofValue is not valid base58btc" in messages(report)
+
+
+@pytest.mark.parametrize(("name", "field"), [("ob3-ed25519sig2018-valid", "publicKeyMultibase"),
+                                             ("ob3-ed25519sig2018-did-web-valid", "publicKeyBase58")])
+def test_max_multibase_chars_bounds_a_key(name: str, field: str) -> None:
+    """The verification method's key (a did:key Multikey; a did:web `publicKeyBase58`) is refused one character
+    under its base58 length (`proof_invalid`, "base58 value too long") and verifies at exactly it."""
+    method = json.loads(case(name)[0])["proof"]["verificationMethod"]
+    if field == "publicKeyMultibase":
+        size = len(method.split("#", 1)[1]) - 1
+    else:
+        key = re.search(r'"publicKeyBase58": *"([^"]+)"', "".join(
+            (CASES / name / "documents" / f).read_text() for f in sorted(
+                p.name for p in (CASES / name / "documents").iterdir())))
+        assert key is not None
+        size = len(key.group(1))
+    assert run(name, VerificationPolicy(max_multibase_chars=size)).valid
+    report = run(name, VerificationPolicy(max_multibase_chars=size - 1))
+    assert report.codes() == ["proof_invalid"]
+    assert "base58 value too long" in messages(report)
+
+
+def test_max_multibase_chars_allows_base64url_four_times_as_many() -> None:
+    """The base64url form (`u…`) is bounded by four times the field (linear decoding), derived, not a field."""
+    from obverify._engines.multibase import MultibaseError, multibase_decode
+
+    assert multibase_decode("u" + "A" * 40, max_chars=10) == bytes(30)
+    with pytest.raises(MultibaseError):
+        multibase_decode("u" + "A" * 44, max_chars=10)
+    assert len(multibase_decode("u" + "A" * (4 * DEFAULT_POLICY.max_multibase_chars))) == 3 * 4096
+    with pytest.raises(MultibaseError):
+        multibase_decode("u" + "A" * (4 * DEFAULT_POLICY.max_multibase_chars + 4))
+
+
 def test_a_bare_network_policy_is_still_accepted() -> None:
     report = run("ob2-hosted-valid", NetworkPolicy(max_redirects=1))  # type: ignore[arg-type]
     assert report.valid
@@ -722,3 +818,12 @@ def test_module_defaults_outside_a_run_equal_the_policy_s() -> None:
 
     assert (DEFAULT_POLICY.max_image_bytes, DEFAULT_POLICY.max_baked_text_bytes) == (
         bakery.MAX_IMAGE_BYTES, bakery.MAX_INFLATED_TEXT)
+    import inspect
+
+    from obverify._engines import jose, multibase
+    from obverify._ob3.proofs import detached_jws
+
+    assert DEFAULT_POLICY.max_jws_chars == jose.MAX_TOKEN_CHARS
+    assert DEFAULT_POLICY.max_multibase_chars == multibase.MAX_MULTIBASE_CHARS
+    assert DEFAULT_POLICY.max_jws_header_bytes == inspect.signature(
+        detached_jws.parse_detached_jws).parameters["max_header_bytes"].default

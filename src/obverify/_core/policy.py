@@ -64,6 +64,9 @@ LIMITS: dict[str, tuple[int | float, int]] = {
     "max_status_list_bytes": (16 * MiB, 0),
     "max_sd_proof_value_chars": (400_000, 0),
     "max_sd_signatures": (2_000, 0),
+    "max_jws_chars": (16 * MiB, 1),
+    "max_jws_header_bytes": (1_024, 1),
+    "max_multibase_chars": (4_096, 1),
     "max_endorsements": (16, 0),
     "max_ob2_endorsements": (8, 0),
     "max_endorsement_depth": (2, 0),
@@ -118,6 +121,10 @@ class VerificationPolicy:
     - `max_status_list_bytes` (16 MiB): bytes of a status list inflated to read one entry
       (`status_unavailable` for an index beyond it).
     - `max_sd_proof_value_chars` (400,000), `max_sd_signatures` (2,000): an ecdsa-sd-2023 derived proof.
+    - `max_jws_chars` (16 MiB): a compact JWS (OB 2.0 signed, OB 3.0 VC-JWT; `input_invalid` / `proof_invalid`).
+    - `max_jws_header_bytes` (1,024): the decoded header of an Ed25519Signature2018 detached JWS (`proof_invalid`).
+    - `max_multibase_chars` (4,096): a base58btc Data Integrity proof value or multibase/base58 key; base64url,
+      which decodes in linear time, gets four times as many (16,384) (`proof_invalid`).
     - `max_endorsements` (16, OB 3.0) and `max_ob2_endorsements` (8): endorsements verified per badge (the rest
       are reported not checked); `max_endorsement_depth` (2): endorsements of endorsements.
     - `max_extensions` (8): OB 2.0 extension nodes validated per document (the rest: `extension_unvalidated`).
@@ -170,6 +177,9 @@ class VerificationPolicy:
     max_status_list_bytes: int
     max_sd_proof_value_chars: int
     max_sd_signatures: int
+    max_jws_chars: int
+    max_jws_header_bytes: int
+    max_multibase_chars: int
     max_endorsements: int
     max_ob2_endorsements: int
     max_endorsement_depth: int
@@ -209,6 +219,9 @@ class VerificationPolicy:
         max_status_list_bytes: int = 16 * MiB,
         max_sd_proof_value_chars: int = 400_000,
         max_sd_signatures: int = 2_000,
+        max_jws_chars: int = 16 * MiB,
+        max_jws_header_bytes: int = 1_024,
+        max_multibase_chars: int = 4_096,
         max_endorsements: int = 16,
         max_ob2_endorsements: int = 8,
         max_endorsement_depth: int = 2,

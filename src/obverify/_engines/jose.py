@@ -87,10 +87,10 @@ def b64url_encode(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
 
-def _split(token: str) -> tuple[str, str, str]:
+def _split(token: str, max_chars: int = MAX_TOKEN_CHARS) -> tuple[str, str, str]:
     if not isinstance(token, str):
         raise JoseError("a compact JWS must be text")
-    if len(token) > MAX_TOKEN_CHARS:
+    if len(token) > max_chars:
         raise JoseError("compact JWS is too large")
     parts = token.strip().split(".")
     if len(parts) == 5:
@@ -100,12 +100,16 @@ def _split(token: str) -> tuple[str, str, str]:
     return parts[0], parts[1], parts[2]
 
 
-def decode_unverified(token: str) -> tuple[dict[str, Any], dict[str, Any] | None, bytes]:
+def decode_unverified(
+    token: str, max_chars: int = MAX_TOKEN_CHARS
+) -> tuple[dict[str, Any], dict[str, Any] | None, bytes]:
     """Header, claims (the payload as a JSON object, else None) and payload bytes — NOT verified.
+
+    `max_chars`: `VerificationPolicy.max_jws_chars`, the token's length.
 
     For routing and for finding the key only; never trust what this returns before `verify_compact`.
     """
-    head, body, _sig = _split(token)
+    head, body, _sig = _split(token, max_chars)
     try:
         header = parse_json(b64url_decode(head))
     except JSONError:
@@ -141,15 +145,17 @@ def verify_compact(
     allowed: frozenset[str] = OB2_ALGS,
     tolerated: frozenset[str] = frozenset({"typ", "kid"}),
     min_rsa_bits: int = MIN_RSA_BITS,
+    max_chars: int = MAX_TOKEN_CHARS,
 ) -> tuple[dict[str, Any], bytes]:
     """Verify a compact JWS with `key`; return (header, payload bytes) or raise `JoseError`.
 
     `allowed`: the caller's algorithm allow-list. `tolerated`: header parameters accepted besides `alg`
     (the forbidden ones stay forbidden whatever is passed). `min_rsa_bits`: the run's
-    `VerificationPolicy.min_rsa_bits` (never below `MIN_RSA_BITS`, whatever is passed).
+    `VerificationPolicy.min_rsa_bits` (never below `MIN_RSA_BITS`, whatever is passed). `max_chars`: the
+    run's `VerificationPolicy.max_jws_chars`.
     """
-    head, body, sig_segment = _split(token)
-    header, _claims, payload = decode_unverified(token)
+    head, body, sig_segment = _split(token, max_chars)
+    header, _claims, payload = decode_unverified(token, max_chars)
     alg = header.get("alg")
     if not isinstance(alg, str):
         raise JoseError("JWS header has no algorithm")

@@ -11,7 +11,7 @@ import base64
 
 _B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 _B58_INDEX = {c: i for i, c in enumerate(_B58)}
-MAX_MULTIBASE_CHARS = 4096
+MAX_MULTIBASE_CHARS = 4096  # VerificationPolicy.max_multibase_chars; base64url gets 4x as many characters
 
 # multicodec varint prefixes of public keys, and the key length after the prefix
 ED25519_PUB = b"\xed\x01"
@@ -28,9 +28,9 @@ class MultibaseError(ValueError):
     """Not a value we can decode (the message is ours and quotes nothing)."""
 
 
-def b58decode(text: str) -> bytes:
-    """Decode base58btc (Bitcoin alphabet)."""
-    if len(text) > MAX_MULTIBASE_CHARS:
+def b58decode(text: str, max_chars: int = MAX_MULTIBASE_CHARS) -> bytes:
+    """Decode base58btc (Bitcoin alphabet) of at most `max_chars` characters (decoding is quadratic)."""
+    if len(text) > max_chars:
         raise MultibaseError("base58 value too long")
     n = 0
     for ch in text:
@@ -54,9 +54,12 @@ def b58encode(data: bytes) -> str:
     return "1" * zeros + "".join(reversed(out))
 
 
-def b64url_decode(text: str) -> bytes:
-    """Decode unpadded base64url strictly (no padding, no other alphabet)."""
-    if len(text) > MAX_MULTIBASE_CHARS * 4 or "=" in text:
+def b64url_decode(text: str, max_chars: int = MAX_MULTIBASE_CHARS) -> bytes:
+    """Decode unpadded base64url strictly (no padding, no other alphabet), at most `4 * max_chars` characters.
+
+    base64url decodes in linear time, so it is allowed four times the base58 length of the same cap.
+    """
+    if len(text) > max_chars * 4 or "=" in text:
         raise MultibaseError("invalid base64url value")
     try:
         return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
@@ -64,20 +67,20 @@ def b64url_decode(text: str) -> bytes:
         raise MultibaseError("invalid base64url value") from None
 
 
-def multibase_decode(value: str) -> bytes:
-    """Decode a multibase string: `z` base58btc or `u` base64url."""
+def multibase_decode(value: str, max_chars: int = MAX_MULTIBASE_CHARS) -> bytes:
+    """Decode a multibase string: `z` base58btc or `u` base64url (`max_chars`: `b58decode`, `b64url_decode`)."""
     if not value:
         raise MultibaseError("empty multibase value")
     if value[0] == "z":
-        return b58decode(value[1:])
+        return b58decode(value[1:], max_chars)
     if value[0] == "u":
-        return b64url_decode(value[1:])
+        return b64url_decode(value[1:], max_chars)
     raise MultibaseError("unsupported multibase prefix")
 
 
-def decode_multikey(value: str) -> tuple[str, bytes]:
+def decode_multikey(value: str, max_chars: int = MAX_MULTIBASE_CHARS) -> tuple[str, bytes]:
     """(`Ed25519` | `P-256` | `P-384`, raw public key bytes) from a multibase multicodec key."""
-    data = multibase_decode(value)
+    data = multibase_decode(value, max_chars)
     for prefix, (kind, length) in KEY_PREFIXES.items():
         if data.startswith(prefix):
             raw = data[len(prefix):]

@@ -169,7 +169,8 @@ def verify_signature(
             continue
         usable += 1
         try:
-            verify_compact(token, key, allowed=OB2_ALGS, min_rsa_bits=ctx.policy.min_rsa_bits)
+            verify_compact(token, key, allowed=OB2_ALGS, min_rsa_bits=ctx.policy.min_rsa_bits,
+                           max_chars=ctx.policy.max_jws_chars)
         except JoseError as exc:
             tried.append(f"{quote_url(key_id)}: {exc}")
             continue

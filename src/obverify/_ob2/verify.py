@@ -271,7 +271,7 @@ def _verify_jws(ctx: RunContext, token: str) -> None:
     from obverify._engines.jose import JoseError, decode_unverified
 
     try:
-        _header, claims, _payload = decode_unverified(token)
+        _header, claims, _payload = decode_unverified(token, ctx.policy.max_jws_chars)
     except JoseError as exc:
         ctx.out.error(Code.INPUT_INVALID, f"compact JWS is malformed: {exc}", stage="sniff")
         return

@@ -67,6 +67,10 @@ def _b64json(segment: str) -> Any:
 
 def decode(ctx: RunContext, token: str) -> DecodedJwt | None:
     """Split and parse a compact VC-JWT; record `input_invalid` and return None when it is not one."""
+    if len(token.strip()) > ctx.policy.max_jws_chars:
+        ctx.out.error(Code.INPUT_INVALID, f"the compact JWS is longer than {ctx.policy.max_jws_chars} characters "
+                      "(max_jws_chars)", stage="sniff")
+        return None
     parts = token.strip().split(".")
     if len(parts) == 5:
         ctx.out.error(Code.INPUT_INVALID, "a JWE (encrypted token) is not a verifiable credential obverify reads",
@@ -326,7 +330,7 @@ def check_signature(ctx: RunContext, token: str, jwt: DecodedJwt) -> bool:
         return False
     try:
         verify_compact(token.strip(), key, allowed=frozenset({str(alg)}), tolerated=frozenset({"typ", "kid", "jwk"}),
-                       min_rsa_bits=ctx.policy.min_rsa_bits)
+                       min_rsa_bits=ctx.policy.min_rsa_bits, max_chars=ctx.policy.max_jws_chars)
     except JoseError:
         ctx.out.error(Code.PROOF_INVALID, "the VC-JWT signature does not verify", stage=STAGE, path="/jwt/signature")
         return False

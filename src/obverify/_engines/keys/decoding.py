@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from obverify._core.text import quote
-from obverify._engines.multibase import MultibaseError, b58decode, b64url_decode, decode_multikey
+from obverify._engines.multibase import MAX_MULTIBASE_CHARS, MultibaseError, b58decode, b64url_decode, decode_multikey
 
 if TYPE_CHECKING:
     from typing import TypeAlias
@@ -154,9 +154,9 @@ def public_key_from_jwk(jwk: dict[str, Any]) -> PublicKey:
     raise KeyFormatError("unsupported JWK key type")
 
 
-def key_from_multikey(value: str) -> PublicKey:
+def key_from_multikey(value: str, max_chars: int = MAX_MULTIBASE_CHARS) -> PublicKey:
     try:
-        kind, raw = decode_multikey(value)
+        kind, raw = decode_multikey(value, max_chars)
     except MultibaseError as exc:
         raise KeyFormatError(str(exc)) from None
     if kind == "Ed25519":
@@ -164,8 +164,11 @@ def key_from_multikey(value: str) -> PublicKey:
     return _ec_from_compressed(kind, raw)
 
 
-def key_from_method(method: dict[str, Any]) -> PublicKey:
-    """The public key a verification method object carries; raises `KeyFormatError`."""
+def key_from_method(method: dict[str, Any], max_multibase_chars: int = MAX_MULTIBASE_CHARS) -> PublicKey:
+    """The public key a verification method object carries; raises `KeyFormatError`.
+
+    `max_multibase_chars`: `VerificationPolicy.max_multibase_chars` for `publicKeyMultibase` and `publicKeyBase58`.
+    """
     mtype = method.get("type")
     types = mtype if isinstance(mtype, list) else [mtype]
     if not any(isinstance(t, str) and t in METHOD_TYPES for t in types):
@@ -177,7 +180,7 @@ def key_from_method(method: dict[str, Any]) -> PublicKey:
         value = method["publicKeyMultibase"]
         if not isinstance(value, str):
             raise KeyFormatError("publicKeyMultibase must be a string")
-        return key_from_multikey(value)
+        return key_from_multikey(value, max_multibase_chars)
     if "publicKeyJwk" in method:
         jwk = method["publicKeyJwk"]
         if not isinstance(jwk, dict):
@@ -187,7 +190,7 @@ def key_from_method(method: dict[str, Any]) -> PublicKey:
     if not isinstance(value, str):
         raise KeyFormatError("publicKeyBase58 must be a string")
     try:
-        raw = b58decode(value)
+        raw = b58decode(value, max_multibase_chars)
     except MultibaseError as exc:
         raise KeyFormatError(str(exc)) from None
     if len(raw) != 32:

@@ -35,7 +35,7 @@ from obverify._engines.keys.decoding import (
     key_from_multikey,
     public_key_from_jwk,
 )
-from obverify._engines.multibase import MultibaseError, b64url_decode
+from obverify._engines.multibase import MAX_MULTIBASE_CHARS, MultibaseError, b64url_decode
 
 if TYPE_CHECKING:
     from obverify._engines.keys.decoding import PublicKey
@@ -86,13 +86,13 @@ class _ResolveError(Exception):
 # --- controller documents ---------------------------------------------------------------------------
 
 
-def _did_key_document(did: str) -> dict[str, Any]:
+def _did_key_document(did: str, max_multibase_chars: int = MAX_MULTIBASE_CHARS) -> dict[str, Any]:
     """did:key Read: the DID document of a did:key (one method, listed under every relationship)."""
     mb = did[len("did:key:"):]
     if not mb.startswith("z") or ":" in mb or "/" in mb:
         raise _ResolveError(Code.PROOF_INVALID, f"malformed did:key {quote(did, 120)}")
     try:
-        key_from_multikey(mb)
+        key_from_multikey(mb, max_multibase_chars)
     except KeyFormatError as exc:
         raise _ResolveError(Code.PROOF_INVALID, f"did:key carries an unusable key: {exc}") from None
     vm_id = f"{did}#{mb}"
@@ -198,7 +198,7 @@ def _controller_document(
     if controller.startswith("did:"):
         method = controller.split(":", 2)[1] if controller.count(":") >= 2 else ""
         if method == "key":
-            return _did_key_document(controller), controller
+            return _did_key_document(controller, ctx.policy.max_multibase_chars), controller
         if method == "jwk":
             return _did_jwk_document(controller), controller
         if method == "web":
@@ -248,7 +248,7 @@ def _resolve(
                 Code.PROOF_INVALID, f"verificationMethod {quote(method_id)} is neither a DID URL nor https"
             )
         doc = _fetch_document(ctx, base, stage=stage, path=path, what="verification method document")
-        bare = _bare_key(doc, method_id)
+        bare = _bare_key(doc, method_id, ctx.policy.max_multibase_chars)
         if bare is not None:
             return _bound_by_origin(ctx, bare, method_id, base, issuer_id=issuer_id, stage=stage, path=path)
         if doc.get("id") == method_id:
@@ -269,7 +269,7 @@ def _resolve(
     if not isinstance(controller, str):
         raise _ResolveError(Code.PROOF_INVALID, f"verification method {quote(method_id)} names no controller")
     try:
-        key = key_from_method(method)
+        key = key_from_method(method, ctx.policy.max_multibase_chars)
     except KeyFormatError as exc:
         raise _ResolveError(Code.PROOF_INVALID, f"verification method {quote(method_id)}: {exc}") from None
     # Binding 1: the controller is the issuer (never fetch a stranger's controller document).
@@ -294,7 +294,9 @@ def _resolve(
     return ResolvedKey(id=method_id, controller=controller, public_key=key, jwk=jwk_of(key))
 
 
-def _bare_key(doc: dict[str, Any], method_id: str) -> PublicKey | None:
+def _bare_key(
+    doc: dict[str, Any], method_id: str, max_multibase_chars: int = MAX_MULTIBASE_CHARS
+) -> PublicKey | None:
     """The key of a document that is only a key, with nothing naming its owner, else None.
 
     OB 3.0 §8.2.4.1 "dereference the `kid` value to retrieve the public key JWK": what a `kid` URL answers may
@@ -319,7 +321,7 @@ def _bare_key(doc: dict[str, Any], method_id: str) -> PublicKey | None:
                                     f"with kid {quote(method_id)}")
             return public_key_from_jwk(chosen[0])
         if doc.get("type") == "Multikey" and "publicKeyMultibase" in doc:
-            return key_from_method(doc)
+            return key_from_method(doc, max_multibase_chars)
     except KeyFormatError as exc:
         raise _ResolveError(Code.PROOF_INVALID, f"key document {quote_url(method_id)}: {exc}") from None
     return None
@@ -437,7 +439,7 @@ def keys_of_issuer(ctx: RunContext, issuer_id: str, *, stage: str = "proofs") ->
         if method is None or method.get("controller") != issuer_id or ref is None:
             continue
         try:
-            key = key_from_method(method)
+            key = key_from_method(method, ctx.policy.max_multibase_chars)
         except KeyFormatError:
             continue
         keys.append(ResolvedKey(id=ref, controller=issuer_id, public_key=key, jwk=jwk_of(key)))

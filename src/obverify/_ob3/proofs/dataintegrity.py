@@ -86,12 +86,12 @@ def _check_options(ctx: RunContext, document: dict[str, Any], proof: dict[str, A
         raise SuiteError(Code.PROOF_INVALID, "the proof's @context differs from the document's @context")
 
 
-def _decode_proof_value(proof: dict[str, Any]) -> bytes:
+def _decode_proof_value(proof: dict[str, Any], max_chars: int) -> bytes:
     value = proof.get("proofValue")
     if not isinstance(value, str) or not value.startswith("z"):
         raise SuiteError(Code.PROOF_INVALID, "proofValue must be a base58btc multibase string ('z…')")
     try:
-        return multibase_decode(value)
+        return multibase_decode(value, max_chars)
     except MultibaseError:
         raise SuiteError(Code.PROOF_INVALID, "proofValue is not valid base58btc") from None
 
@@ -143,14 +143,14 @@ def _verify_one(
     try:
         _check_options(ctx, document, proof)
         if suite is ED25519_2018:
-            jws_prefix, signature = parse_detached_jws(proof)
+            jws_prefix, signature = parse_detached_jws(proof, max_header_bytes=ctx.policy.max_jws_header_bytes)
         elif suite is ECDSA_SD_2023:
             # decoded and bounded before any key is fetched or statement canonicalized
             derived, signature = parse_derived_proof_value(
                 proof.get("proofValue"), max_chars=ctx.policy.max_sd_proof_value_chars,
                 max_signatures=ctx.policy.max_sd_signatures), b""
         else:
-            signature = _decode_proof_value(proof)
+            signature = _decode_proof_value(proof, ctx.policy.max_multibase_chars)
     except SuiteError as exc:
         ctx.out.error(exc.code, f"{suite.name}: {exc.message}", stage=stage, path=path)
         return suite, None

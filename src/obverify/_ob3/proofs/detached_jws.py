@@ -26,20 +26,26 @@ MAX_JWS_CHARS = 2048
 _ALLOWED_HEADER = frozenset({"alg", "b64", "crit", "kid", "typ"})
 
 
-def parse_detached_jws(proof: dict[str, Any]) -> tuple[bytes, bytes]:
-    """(signing-input prefix `BASE64URL(header) "."`, 64-byte signature) of `proof["jws"]`; `SuiteError` else."""
+def parse_detached_jws(proof: dict[str, Any], *, max_header_bytes: int = 1024) -> tuple[bytes, bytes]:
+    """(signing-input prefix `BASE64URL(header) "."`, 64-byte signature) of `proof["jws"]`; `SuiteError` else.
+
+    `max_header_bytes`: `VerificationPolicy.max_jws_header_bytes`, the decoded header's size (the one valid
+    header is 42 bytes).
+    """
     jws = proof.get("jws")
     if not isinstance(jws, str) or not jws:
         raise SuiteError(Code.PROOF_INVALID, "an Ed25519Signature2018 proof needs a jws (detached JWS)")
     if "proofValue" in proof or "signatureValue" in proof:
         raise SuiteError(Code.PROOF_INVALID, "an Ed25519Signature2018 proof carries its signature in jws only")
-    if len(jws) > MAX_JWS_CHARS:
+    # the whole string: 2048 characters, or more when a raised header cap needs it (base64url header, "..",
+    # 86 characters of Ed25519 signature)
+    if len(jws) > max(MAX_JWS_CHARS, (max_header_bytes + 2) // 3 * 4 + 88):
         raise SuiteError(Code.PROOF_INVALID, "jws is too long")
     parts = jws.split(".")
     if len(parts) != 3 or parts[1] != "":
         raise SuiteError(Code.PROOF_INVALID, "jws must be a detached JWS (header..signature)")
     try:
-        header = parse_json(b64url_decode(parts[0]), max_bytes=1024, max_depth=4)
+        header = parse_json(b64url_decode(parts[0]), max_bytes=max_header_bytes, max_depth=4)
         signature = b64url_decode(parts[2])
     except (JoseError, JSONError, ValueError):
         raise SuiteError(Code.PROOF_INVALID, "jws is not base64url-encoded JSON header and signature") from None
