@@ -9,6 +9,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 import obverify
 
 SRC = Path(obverify.__file__).resolve().parent
@@ -65,6 +67,7 @@ BAD = """
 """
 
 
+@pytest.mark.slow  # a mypy --strict run of its own
 def test_user_scripts_are_checked_by_mypy_strict(tmp_path: Path) -> None:
     """One mypy run over two user scripts: the correct one is clean, the wrong one fails on exactly its three
     mistakes. Without py.typed both fail alike ("missing library stubs or py.typed marker")."""

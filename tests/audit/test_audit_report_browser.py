@@ -16,6 +16,9 @@ from obverify._orchestration.audit.html_report import CHARTS, write_html
 from obverify._orchestration.audit.records import AuditRecord
 from obverify.cli import main
 
+# left out of the fast local tier (CI runs it): a real chromium: ~10 s
+pytestmark = pytest.mark.slow
+
 CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -22,6 +22,9 @@ from obverify._orchestration.audit.discover import discover
 from obverify._orchestration.audit.job import object_type, verdict_of
 from obverify.cli import main
 
+# left out of the fast local tier (CI runs it): >2,000 files on a process pool and on Dask, ~20 s of CPU
+pytestmark = pytest.mark.slow
+
 COPIES = 8
 
 

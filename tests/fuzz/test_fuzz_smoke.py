@@ -15,6 +15,9 @@ sys.path.insert(0, str(HERE))
 import run  # noqa: E402
 import targets  # noqa: E402
 
+# left out of the fast local tier (CI runs it): a fixed budget of mutated inputs per fuzz target
+pytestmark = pytest.mark.slow
+
 # about 15-20 s per target on the 2-core development machine: CI stays fast
 RUNS = {"unbake": 3000, "verify": 600, "import_badge": 500}
 

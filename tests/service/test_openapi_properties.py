@@ -20,6 +20,9 @@ from schemathesis.specs.openapi.checks import (
 
 from helpers.service_kit import Service
 
+# left out of the fast local tier (CI runs it): schemathesis over every operation, on both databases
+pytestmark = pytest.mark.slow
+
 EXAMPLES = 200 if os.environ.get("HYPOTHESIS_PROFILE") == "long" else 12
 
 

@@ -19,6 +19,9 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from helpers.service_kit import FIXTURES, Service
 
+# left out of the fast local tier (CI runs it): a real chromium
+pytestmark = pytest.mark.slow
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 ARTIFACTS = Path(os.environ.get("OBVERIFY_TEST_ARTIFACTS") or Path(__file__).resolve().parents[2] / "test-artifacts")

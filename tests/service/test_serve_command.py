@@ -18,6 +18,9 @@ import pytest
 from helpers.service_kit import FIXTURES, Issuer, free_socket, hosted_badge
 from obverify import unbake
 
+# left out of the fast local tier (CI runs it): real `obverify serve` and uvicorn processes
+pytestmark = pytest.mark.slow
+
 OBVERIFY = [sys.executable, "-m", "obverify"]
 
 

@@ -11,6 +11,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 import obverify
 import obverify.report
 from obverify import Code, WarningCode
@@ -76,6 +78,7 @@ def test_no_stage_warns_with_a_bare_string() -> None:
     assert found == []
 
 
+@pytest.mark.slow  # a mypy --strict run of its own
 def test_a_misspelt_warning_code_fails_mypy_strict(tmp_path: Path) -> None:
     (tmp_path / "typo.py").write_text(textwrap.dedent("""
         from obverify import WarningCode
