@@ -282,23 +282,29 @@ def _safe_walk(expanded: Any, dropped: list[str | None]) -> None:
                 stack.append(value)
 
 
-def expand_safe(doc: Any, ctx: RunContext | None, *, stage: str = "proofs") -> list[Any]:
-    """Expand `doc` in safe mode; raise `JsonLdProcessingError` (`context_invalid` or `proof_invalid`)."""
+
+def _admit_values(doc: Any, ctx: RunContext | None, code: Code, budget: str, too_large: str, consequence: str) -> None:
+    """The bounds every JSON-LD operation checks before pyld runs: the context entries, the document's values
+    (`max_jsonld_values`) and the verification's running total under `budget` (proofs and the key-meaning round
+    trip keep separate totals, so one never eats into the other). Raises `JsonLdProcessingError` with `code`."""
     limits = policy_of(ctx)
     check_context_entries(doc, limits.max_context_entries)
     values = count_values(doc, limits.max_jsonld_values)
     if values > limits.max_jsonld_values:
         raise JsonLdProcessingError(
-            Code.PROOF_INVALID,
-            f"the document holds more than {limits.max_jsonld_values:,} JSON values: too large to canonicalize "
-            "(obverify's limit), so its proof is not checked",
-        )
-    if ctx is not None and not ctx.spend("jsonld_values", values, limits.jsonld_values_per_verification):
+            code, f"the document holds more than {limits.max_jsonld_values:,} JSON values: {too_large}")
+    if ctx is not None and not ctx.spend(budget, values, limits.jsonld_values_per_verification):
         raise JsonLdProcessingError(
-            Code.PROOF_INVALID,
+            code,
             f"this verification's JSON-LD documents together hold more than "
-            f"{limits.jsonld_values_per_verification:,} values (obverify's limit), so this proof is not checked",
+            f"{limits.jsonld_values_per_verification:,} values (obverify's limit), {consequence}",
         )
+
+def expand_safe(doc: Any, ctx: RunContext | None, *, stage: str = "proofs") -> list[Any]:
+    """Expand `doc` in safe mode; raise `JsonLdProcessingError` (`context_invalid` or `proof_invalid`)."""
+    _admit_values(doc, ctx, Code.PROOF_INVALID, "jsonld_values",
+                  "too large to canonicalize (obverify's limit), so its proof is not checked",
+                  "so this proof is not checked")
     state = _LoaderState()
     try:
         expanded, dropped = _expand_tracked(doc, ctx, _options(ctx, stage, state))
@@ -371,22 +377,9 @@ def compact_round_trip(doc: dict[str, Any], ctx: RunContext | None, *, stage: st
     compaction are both linear in the document (there is no node map here). Raises `JsonLdProcessingError`
     (`context_invalid` for a context problem, else `proof_invalid`, which callers re-label).
     """
-    limits = policy_of(ctx)
-    check_context_entries(doc, limits.max_context_entries)
-    values = count_values(doc, limits.max_jsonld_values)
-    if values > limits.max_jsonld_values:
-        raise JsonLdProcessingError(
-            Code.SCHEMA_INVALID,
-            f"the document holds more than {limits.max_jsonld_values:,} JSON values: too large to check what its "
-            "keys mean (obverify's limit)",
-        )
-    if ctx is not None and not ctx.spend("jsonld_round_trip_values", values, limits.jsonld_values_per_verification):
-        raise JsonLdProcessingError(
-            Code.SCHEMA_INVALID,
-            f"this verification's JSON-LD documents together hold more than "
-            f"{limits.jsonld_values_per_verification:,} values (obverify's limit), so what this one's keys mean "
-            "is not checked",
-        )
+    _admit_values(doc, ctx, Code.SCHEMA_INVALID, "jsonld_round_trip_values",
+                  "too large to check what its keys mean (obverify's limit)",
+                  "so what this one's keys mean is not checked")
     state = _LoaderState()
     proc = Processor()
     try:
